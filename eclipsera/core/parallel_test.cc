@@ -1,0 +1,84 @@
+#include "eclipsera/core/parallel.h"
+
+#include <atomic>
+#include <numeric>
+#include <vector>
+
+#include "eclipsera/core/testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera {
+namespace {
+
+using ::eclipsera::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(ParallelTest, ResolveNJobs) {
+  const int cores = HardwareThreads();
+  EXPECT_EQ(*ResolveNJobs(1), 1);
+  EXPECT_EQ(*ResolveNJobs(3), 3);
+  EXPECT_EQ(*ResolveNJobs(-1), cores);
+  EXPECT_EQ(*ResolveNJobs(-2), std::max(1, cores - 1));
+  EXPECT_EQ(*ResolveNJobs(-1000), 1);
+  EXPECT_THAT(ResolveNJobs(0), StatusIs(absl::StatusCode::kInvalidArgument,
+                                        HasSubstr("n_jobs = 0")));
+}
+
+TEST(ParallelTest, EveryTaskRunsOnceWithValidWorker) {
+  for (int n_jobs : {1, 2, 4, -1}) {
+    const Index n = 1000;
+    std::vector<std::atomic<int>> hits(n);
+    const int workers = NumWorkers(n_jobs, n);
+    std::atomic<bool> bad_worker{false};
+    ParallelFor(n_jobs, n, [&](Index t, int w) {
+      hits[t].fetch_add(1);
+      if (w < 0 || w >= workers) bad_worker = true;
+    });
+    for (Index t = 0; t < n; ++t) ASSERT_EQ(hits[t].load(), 1) << t;
+    EXPECT_FALSE(bad_worker.load());
+  }
+}
+
+TEST(ParallelTest, ChunkedReductionIsIdenticalForAnyNJobs) {
+  std::vector<double> v(100003);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = 1.0 / (1.0 + i * 0.37);
+  auto sum_with = [&](int n_jobs) {
+    const Index chunk = 1000;
+    std::vector<double> partial(NumChunks(v.size(), chunk), 0.0);
+    ParallelForChunks(n_jobs, v.size(), chunk, [&](Index b, Index e, int) {
+      double s = 0.0;
+      for (Index i = b; i < e; ++i) s += v[i];
+      partial[b / chunk] = s;
+    });
+    return std::accumulate(partial.begin(), partial.end(), 0.0);
+  };
+  const double serial = sum_with(1);
+  EXPECT_EQ(serial, sum_with(2));
+  EXPECT_EQ(serial, sum_with(-1));
+}
+
+TEST(ParallelTest, NestedCallsRunInline) {
+  std::atomic<int> inner_workers_max{0};
+  ParallelFor(-1, 4, [&](Index, int) {
+    EXPECT_TRUE(InParallelRegion());
+    EXPECT_EQ(NumWorkers(-1, 100), 1);
+    ParallelFor(-1, 10, [&](Index, int w) {
+      int cur = inner_workers_max.load();
+      while (w > cur && !inner_workers_max.compare_exchange_weak(cur, w)) {
+      }
+    });
+  });
+  EXPECT_EQ(inner_workers_max.load(), 0);
+  EXPECT_FALSE(InParallelRegion());
+}
+
+TEST(ParallelTest, ZeroTasks) {
+  int calls = 0;
+  ParallelFor(-1, 0, [&](Index, int) { ++calls; });
+  ParallelForChunks(2, 0, 10, [&](Index, Index, int) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+}  // namespace
+}  // namespace eclipsera

@@ -1,0 +1,45 @@
+// Test helpers: status matchers (Abseil 20220623 has none).
+#ifndef ECLIPSERA_CORE_TESTING_H_
+#define ECLIPSERA_CORE_TESTING_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::testing {
+
+inline const absl::Status& GetStatus(const absl::Status& s) { return s; }
+template <class T>
+const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+
+// Matches an absl::Status or StatusOr whose code is `code` and whose message
+// matches `message_matcher`.
+MATCHER_P2(StatusIs, code, message_matcher,
+           std::string("has status code ") + absl::StatusCodeToString(code)) {
+  const absl::Status& s = ::eclipsera::testing::GetStatus(arg);
+  *result_listener << "status is " << s;
+  return s.code() == code &&
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(s.message()), result_listener);
+}
+
+MATCHER(IsOk, "is OK") {
+  const absl::Status& s = ::eclipsera::testing::GetStatus(arg);
+  *result_listener << "status is " << s;
+  return s.ok();
+}
+
+}  // namespace eclipsera::testing
+
+#define ECLIPSERA_ASSERT_OK(expr) \
+  ASSERT_THAT((expr), ::eclipsera::testing::IsOk())
+#define ECLIPSERA_EXPECT_OK(expr) \
+  EXPECT_THAT((expr), ::eclipsera::testing::IsOk())
+
+#endif  // ECLIPSERA_CORE_TESTING_H_

@@ -1,0 +1,62 @@
+// Input validation that turns bad data and parameters into clear statuses.
+//
+// Every message starts with the caller's context (for example
+// "KMeans::Fit"), names what is wrong, and says what is allowed.
+#ifndef ECLIPSERA_CORE_VALIDATION_H_
+#define ECLIPSERA_CORE_VALIDATION_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "eclipsera/core/matrix.h"
+
+namespace eclipsera {
+
+// InvalidArgument when `x` has no rows or no columns.
+absl::Status CheckNonEmpty(absl::string_view context, absl::string_view name,
+                           const ConstMatrixRef& x);
+
+// InvalidArgument naming the first NaN/Inf by row and column.
+absl::Status CheckFinite(absl::string_view context, absl::string_view name,
+                         const ConstMatrixRef& x);
+absl::Status CheckFiniteValues(absl::string_view context,
+                               absl::string_view name,
+                               absl::Span<const double> v);
+
+// CheckNonEmpty + CheckFinite, and at least `min_samples` rows.
+absl::Status CheckData(absl::string_view context, absl::string_view name,
+                       const ConstMatrixRef& x, Index min_samples = 1);
+
+// InvalidArgument unless x has exactly `cols` columns.
+absl::Status CheckColumns(absl::string_view context, absl::string_view name,
+                          const ConstMatrixRef& x, Index cols);
+
+// InvalidArgument unless x is rows x cols.
+absl::Status CheckShape(absl::string_view context, absl::string_view name,
+                        const ConstMatrixRef& x, Index rows, Index cols);
+
+// InvalidArgument unless a vector argument (y, sample_weight) has n entries.
+absl::Status CheckLength(absl::string_view context, absl::string_view name,
+                         Index length, Index n_samples);
+
+// Parameter range checks: InvalidArgument naming the parameter, its value
+// and the allowed range, e.g. "KMeans: n_clusters = 0, must be >= 1".
+absl::Status CheckAtLeast(absl::string_view context, absl::string_view name,
+                          double value, double min);
+absl::Status CheckGreater(absl::string_view context, absl::string_view name,
+                          double value, double min);
+absl::Status CheckInRange(absl::string_view context, absl::string_view name,
+                          double value, double min, double max);
+absl::Status CheckOneOf(absl::string_view context, absl::string_view name,
+                        absl::string_view value,
+                        absl::Span<const absl::string_view> allowed);
+
+// FailedPrecondition "<context>: called before Fit".
+absl::Status NotFittedError(absl::string_view context);
+
+}  // namespace eclipsera
+
+#endif  // ECLIPSERA_CORE_VALIDATION_H_

@@ -1,0 +1,104 @@
+#include "eclipsera/core/validation.h"
+
+#include <cmath>
+#include <limits>
+
+#include "eclipsera/core/testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera {
+namespace {
+
+using ::eclipsera::testing::IsOk;
+using ::eclipsera::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+TEST(ValidationTest, NamesFirstNonFiniteCell) {
+  Matrix x = Matrix::Ones(4, 3);
+  EXPECT_THAT(CheckFinite("KMeans::Fit", "X", x), IsOk());
+  x(2, 1) = std::numeric_limits<double>::quiet_NaN();
+  x(3, 0) = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(CheckFinite("KMeans::Fit", "X", x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("KMeans::Fit"), HasSubstr("NaN"),
+                             HasSubstr("row 2, column 1"))));
+  x(2, 1) = 0.0;
+  EXPECT_THAT(CheckFinite("f", "X", x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("Inf"), HasSubstr("row 3, column 0"))));
+}
+
+TEST(ValidationTest, LargeFiniteValuesAreFinite) {
+  Matrix x(1, 2);
+  x << 1e308, -1e308;
+  EXPECT_THAT(CheckFinite("f", "X", x), IsOk());
+}
+
+TEST(ValidationTest, VectorFinite) {
+  std::vector<double> v = {1.0, 2.0, -std::numeric_limits<double>::infinity()};
+  EXPECT_THAT(
+      CheckFiniteValues("f", "sample_weight", v),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("sample_weight"), HasSubstr("index 2"))));
+}
+
+TEST(ValidationTest, EmptyAndTooFewSamples) {
+  Matrix empty(0, 3);
+  EXPECT_THAT(
+      CheckData("TSNE::Fit", "X", empty),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty (0 x 3)")));
+  Matrix one = Matrix::Zero(1, 2);
+  EXPECT_THAT(CheckData("TSNE::Fit", "X", one, 2),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("has 1 samples; need at least 2")));
+  EXPECT_THAT(CheckData("TSNE::Fit", "X", one, 1), IsOk());
+}
+
+TEST(ValidationTest, Shapes) {
+  Matrix x = Matrix::Zero(3, 2);
+  EXPECT_THAT(CheckShape("f", "init", x, 3, 2), IsOk());
+  EXPECT_THAT(CheckShape("f", "init", x, 3, 4),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("shape (3, 2); expected (3, 4)")));
+  EXPECT_THAT(CheckColumns("KMeans::Predict", "X", x, 5),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("has 2 features, but the estimator was "
+                                 "fitted with 5")));
+  EXPECT_THAT(CheckLength("f", "y", 4, 3),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("y has 4 entries but X has 3 samples")));
+}
+
+TEST(ValidationTest, Ranges) {
+  EXPECT_THAT(CheckAtLeast("KMeans", "n_clusters", 0, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("n_clusters = 0, must be >= 1")));
+  EXPECT_THAT(CheckAtLeast("KMeans", "n_clusters", 1, 1), IsOk());
+  EXPECT_THAT(CheckGreater("DBSCAN", "eps", 0.0, 0.0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("eps = 0, must be > 0")));
+  EXPECT_THAT(CheckGreater("DBSCAN", "eps",
+                           std::numeric_limits<double>::quiet_NaN(), 0.0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("eps")));
+  EXPECT_THAT(CheckInRange("TSNE", "angle", 1.5, 0.0, 1.0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("angle = 1.5, must be in [0, 1]")));
+  const absl::string_view allowed[] = {"ward", "single"};
+  EXPECT_THAT(
+      CheckOneOf("Agglo", "linkage", "wrd", allowed),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("unknown linkage 'wrd'; allowed: ward, single")));
+  EXPECT_THAT(CheckOneOf("Agglo", "linkage", "ward", allowed), IsOk());
+}
+
+TEST(ValidationTest, NotFitted) {
+  EXPECT_THAT(NotFittedError("KMeans::Predict"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("KMeans::Predict: this estimator is not "
+                                 "fitted")));
+}
+
+}  // namespace
+}  // namespace eclipsera
