@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Every check of the project, in the order a failure is cheapest to see:
+#   1. the format check (clang-format, Google style, .clang-format);
+#   2. all Bazel tests (unit, golden, smoke runs of every benchmark);
+#   3. the thread-safety tests again under ThreadSanitizer;
+#   4. the consumer workspace (examples/consumer) builds and runs;
+#   5. short libFuzzer runs of the file readers.
+# Usage: ./test.sh            (what CI runs through .ci/run)
+set -uo pipefail
+cd "$(dirname "$0")"
+
+passed=0
+failed=0
+step() {
+  local name="$1"
+  shift
+  echo "=== ${name}"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== ${name}: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    echo "=== ${name}: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+# Installs what is missing (bazelw does the same for every command).
+./bazelw version >/dev/null 2>&1 || true
+
+format_check() {
+  local bad=()
+  while IFS= read -r f; do
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f")
+  done < <(git ls-files '*.cc' '*.h')
+  if ((${#bad[@]})); then
+    echo "not clang-formatted (run clang-format -i): ${bad[*]}"
+    return 1
+  fi
+}
+
+consumer() {
+  (cd examples/consumer && ../../bazelw run //:consumer 2>&1 | tail -3)
+  local rc=$?
+  (cd examples/consumer && bazel shutdown >/dev/null 2>&1)
+  return $rc
+}
+
+TSAN_TARGETS=(//eclipsera/core:parallel_test)
+[[ -d eclipsera/pool ]] && TSAN_TARGETS+=(//eclipsera/pool/...)
+
+step "format" format_check
+step "bazel test //..." ./bazelw test //...
+step "tsan" ./bazelw test --config=tsan "${TSAN_TARGETS[@]}"
+step "consumer workspace" consumer
+if [[ -x fuzz/run_fuzzers.sh ]]; then
+  step "fuzz (short)" fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-20}"
+fi
+
+echo "test.sh: ${passed} passed, ${failed} failed"
+[[ $failed -eq 0 ]]
