@@ -6,7 +6,6 @@
 #include <atomic>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
 #include "unsupported/Eigen/CXX11/ThreadPool"
 
 namespace eclipsera {
@@ -55,7 +54,7 @@ int NumWorkers(int n_jobs, Index n_tasks) {
 }
 
 void ParallelFor(int n_jobs, Index n_tasks,
-                 const std::function<void(Index task, int worker)>& fn) {
+                 absl::FunctionRef<void(Index task, int worker)> fn) {
   const int workers = NumWorkers(n_jobs, n_tasks);
   if (workers <= 1) {
     const bool was = in_parallel_region;
@@ -64,31 +63,43 @@ void ParallelFor(int n_jobs, Index n_tasks,
     in_parallel_region = was;
     return;
   }
-  std::atomic<Index> next{0};
-  auto run = [&](int worker) {
-    in_parallel_region = true;
-    for (;;) {
-      const Index t = next.fetch_add(1, std::memory_order_relaxed);
-      if (t >= n_tasks) break;
-      fn(t, worker);
+  // Everything the helpers need lives here, so each scheduled closure
+  // captures one pointer: it fits std::function's inline buffer and
+  // scheduling allocates nothing.
+  struct Shared {
+    Shared(absl::FunctionRef<void(Index, int)> f, Index n, unsigned helpers)
+        : fn(f), n_tasks(n), barrier(helpers) {}
+    absl::FunctionRef<void(Index, int)> fn;
+    Index n_tasks;
+    std::atomic<Index> next{0};
+    std::atomic<int> next_worker{1};
+    Eigen::Barrier barrier;
+    void Run(int worker) {
+      in_parallel_region = true;
+      for (;;) {
+        const Index t = next.fetch_add(1, std::memory_order_relaxed);
+        if (t >= n_tasks) break;
+        fn(t, worker);
+      }
+      in_parallel_region = false;
     }
-    in_parallel_region = false;
   };
-  Eigen::Barrier barrier(static_cast<unsigned>(workers - 1));
+  Shared shared(fn, n_tasks, static_cast<unsigned>(workers - 1));
+  Shared* s = &shared;
   Eigen::ThreadPool& pool = ProcessPool();
   for (int w = 1; w < workers; ++w) {
-    pool.Schedule([&run, &barrier, w] {
-      run(w);
-      barrier.Notify();
+    pool.Schedule([s] {
+      s->Run(s->next_worker.fetch_add(1, std::memory_order_relaxed));
+      s->barrier.Notify();
     });
   }
-  run(0);
-  barrier.Wait();
+  s->Run(0);
+  s->barrier.Wait();
 }
 
 void ParallelForChunks(
     int n_jobs, Index n, Index chunk,
-    const std::function<void(Index begin, Index end, int worker)>& fn) {
+    absl::FunctionRef<void(Index begin, Index end, int worker)> fn) {
   if (chunk < 1) chunk = 1;
   const Index n_chunks = NumChunks(n, chunk);
   ParallelFor(n_jobs, n_chunks, [&](Index c, int worker) {

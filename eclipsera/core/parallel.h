@@ -22,8 +22,8 @@
 #define ECLIPSERA_CORE_PARALLEL_H_
 
 #include <cstdint>
-#include <functional>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "eclipsera/core/matrix.h"
@@ -48,14 +48,15 @@ int NumWorkers(int n_jobs, Index n_tasks);
 // worker index, so it can index per-worker scratch. Returns after every
 // task has finished. n_jobs must be valid (see ResolveNJobs); an invalid
 // value runs serially.
+// Never allocates on the heap (hot loops may call it every iteration).
 void ParallelFor(int n_jobs, Index n_tasks,
-                 const std::function<void(Index task, int worker)>& fn);
+                 absl::FunctionRef<void(Index task, int worker)> fn);
 
 // Splits [0, n) into fixed chunks of `chunk` items (the last may be shorter)
 // and runs fn(begin, end, worker) for each, as ParallelFor does.
 void ParallelForChunks(
     int n_jobs, Index n, Index chunk,
-    const std::function<void(Index begin, Index end, int worker)>& fn);
+    absl::FunctionRef<void(Index begin, Index end, int worker)> fn);
 
 // Number of chunks ParallelForChunks uses for n items.
 inline Index NumChunks(Index n, Index chunk) {

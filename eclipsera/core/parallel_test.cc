@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "eclipsera/core/testing.h"
+#include "eclipsera/testing/alloc_counter.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -78,6 +79,24 @@ TEST(ParallelTest, ZeroTasks) {
   ParallelFor(-1, 0, [&](Index, int) { ++calls; });
   ParallelForChunks(2, 0, 10, [&](Index, Index, int) { ++calls; });
   EXPECT_EQ(calls, 0);
+}
+
+}  // namespace
+}  // namespace eclipsera
+
+namespace eclipsera {
+namespace {
+
+TEST(ParallelTest, DoesNotAllocateAfterWarmUp) {
+  std::vector<double> partial(64, 0.0);
+  auto body = [&](Index b, Index e, int) {
+    partial[b / 16] = static_cast<double>(e - b);
+  };
+  ParallelForChunks(-1, 1024, 16, body);  // creates the process pool
+  ::eclipsera::testing::AllocationCounter counter;
+  for (int i = 0; i < 100; ++i) ParallelForChunks(-1, 1024, 16, body);
+  EXPECT_EQ(counter.allocations(), 0);
+  EXPECT_EQ(partial[3], 16.0);
 }
 
 }  // namespace
