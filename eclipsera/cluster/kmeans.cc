@@ -1,0 +1,768 @@
+// K-Means (Lloyd and Elkan) following scikit-learn 1.2's _kmeans.py and
+// _k_means_lloyd.pyx / _k_means_elkan.pyx / _k_means_common.pyx.
+#include "eclipsera/cluster/kmeans.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "eclipsera/cluster/internal/kmeans_kernels.h"
+#include "eclipsera/core/parallel.h"
+#include "eclipsera/core/status_macros.h"
+#include "eclipsera/core/validation.h"
+
+namespace eclipsera::cluster {
+namespace {
+
+using cluster_internal::AssignNearest;
+using cluster_internal::kTileRows;
+using cluster_internal::ReductionChunkRows;
+using cluster_internal::SquaredDistance;
+
+// Resizes only when the shape changes, so a workspace reused for data of
+// the same shape never reallocates.
+template <class M>
+void Size(M& m, Index rows, Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+template <class V>
+void Size(V& v, Index n) {
+  if (v.size() != n) v.resize(n);
+}
+
+// Everything one run (one init) needs, borrowed from the workspace.
+struct RunContext {
+  const ConstMatrixRef x;  // centered
+  const double* x_sqnorms;
+  const double* weights;
+  Index n, d, k;
+  int n_jobs;
+  int verbose;
+  double tol;  // absolute
+  int max_iter;
+  bool reuse;  // false: v1.0 behaviour, fresh buffers every iteration
+  KMeansWorkspace* ws;
+  Index chunk_rows;
+  Index n_chunks;
+};
+
+void RowSquaredNorms(const ConstMatrixRef& m, Vector& out) {
+  for (Index i = 0; i < m.rows(); ++i) out(i) = m.row(i).squaredNorm();
+}
+
+// Weighted inertia, reduced per chunk in chunk order.
+double Inertia(const RunContext& rc, const Matrix& centers,
+               const LabelVector& labels, Vector& chunk_partials) {
+  ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
+    double s = 0.0;
+    for (Index i = b; i < e; ++i) {
+      s += rc.weights[i] * SquaredDistance(rc.x.row(i).data(),
+                                           centers.row(labels(i)).data(), rc.d);
+    }
+    chunk_partials(b / rc.chunk_rows) = s;
+  });
+  double total = 0.0;
+  for (Index c = 0; c < rc.n_chunks; ++c) total += chunk_partials(c);
+  return total;
+}
+
+// scikit-learn's _relocate_empty_clusters_dense: each empty cluster takes
+// the point farthest from its current center (largest first; scikit-learn
+// uses argpartition, whose order among several far points is unspecified).
+void RelocateEmptyClusters(const RunContext& rc, const Matrix& old_centers,
+                           const LabelVector& labels, Matrix& centers_new,
+                           Vector& weight_in_clusters) {
+  Index n_empty = 0;
+  for (Index j = 0; j < rc.k; ++j) n_empty += weight_in_clusters(j) == 0.0;
+  if (n_empty == 0) return;
+  Vector& dist = rc.ws->distances;
+  for (Index i = 0; i < rc.n; ++i) {
+    dist(i) = SquaredDistance(rc.x.row(i).data(),
+                              old_centers.row(labels(i)).data(), rc.d);
+  }
+  // Indices of the n_empty largest distances, largest first (ties: lower
+  // index first), found by repeated selection: n_empty is small.
+  Index idx = 0;
+  for (Index j = 0; j < rc.k; ++j) {
+    if (weight_in_clusters(j) != 0.0) continue;
+    Index far = 0;
+    double far_d = -1.0;
+    for (Index i = 0; i < rc.n; ++i) {
+      if (dist(i) > far_d) {
+        far_d = dist(i);
+        far = i;
+      }
+    }
+    dist(far) = -std::numeric_limits<double>::infinity();
+    const double w = rc.weights[far];
+    const int32_t old_cluster = labels(far);
+    centers_new.row(old_cluster) -= rc.x.row(far) * w;
+    centers_new.row(j) = rc.x.row(far) * w;
+    weight_in_clusters(j) = w;
+    weight_in_clusters(old_cluster) -= w;
+    ++idx;
+  }
+}
+
+// Sums the per-chunk partial sums in chunk order, relocates empty clusters,
+// divides by the weights and measures the center shift.
+void FinishCenters(const RunContext& rc, const Matrix& centers,
+                   const LabelVector& labels, Matrix& centers_new) {
+  KMeansWorkspace& ws = *rc.ws;
+  centers_new.setZero();
+  ws.weight_in_clusters.setZero();
+  for (Index c = 0; c < rc.n_chunks; ++c) {
+    centers_new += ws.partial_sums.middleRows(c * rc.k, rc.k);
+    ws.weight_in_clusters += ws.partial_weights.row(c).transpose();
+  }
+  RelocateEmptyClusters(rc, centers, labels, centers_new,
+                        ws.weight_in_clusters);
+  for (Index j = 0; j < rc.k; ++j) {
+    if (ws.weight_in_clusters(j) > 0.0) {
+      centers_new.row(j) /= ws.weight_in_clusters(j);
+    }
+    ws.center_shift(j) = std::sqrt(SquaredDistance(
+        centers_new.row(j).data(), centers.row(j).data(), rc.d));
+  }
+}
+
+// Accumulates w * x into chunk c's partial sums by label.
+void AccumulateChunk(const RunContext& rc, Index b, Index e,
+                     const LabelVector& labels) {
+  KMeansWorkspace& ws = *rc.ws;
+  const Index c = b / rc.chunk_rows;
+  auto sums = ws.partial_sums.middleRows(c * rc.k, rc.k);
+  sums.setZero();
+  ws.partial_weights.row(c).setZero();
+  for (Index i = b; i < e; ++i) {
+    const int32_t l = labels(i);
+    const double w = rc.weights[i];
+    sums.row(l) += w * rc.x.row(i);
+    ws.partial_weights(c, l) += w;
+  }
+}
+
+// One Lloyd iteration (scikit-learn's lloyd_iter_chunked_dense): labels
+// from `centers`, and when update_centers, new centers and shifts.
+void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
+               LabelVector& labels, bool update_centers) {
+  KMeansWorkspace& ws = *rc.ws;
+  RowSquaredNorms(centers, ws.c_sqnorms);
+  ParallelForChunks(
+      rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int worker) {
+        double* tile = ws.tiles.data() + worker * kTileRows * rc.k;
+        AssignNearest(rc.x, b, e, centers, ws.c_sqnorms.data(), tile,
+                      labels.data());
+        if (update_centers) AccumulateChunk(rc, b, e, labels);
+      });
+  if (update_centers) FinishCenters(rc, centers, labels, centers_new);
+}
+
+// The roadmap's v1.0 step: a fresh n x k distance matrix and fresh center
+// buffers every iteration; the same math as LloydIter.
+void LloydIterAllocating(const RunContext& rc, const Matrix& centers,
+                         Matrix& centers_new, LabelVector& labels) {
+  Vector c_sqnorms = centers.rowwise().squaredNorm();
+  Matrix distances = -2.0 * (rc.x * centers.transpose());
+  distances.rowwise() += c_sqnorms.transpose();
+  for (Index i = 0; i < rc.n; ++i) {
+    Index best;
+    distances.row(i).minCoeff(&best);
+    labels(i) = static_cast<int32_t>(best);
+  }
+  Matrix sums = Matrix::Zero(rc.k, rc.d);
+  Vector counts = Vector::Zero(rc.k);
+  for (Index i = 0; i < rc.n; ++i) {
+    sums.row(labels(i)) += rc.weights[i] * rc.x.row(i);
+    counts(labels(i)) += rc.weights[i];
+  }
+  centers_new = sums;
+  rc.ws->weight_in_clusters = counts;
+  RelocateEmptyClusters(rc, centers, labels, centers_new,
+                        rc.ws->weight_in_clusters);
+  for (Index j = 0; j < rc.k; ++j) {
+    if (rc.ws->weight_in_clusters(j) > 0.0) {
+      centers_new.row(j) /= rc.ws->weight_in_clusters(j);
+    }
+  }
+  rc.ws->center_shift = (centers_new - centers).rowwise().norm();
+}
+
+struct RunResult {
+  double inertia;
+  int n_iter;
+};
+
+// Converged when labels did not change (strict) or the total squared
+// center shift is within tol; then the labels are recomputed from the final
+// centers, as scikit-learn does.
+template <class IterFn, class FinalFn>
+RunResult RunIterations(const RunContext& rc, IterFn iter,
+                        FinalFn final_labels) {
+  KMeansWorkspace& ws = *rc.ws;
+  ws.labels.setConstant(-1);
+  ws.labels_old.setConstant(-1);
+  bool strict_convergence = false;
+  int i = 0;
+  for (; i < rc.max_iter; ++i) {
+    iter();
+    if (rc.verbose) {
+      std::fprintf(stderr, "Iteration %d, inertia %.10g.\n", i,
+                   Inertia(rc, ws.centers, ws.labels, ws.distances));
+    }
+    ws.centers.swap(ws.centers_new);
+    if (ws.labels == ws.labels_old) {
+      if (rc.verbose) {
+        std::fprintf(stderr, "Converged at iteration %d: strict convergence.\n",
+                     i);
+      }
+      strict_convergence = true;
+      break;
+    }
+    const double shift_tot = ws.center_shift.squaredNorm();
+    if (shift_tot <= rc.tol) {
+      if (rc.verbose) {
+        std::fprintf(stderr,
+                     "Converged at iteration %d: center shift %g within "
+                     "tolerance %g.\n",
+                     i, shift_tot, rc.tol);
+      }
+      break;
+    }
+    ws.labels_old = ws.labels;
+  }
+  if (!strict_convergence) final_labels();
+  Vector& partials = ws.distances;  // reused as chunk partials
+  const double inertia = Inertia(rc, ws.centers, ws.labels, partials);
+  return {inertia, std::min(i + 1, rc.max_iter)};
+}
+
+RunResult RunLloyd(const RunContext& rc) {
+  KMeansWorkspace& ws = *rc.ws;
+  return RunIterations(
+      rc,
+      [&] {
+        if (rc.reuse) {
+          LloydIter(rc, ws.centers, ws.centers_new, ws.labels, true);
+        } else {
+          LloydIterAllocating(rc, ws.centers, ws.centers_new, ws.labels);
+        }
+      },
+      [&] { LloydIter(rc, ws.centers, ws.centers, ws.labels, false); });
+}
+
+// Pairwise center half-distances and, per center, half the distance to its
+// nearest other center.
+void CenterHalfDistances(const RunContext& rc, const Matrix& centers) {
+  KMeansWorkspace& ws = *rc.ws;
+  for (Index a = 0; a < rc.k; ++a) {
+    ws.center_half_distances(a, a) = 0.0;
+    for (Index b = a + 1; b < rc.k; ++b) {
+      const double h =
+          0.5 * std::sqrt(SquaredDistance(centers.row(a).data(),
+                                          centers.row(b).data(), rc.d));
+      ws.center_half_distances(a, b) = h;
+      ws.center_half_distances(b, a) = h;
+    }
+  }
+  for (Index a = 0; a < rc.k; ++a) {
+    double best = std::numeric_limits<double>::infinity();
+    for (Index b = 0; b < rc.k; ++b) {
+      if (b != a) best = std::min(best, ws.center_half_distances(a, b));
+    }
+    ws.distance_next_center(a) = rc.k > 1 ? best : 0.0;
+  }
+}
+
+// scikit-learn's init_bounds_dense.
+void ElkanInitBounds(const RunContext& rc, const Matrix& centers) {
+  KMeansWorkspace& ws = *rc.ws;
+  ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      const double* xi = rc.x.row(i).data();
+      int32_t best = 0;
+      double min_dist =
+          std::sqrt(SquaredDistance(xi, centers.row(0).data(), rc.d));
+      ws.lower_bounds(i, 0) = min_dist;
+      for (Index j = 1; j < rc.k; ++j) {
+        if (min_dist > ws.center_half_distances(best, j)) {
+          const double dist =
+              std::sqrt(SquaredDistance(xi, centers.row(j).data(), rc.d));
+          ws.lower_bounds(i, j) = dist;
+          if (dist < min_dist) {
+            min_dist = dist;
+            best = static_cast<int32_t>(j);
+          }
+        }
+      }
+      ws.labels(i) = best;
+      ws.upper_bounds(i) = min_dist;
+    }
+  });
+}
+
+// scikit-learn's elkan_iter_chunked_dense.
+void ElkanIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
+               bool update_centers) {
+  KMeansWorkspace& ws = *rc.ws;
+  ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      double upper = ws.upper_bounds(i);
+      bool tight = false;
+      int32_t label = ws.labels(i);
+      const double* xi = rc.x.row(i).data();
+      if (!(ws.distance_next_center(label) >= upper)) {
+        for (Index j = 0; j < rc.k; ++j) {
+          if (j != label && upper > ws.lower_bounds(i, j) &&
+              upper > ws.center_half_distances(label, j)) {
+            if (!tight) {
+              upper = std::sqrt(
+                  SquaredDistance(xi, centers.row(label).data(), rc.d));
+              ws.lower_bounds(i, label) = upper;
+              tight = true;
+            }
+            if (upper > ws.lower_bounds(i, j) &&
+                upper > ws.center_half_distances(label, j)) {
+              const double dist =
+                  std::sqrt(SquaredDistance(xi, centers.row(j).data(), rc.d));
+              ws.lower_bounds(i, j) = dist;
+              if (dist < upper) {
+                label = static_cast<int32_t>(j);
+                upper = dist;
+              }
+            }
+          }
+        }
+        ws.labels(i) = label;
+        ws.upper_bounds(i) = upper;
+      }
+    }
+    if (update_centers) AccumulateChunk(rc, b, e, ws.labels);
+  });
+  if (!update_centers) return;
+  FinishCenters(rc, centers, ws.labels, centers_new);
+  for (Index i = 0; i < rc.n; ++i) {
+    ws.upper_bounds(i) += ws.center_shift(ws.labels(i));
+    for (Index j = 0; j < rc.k; ++j) {
+      ws.lower_bounds(i, j) =
+          std::max(0.0, ws.lower_bounds(i, j) - ws.center_shift(j));
+    }
+  }
+}
+
+RunResult RunElkan(const RunContext& rc) {
+  KMeansWorkspace& ws = *rc.ws;
+  ws.lower_bounds.setZero();
+  ws.upper_bounds.setZero();
+  CenterHalfDistances(rc, ws.centers);
+  // RunIterations resets labels; the bounds' labels are set here, so keep
+  // them through a first-iteration flag.
+  bool first = true;
+  return RunIterations(
+      rc,
+      [&] {
+        if (first) {
+          ElkanInitBounds(rc, ws.centers);
+          first = false;
+        }
+        ElkanIter(rc, ws.centers, ws.centers_new, true);
+        CenterHalfDistances(rc, ws.centers_new);
+      },
+      [&] { ElkanIter(rc, ws.centers, ws.centers, false); });
+}
+
+// True when a and b define the same partition (scikit-learn's
+// _is_same_clustering).
+bool SameClustering(const LabelVector& a, const LabelVector& b, Index k,
+                    std::vector<int32_t>& mapping) {
+  mapping.assign(k, -1);
+  for (Index i = 0; i < a.size(); ++i) {
+    if (mapping[a(i)] == -1) {
+      mapping[a(i)] = b(i);
+    } else if (mapping[a(i)] != b(i)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::Status CheckSampleWeight(absl::Span<const double> w, Index n) {
+  if (w.empty()) return absl::OkStatus();
+  ECLIPSERA_RETURN_IF_ERROR(CheckLength("KMeans::Fit", "sample_weight",
+                                        static_cast<Index>(w.size()), n));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckFiniteValues("KMeans::Fit", "sample_weight", w));
+  double total = 0.0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (w[i] < 0.0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("KMeans::Fit: sample_weight[", i, "] = ", w[i],
+                       ", weights must be >= 0"));
+    }
+    total += w[i];
+  }
+  if (total <= 0.0) {
+    return absl::InvalidArgumentError(
+        "KMeans::Fit: sample_weight sums to 0; at least one weight must be "
+        "positive");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const ParamSchema<KMeansOptions>& KMeansOptions::Schema() {
+  static const auto* schema = [] {
+    auto* s = new ParamSchema<KMeansOptions>("KMeans");
+    s->Int("n_clusters", &KMeansOptions::n_clusters,
+           "number of clusters, in [1, n_samples]")
+        .String("init", &KMeansOptions::init,
+                "'k-means++' or 'random' (explicit centers: C++ API)",
+                {"k-means++", "random"})
+        .Int("n_init", &KMeansOptions::n_init,
+             "number of initialisations, the lowest inertia wins")
+        .Int("max_iter", &KMeansOptions::max_iter, "iterations per run")
+        .Double("tol", &KMeansOptions::tol,
+                "relative tolerance on the center shift")
+        .Int("verbose", &KMeansOptions::verbose, "progress on stderr")
+        .OptionalInt("random_state", &KMeansOptions::random_state,
+                     "seed; None: a different result every run")
+        .String("algorithm", &KMeansOptions::algorithm,
+                "'lloyd', 'elkan' or 'auto'",
+                {"lloyd", "elkan", "auto", "full"})
+        .Int("n_jobs", &KMeansOptions::n_jobs,
+             "threads: 1 serial, -1 all cores")
+        .Bool("workspace", &KMeansOptions::workspace,
+              "benchmark only: false re-allocates buffers every iteration");
+    return s;
+  }();
+  return *schema;
+}
+
+KMeans::KMeans(KMeansOptions options) : options_(std::move(options)) {}
+
+void KMeans::set_options(const KMeansOptions& options) {
+  options_ = options;
+  Reset();
+}
+
+void KMeans::Reset() {
+  fitted_ = false;
+  inertia_ = 0.0;
+  n_iter_ = 0;
+}
+
+absl::Status KMeans::Validate(const ConstMatrixRef& x,
+                              absl::Span<const double> sample_weight) const {
+  const char* ctx = "KMeans::Fit";
+  const KMeansOptions& o = options_;
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(ctx, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_clusters", o.n_clusters, 1));
+  if (o.n_clusters > x.rows()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ctx, ": n_samples = ", x.rows(),
+                     " should be >= n_clusters = ", o.n_clusters));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_init", o.n_init, 1));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "max_iter", o.max_iter, 1));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "tol", o.tol, 0.0));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "verbose", o.verbose, 0));
+  const absl::string_view inits[] = {"k-means++", "random"};
+  ECLIPSERA_RETURN_IF_ERROR(CheckOneOf(ctx, "init", o.init, inits));
+  const absl::string_view algorithms[] = {"lloyd", "elkan", "auto", "full"};
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckOneOf(ctx, "algorithm", o.algorithm, algorithms));
+  absl::StatusOr<int> jobs = ResolveNJobs(o.n_jobs);
+  if (!jobs.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ctx, ": ", jobs.status().message()));
+  }
+  if (o.init_centers.has_value()) {
+    ECLIPSERA_RETURN_IF_ERROR(
+        CheckShape(ctx, "init", *o.init_centers, o.n_clusters, x.cols()));
+    ECLIPSERA_RETURN_IF_ERROR(CheckFinite(ctx, "init", *o.init_centers));
+  }
+  return CheckSampleWeight(sample_weight, x.rows());
+}
+
+absl::Status KMeans::Fit(const ConstMatrixRef& x,
+                         absl::Span<const double> sample_weight) {
+  ECLIPSERA_RETURN_IF_ERROR(Validate(x, sample_weight));
+  Reset();
+  const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
+  std::string algorithm = options_.algorithm;
+  if (algorithm == "full") algorithm = "lloyd";
+  if (algorithm == "auto") {
+    // Elkan's bounds pay off in low dimension, while its n x k lower bounds
+    // stay affordable.
+    algorithm =
+        (d <= 16 && n * k <= (Index{1} << 26) && k > 1) ? "elkan" : "lloyd";
+  }
+  const bool elkan = algorithm == "elkan" && k > 1;
+  algorithm_used_ = elkan ? "elkan" : "lloyd";
+
+  KMeansWorkspace& ws = ws_;
+  const Index chunk_rows = ReductionChunkRows(n);
+  const Index n_chunks = NumChunks(n, chunk_rows);
+  const int workers = NumWorkers(options_.n_jobs, n_chunks);
+  Size(ws.x, n, d);
+  Size(ws.x_sqnorms, n);
+  Size(ws.weights, n);
+  Size(ws.centers, k, d);
+  Size(ws.centers_new, k, d);
+  Size(ws.best_centers, k, d);
+  Size(ws.c_sqnorms, k);
+  Size(ws.weight_in_clusters, k);
+  Size(ws.center_shift, k);
+  Size(ws.labels, n);
+  Size(ws.labels_old, n);
+  Size(ws.best_labels, n);
+  Size(ws.distances, std::max(n, n_chunks));
+  Size(ws.tiles, std::max(1, workers), kTileRows * k);
+  Size(ws.partial_sums, n_chunks * k, d);
+  Size(ws.partial_weights, n_chunks, k);
+  if (elkan) {
+    Size(ws.upper_bounds, n);
+    Size(ws.lower_bounds, n, k);
+    Size(ws.center_half_distances, k, k);
+    Size(ws.distance_next_center, k);
+  }
+
+  // Center the data (scikit-learn does, for precision of the distances).
+  const Eigen::RowVectorXd mean = x.colwise().mean();
+  ws.x.noalias() = x.rowwise() - mean;
+  RowSquaredNorms(ws.x, ws.x_sqnorms);
+  if (sample_weight.empty()) {
+    ws.weights.setOnes();
+  } else {
+    ws.weights = Eigen::Map<const Vector>(sample_weight.data(), n);
+  }
+  // scikit-learn's _tolerance: mean feature variance times tol.
+  const double tol_abs =
+      options_.tol == 0.0
+          ? 0.0
+          : (ws.x.array().square().colwise().sum() / static_cast<double>(n))
+                    .mean() *
+                options_.tol;
+
+  RunContext rc{ws.x,
+                ws.x_sqnorms.data(),
+                ws.weights.data(),
+                n,
+                d,
+                k,
+                options_.n_jobs,
+                options_.verbose,
+                tol_abs,
+                options_.max_iter,
+                options_.workspace,
+                &ws,
+                chunk_rows,
+                n_chunks};
+
+  Random random = Random::FromRandomState(options_.random_state);
+  const int n_init = options_.init_centers.has_value() ? 1 : options_.n_init;
+  double best_inertia = std::numeric_limits<double>::infinity();
+  int best_n_iter = 0;
+  std::vector<int32_t> mapping;
+  for (int run = 0; run < n_init; ++run) {
+    if (options_.init_centers.has_value()) {
+      ws.centers = options_.init_centers->rowwise() - mean;
+    } else if (options_.init == "k-means++") {
+      ECLIPSERA_ASSIGN_OR_RETURN(
+          ws.centers, KMeansPlusPlus(ws.x, static_cast<int>(k), random, -1,
+                                     options_.n_jobs));
+    } else {
+      std::vector<Index> perm(n);
+      std::iota(perm.begin(), perm.end(), 0);
+      // Partial Fisher-Yates: the first k entries are a uniform sample.
+      for (Index j = 0; j < k; ++j) {
+        const Index r = j + static_cast<Index>(random.UniformInt(n - j));
+        std::swap(perm[j], perm[r]);
+        ws.centers.row(j) = ws.x.row(perm[j]);
+      }
+    }
+    if (options_.verbose) std::fprintf(stderr, "Initialization complete\n");
+    const RunResult r = elkan ? RunElkan(rc) : RunLloyd(rc);
+    if (run == 0 || (r.inertia < best_inertia &&
+                     !SameClustering(ws.labels, ws.best_labels, k, mapping))) {
+      best_inertia = r.inertia;
+      best_n_iter = r.n_iter;
+      ws.best_centers = ws.centers;
+      ws.best_labels = ws.labels;
+    }
+  }
+  cluster_centers_ = ws.best_centers.rowwise() + mean;
+  labels_ = ws.best_labels;
+  inertia_ = best_inertia;
+  n_iter_ = best_n_iter;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
+                                      Random& random, int n_local_trials,
+                                      int n_jobs) {
+  const Index n = x.rows(), d = x.cols();
+  if (n_clusters < 1 || n_clusters > n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kmeans_plusplus: n_clusters = ", n_clusters,
+                     ", must be in [1, ", n, "]"));
+  }
+  if (n_local_trials < 0) {
+    n_local_trials = 2 + static_cast<int>(std::log(n_clusters));
+  }
+  Matrix centers(n_clusters, d);
+  const Vector x_sqnorms = x.rowwise().squaredNorm();
+  // Squared distances of every point to the rows of `c` (trials x d) through
+  // the identity, clamped at 0 as scikit-learn's euclidean_distances does;
+  // one pass over x per step, parallel over row blocks.
+  Matrix cand(n_local_trials, n);
+  Matrix c(n_local_trials, d);
+  auto sqdist_to = [&](Index rows) {
+    const Vector c_sqnorms = c.topRows(rows).rowwise().squaredNorm();
+    ParallelForChunks(n_jobs, n, 4096, [&](Index b, Index e, int) {
+      auto block = cand.block(0, b, rows, e - b);
+      block.noalias() = c.topRows(rows) * x.middleRows(b, e - b).transpose();
+      for (Index t = 0; t < rows; ++t) {
+        for (Index i = b; i < e; ++i) {
+          cand(t, i) =
+              std::max(0.0, x_sqnorms(i) - 2.0 * cand(t, i) + c_sqnorms(t));
+        }
+      }
+    });
+  };
+  const Index first = static_cast<Index>(random.UniformInt(n));
+  centers.row(0) = x.row(first);
+  c.row(0) = x.row(first);
+  sqdist_to(1);
+  Vector closest = cand.row(0).transpose();
+  double current_pot = closest.sum();
+  Vector cumsum(n);
+  std::vector<Index> cand_ids(n_local_trials);
+  for (int k = 1; k < n_clusters; ++k) {
+    double acc = 0.0;
+    for (Index i = 0; i < n; ++i) {
+      acc += closest(i);
+      cumsum(i) = acc;
+    }
+    for (int t = 0; t < n_local_trials; ++t) {
+      const double r = random.Uniform() * current_pot;
+      const Index id =
+          std::lower_bound(cumsum.data(), cumsum.data() + n, r) - cumsum.data();
+      cand_ids[t] = std::min(id, n - 1);
+      c.row(t) = x.row(cand_ids[t]);
+    }
+    sqdist_to(n_local_trials);
+    int best = 0;
+    double best_pot = std::numeric_limits<double>::infinity();
+    for (int t = 0; t < n_local_trials; ++t) {
+      auto row = cand.row(t);
+      row = row.cwiseMin(closest.transpose());
+      const double pot = row.sum();
+      if (pot < best_pot) {
+        best_pot = pot;
+        best = t;
+      }
+    }
+    current_pot = best_pot;
+    closest = cand.row(best).transpose();
+    centers.row(k) = x.row(cand_ids[best]);
+  }
+  return centers;
+}
+
+absl::StatusOr<LabelVector> KMeans::PredictLabels(
+    const ConstMatrixRef& x) const {
+  if (!fitted_) return NotFittedError("KMeans::Predict");
+  ECLIPSERA_RETURN_IF_ERROR(CheckData("KMeans::Predict", "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckColumns("KMeans::Predict", "X", x, cluster_centers_.cols()));
+  const Index k = cluster_centers_.rows();
+  Vector c_sqnorms = cluster_centers_.rowwise().squaredNorm();
+  LabelVector labels(x.rows());
+  const int workers =
+      NumWorkers(options_.n_jobs, NumChunks(x.rows(), kTileRows));
+  Matrix tiles(std::max(1, workers), kTileRows * k);
+  ParallelForChunks(options_.n_jobs, x.rows(), kTileRows,
+                    [&](Index b, Index e, int worker) {
+                      AssignNearest(x, b, e, cluster_centers_, c_sqnorms.data(),
+                                    tiles.row(worker).data(), labels.data());
+                    });
+  return labels;
+}
+
+absl::StatusOr<Matrix> KMeans::TransformDistances(
+    const ConstMatrixRef& x) const {
+  if (!fitted_) return NotFittedError("KMeans::Transform");
+  ECLIPSERA_RETURN_IF_ERROR(CheckData("KMeans::Transform", "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckColumns("KMeans::Transform", "X", x, cluster_centers_.cols()));
+  Matrix out(x.rows(), cluster_centers_.rows());
+  ParallelForChunks(
+      options_.n_jobs, x.rows(), kTileRows, [&](Index b, Index e, int) {
+        for (Index i = b; i < e; ++i) {
+          for (Index j = 0; j < cluster_centers_.rows(); ++j) {
+            out(i, j) = std::sqrt(SquaredDistance(
+                x.row(i).data(), cluster_centers_.row(j).data(), x.cols()));
+          }
+        }
+      });
+  return out;
+}
+
+absl::StatusOr<double> KMeans::ScoreInertia(
+    const ConstMatrixRef& x, absl::Span<const double> sample_weight) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(LabelVector labels, PredictLabels(x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckSampleWeight(sample_weight, x.rows()));
+  double total = 0.0;
+  for (Index i = 0; i < x.rows(); ++i) {
+    const double w = sample_weight.empty() ? 1.0 : sample_weight[i];
+    total +=
+        w * SquaredDistance(x.row(i).data(),
+                            cluster_centers_.row(labels(i)).data(), x.cols());
+  }
+  return -total;
+}
+
+std::vector<FittedScalar> KMeans::FittedScalars() const {
+  return {{"inertia", inertia_},
+          {"n_iter", static_cast<double>(n_iter_)},
+          {"n_clusters", static_cast<double>(cluster_centers_.rows())}};
+}
+
+absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
+  return Fit(x);
+}
+
+absl::StatusOr<Vector> KMeans::DoPredict(const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(LabelVector labels, PredictLabels(x));
+  return labels.cast<double>();
+}
+
+absl::StatusOr<Vector> KMeans::DoFitPredict(const ConstMatrixRef&,
+                                            absl::Span<const double>) {
+  return labels_.cast<double>();
+}
+
+absl::StatusOr<Matrix> KMeans::DoTransform(const ConstMatrixRef& x) const {
+  return TransformDistances(x);
+}
+
+absl::StatusOr<double> KMeans::DoScore(const ConstMatrixRef& x,
+                                       absl::Span<const double>) const {
+  return ScoreInertia(x);
+}
+
+absl::Status RegisterKMeans(EstimatorRegistry& registry) {
+  return registry.Register({"KMeans",
+                            "k-means clustering (Lloyd or Elkan), "
+                            "scikit-learn's KMeans",
+                            MainOutput::kLabels,
+                            [] { return std::make_unique<KMeans>(); }});
+}
+
+}  // namespace eclipsera::cluster

@@ -1,0 +1,145 @@
+// K-means clustering as scikit-learn 1.2's KMeans: k-means++ (greedy local
+// trials) or random seeding, Lloyd or Elkan iterations, empty-cluster
+// relocation, n_init restarts, sample weights.
+#ifndef ECLIPSERA_CLUSTER_KMEANS_H_
+#define ECLIPSERA_CLUSTER_KMEANS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/core/registry.h"
+
+namespace eclipsera::cluster {
+
+// Hyperparameters, with scikit-learn's names and defaults.
+struct KMeansOptions {
+  int n_clusters = 8;              // In [1, n_samples].
+  std::string init = "k-means++";  // 'k-means++' or 'random'.
+  // Explicit initial centers (n_clusters x n_features), scikit-learn's
+  // ndarray `init`; when set, `init` is ignored and one run is made.
+  std::optional<Matrix> init_centers;
+  int n_init = 10;     // >= 1; restarts, the lowest inertia wins.
+  int max_iter = 300;  // >= 1.
+  // Relative tolerance: stop when the squared center shift is <= tol times
+  // the mean feature variance of X.
+  double tol = 1e-4;
+  int verbose = 0;                      // >= 0; progress on stderr.
+  std::optional<int64_t> random_state;  // None: a different seed per run.
+  // 'lloyd', 'elkan', or 'auto' (elkan when its n_samples x n_clusters
+  // bounds are small and the data low-dimensional, lloyd otherwise). 'full'
+  // is accepted as scikit-learn's deprecated alias of 'lloyd'.
+  std::string algorithm = "lloyd";
+  int n_jobs = 1;  // 1 serial, -1 all cores, k threads; same result.
+  // Benchmark-only: false re-creates every per-iteration buffer each
+  // iteration (the roadmap's v1.0 behaviour), for before/after tables.
+  bool workspace = true;
+
+  static const ParamSchema<KMeansOptions>& Schema();
+};
+
+// Buffers of one fit, sized once and reused by later fits of the same
+// shape (roadmap section 2.2). Only KMeans uses its members.
+struct KMeansWorkspace {
+  Matrix x;             // centered copy of X
+  Vector x_sqnorms;     // ||x_i||^2
+  Vector weights;       // sample weights
+  Matrix centers;       // current centers
+  Matrix centers_new;   // next centers
+  Matrix best_centers;  // best run so far
+  Vector c_sqnorms;     // ||c_j||^2
+  Vector weight_in_clusters;
+  Vector center_shift;
+  LabelVector labels, labels_old, best_labels;
+  Vector distances;        // per-sample distance (relocation, k-means++)
+  Matrix tiles;            // per-worker distance tiles
+  Matrix partial_sums;     // per-chunk center sums (n_chunks * k x d)
+  Matrix partial_weights;  // per-chunk weights (n_chunks x k)
+  // Elkan bounds.
+  Vector upper_bounds;
+  Matrix lower_bounds;
+  Matrix center_half_distances;
+  Vector distance_next_center;
+  // k-means++ scratch.
+  Matrix candidate_dist;
+  Vector cumsum;
+};
+
+class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
+ public:
+  explicit KMeans(KMeansOptions options = {});
+
+  // Fits on x (n_samples x n_features). `sample_weight` is empty (all ones)
+  // or has n_samples non-negative finite entries. InvalidArgument on bad
+  // options or data; the estimator stays usable.
+  absl::Status Fit(const ConstMatrixRef& x,
+                   absl::Span<const double> sample_weight = {});
+
+  // Nearest-center labels. FailedPrecondition before Fit.
+  absl::StatusOr<LabelVector> PredictLabels(const ConstMatrixRef& x) const;
+  // Euclidean distances to every center (n_samples x n_clusters).
+  absl::StatusOr<Matrix> TransformDistances(const ConstMatrixRef& x) const;
+  // Minus the (weighted) inertia of x with respect to the centers.
+  absl::StatusOr<double> ScoreInertia(
+      const ConstMatrixRef& x,
+      absl::Span<const double> sample_weight = {}) const;
+
+  const KMeansOptions& options() const { return options_; }
+  void set_options(const KMeansOptions& options);
+
+  const Matrix& cluster_centers() const { return cluster_centers_; }
+  const LabelVector& labels() const { return labels_; }
+  double inertia() const { return inertia_; }
+  int n_iter() const { return n_iter_; }
+  // The algorithm actually run ('lloyd' or 'elkan').
+  const std::string& algorithm_used() const { return algorithm_used_; }
+
+  std::string name() const override { return "KMeans"; }
+  void Reset() override;
+  bool fitted() const override { return fitted_; }
+  std::vector<FittedScalar> FittedScalars() const override;
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef& x,
+                     absl::Span<const double> y) override;
+  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
+                                      absl::Span<const double> y) override;
+  absl::StatusOr<Matrix> DoTransform(const ConstMatrixRef& x) const override;
+  absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
+                                 absl::Span<const double> y) const override;
+
+ private:
+  absl::Status Validate(const ConstMatrixRef& x,
+                        absl::Span<const double> sample_weight) const;
+
+  KMeansOptions options_;
+  KMeansWorkspace ws_;
+  Matrix cluster_centers_;
+  LabelVector labels_;
+  double inertia_ = 0.0;
+  int n_iter_ = 0;
+  std::string algorithm_used_;
+  bool fitted_ = false;
+};
+
+// scikit-learn's kmeans_plusplus: n_clusters centers chosen from x with
+// greedy local trials (n_local_trials < 0: 2 + floor(log(k)) candidates per
+// step). The same random state gives the same centers for any n_jobs.
+absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
+                                      Random& random, int n_local_trials = -1,
+                                      int n_jobs = 1);
+
+absl::Status RegisterKMeans(EstimatorRegistry& registry);
+
+}  // namespace eclipsera::cluster
+
+#endif  // ECLIPSERA_CLUSTER_KMEANS_H_
