@@ -1,0 +1,83 @@
+#!/bin/bash
+# Builds the CSV and .npy fuzz targets with clang's libFuzzer plus
+# AddressSanitizer and UndefinedBehaviorSanitizer (outside Bazel, which has no
+# clang toolchain configured here) and runs each for SECONDS seconds on a
+# copy of the seed corpus in fuzz/corpus/. Exits non-zero when a fuzzer
+# finds a crash, a sanitizer report, a leak or a timeout; the reproducer is
+# left in the work directory (printed) so it can be added to the corpus.
+#
+# Usage: fuzz/run_fuzzers.sh [SECONDS]   (default 30; from any directory)
+# Environment: CXX (default clang++, falling back to clang++-14),
+#              FUZZ_WORKDIR (default: a fresh mktemp directory),
+#              FUZZ_KEEP=1 keeps the work directory after success.
+set -euo pipefail
+
+SECONDS_PER_TARGET="${1:-30}"
+if ! [[ "${SECONDS_PER_TARGET}" =~ ^[0-9]+$ ]] || [[ "${SECONDS_PER_TARGET}" -lt 1 ]]; then
+  echo "usage: $0 [SECONDS>=1]" >&2
+  exit 2
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CXX="${CXX:-}"
+if [[ -z "${CXX}" ]]; then
+  if command -v clang++ >/dev/null; then CXX=clang++; else CXX=clang++-14; fi
+fi
+if ! command -v "${CXX}" >/dev/null; then
+  echo "run_fuzzers.sh: ${CXX} not found (apt-get install clang libclang-rt-14-dev)" >&2
+  exit 1
+fi
+
+WORK="${FUZZ_WORKDIR:-$(mktemp -d -t eclipsera-fuzz.XXXXXX)}"
+mkdir -p "${WORK}"
+
+CXXFLAGS=(
+  -std=c++17 -O1 -g -fno-omit-frame-pointer
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+  -I"${ROOT}" -I/usr/include/eigen3
+)
+# Only the Abseil libraries the readers call directly; their own
+# dependencies come in through the shared libraries' DT_NEEDED entries.
+LIBS=(-labsl_statusor -labsl_status -labsl_strings -labsl_int128
+      -labsl_throw_delegate -labsl_raw_logging_internal)
+
+# target name -> sources besides the fuzzer itself.
+declare -A SOURCES=(
+  [csv]="eclipsera/io/csv.cc eclipsera/io/file.cc eclipsera/io/text.cc"
+  [npy]="eclipsera/io/npy.cc eclipsera/io/file.cc eclipsera/io/text.cc"
+)
+
+status=0
+for target in csv npy; do
+  binary="${WORK}/${target}_fuzzer"
+  srcs=("${ROOT}/fuzz/${target}_fuzzer.cc")
+  for s in ${SOURCES[${target}]}; do srcs+=("${ROOT}/${s}"); done
+  echo "== building ${target}_fuzzer"
+  "${CXX}" "${CXXFLAGS[@]}" "${srcs[@]}" "${LIBS[@]}" -o "${binary}"
+
+  corpus="${WORK}/${target}_corpus"
+  mkdir -p "${corpus}" "${WORK}/${target}_artifacts"
+  cp "${ROOT}/fuzz/corpus/${target}/"* "${corpus}/"
+  echo "== running ${target}_fuzzer for ${SECONDS_PER_TARGET}s"
+  if ! (cd "${WORK}" && \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "${binary}" -max_total_time="${SECONDS_PER_TARGET}" \
+          -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+          -artifact_prefix="${WORK}/${target}_artifacts/" \
+          "${corpus}" > "${WORK}/${target}.log" 2>&1); then
+    echo "!! ${target}_fuzzer FAILED; log: ${WORK}/${target}.log" >&2
+    tail -n 60 "${WORK}/${target}.log" >&2
+    ls -l "${WORK}/${target}_artifacts/" >&2
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|stat::new_units_added" \
+      "${WORK}/${target}.log" | sed "s/^/   /"
+  fi
+done
+
+if [[ ${status} -eq 0 && -z "${FUZZ_KEEP:-}" && -z "${FUZZ_WORKDIR:-}" ]]; then
+  rm -rf "${WORK}"
+else
+  echo "work directory: ${WORK}"
+fi
+exit ${status}
