@@ -235,13 +235,17 @@ enum : int { kAccumulate = 1, kFinish = 2 };
 // (starting at x, leading dimension ld_x) and one packed panel slice of kc
 // rows (panel is kc x w, row-major, w = NR * N). With kAccumulate adds the
 // tile's previous contents; with kFinish turns dot products into clamped
-// squared distances using xsq[0, MR) and csq[0, NR * N).
+// squared distances using xsq[0, MR) and csq[0, NR * N). A non-null
+// `prefetch` points at the same kc columns of MR other rows of x (the next row
+// block), fetched into L2 spread over the loop: the hardware prefetcher
+// follows MR lockstep row streams from DRAM poorly.
 template <size_t MR, size_t NR>
 HWY_NOINLINE void MicroKernel(const double* HWY_RESTRICT x, size_t ld_x,
                               const double* HWY_RESTRICT panel, size_t kc,
                               double* HWY_RESTRICT tile, size_t ld_t, int mode,
                               const double* HWY_RESTRICT xsq,
-                              const double* HWY_RESTRICT csq) {
+                              const double* HWY_RESTRICT csq,
+                              const double* HWY_RESTRICT prefetch) {
   const DF df;
   const size_t N = hn::Lanes(df);
   const size_t w = NR * N;
@@ -252,6 +256,12 @@ HWY_NOINLINE void MicroKernel(const double* HWY_RESTRICT x, size_t ld_x,
     for (size_t v = 0; v < NR; ++v) acc[r][v] = hn::Zero(df);
   }
   for (size_t p = 0; p < kc; ++p) {
+    if (prefetch != nullptr && (p & 7) == 0) {
+      HWY_UNROLL(8)
+      for (size_t r = 0; r < MR; ++r) {
+        __builtin_prefetch(prefetch + r * ld_x + p, 0, 2);
+      }
+    }
     const double* HWY_RESTRICT cp = panel + p * w;
     VF cv[NR];
     HWY_UNROLL(8)
@@ -301,12 +311,13 @@ template <size_t MR, size_t NR>
 HWY_INLINE void CallMicroCols(size_t nv, const double* x, size_t ld_x,
                               const double* panel, size_t kc, double* tile,
                               size_t ld_t, int mode, const double* xsq,
-                              const double* csq) {
+                              const double* csq, const double* prefetch) {
   if (nv == NR) {
-    MicroKernel<MR, NR>(x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq);
+    MicroKernel<MR, NR>(x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq,
+                        prefetch);
   } else if constexpr (NR > 1) {
     CallMicroCols<MR, NR - 1>(nv, x, ld_x, panel, kc, tile, ld_t, mode, xsq,
-                              csq);
+                              csq, prefetch);
   }
 }
 
@@ -314,11 +325,13 @@ template <size_t MR>
 HWY_INLINE void CallMicro(size_t mr, size_t nv, const double* x, size_t ld_x,
                           const double* panel, size_t kc, double* tile,
                           size_t ld_t, int mode, const double* xsq,
-                          const double* csq) {
+                          const double* csq, const double* prefetch) {
   if (mr == MR) {
-    CallMicroCols<MR, kNR>(nv, x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq);
+    CallMicroCols<MR, kNR>(nv, x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq,
+                           prefetch);
   } else if constexpr (MR > 1) {
-    CallMicro<MR - 1>(mr, nv, x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq);
+    CallMicro<MR - 1>(mr, nv, x, ld_x, panel, kc, tile, ld_t, mode, xsq, csq,
+                      prefetch);
   }
 }
 
@@ -410,9 +423,14 @@ void BlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
           const double* panel = packed + jp * d + p0 * nv * N;
           for (size_t ir = 0; ir < mc; ir += kMR) {
             const size_t mr = std::min(kMR, mc - ir);
+            // During the first panel, prefetch the matching rows of the
+            // next row block (only rows that exist).
+            const double* prefetch = (jp == 0 && i0 + MC + ir + mr <= n)
+                                         ? xb + (MC + ir) * ld_x + p0
+                                         : nullptr;
             CallMicro<kMR>(mr, nv, xb + ir * ld_x + p0, ld_x, panel, kc,
                            tile + ir * ld_t + (jp - j0), ld_t, mode, xsq + ir,
-                           csq + jp);
+                           csq + jp, prefetch);
           }
         }
         p0 += kc;
