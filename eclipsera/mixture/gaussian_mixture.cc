@@ -1,0 +1,1166 @@
+// GaussianMixture: EM over row chunks with a reusable workspace, following
+// sklearn/mixture/_gaussian_mixture.py and _base.py (scikit-learn 1.2).
+#include "eclipsera/mixture/gaussian_mixture.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#include "Eigen/Cholesky"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "eclipsera/core/parallel.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/core/status_macros.h"
+#include "eclipsera/core/validation.h"
+#include "eclipsera/mixture/internal/kmeans_plusplus.h"
+
+#if defined(ECLIPSERA_MIXTURE_HAVE_KMEANS)
+#include "eclipsera/cluster/kmeans.h"
+#endif
+
+namespace eclipsera::mixture {
+namespace {
+
+enum class CovType { kFull, kTied, kDiag, kSpherical };
+
+constexpr char kFitContext[] = "GaussianMixture::Fit";
+// Rows per E-step task and per inner M-step product: the Eigen blocking
+// buffers of a chunk stay small enough for the stack (no heap traffic).
+constexpr Index kChunk = 256;
+// scikit-learn's message when a covariance is not positive definite.
+constexpr char kPrecisionError[] =
+    "Fitting the mixture model failed because some components have "
+    "ill-defined empirical covariance (for instance caused by singleton or "
+    "collapsed samples). Try to decrease the number of components, or "
+    "increase reg_covar.";
+
+using MapM = Eigen::Map<Matrix>;
+using CMapM = Eigen::Map<const Matrix>;
+
+CovType ParseCovType(const std::string& s) {
+  if (s == "tied") return CovType::kTied;
+  if (s == "diag") return CovType::kDiag;
+  if (s == "spherical") return CovType::kSpherical;
+  return CovType::kFull;
+}
+
+// Rows per M-step reduction block: fixed by n only (never by n_jobs), and
+// at most 64 blocks so the per-block partial sums stay small.
+Index BlockRows(Index n) {
+  Index b = std::max<Index>(16 * kChunk, (n + 63) / 64);
+  return (b + kChunk - 1) / kChunk * kChunk;
+}
+
+// In-place lower Cholesky factor of the row-major d x d matrix `a` (reads
+// the lower triangle, leaves the strict upper one untouched). False when a
+// pivot is not positive (not positive definite) or not finite.
+bool CholeskyLower(double* a, Index d) {
+  for (Index j = 0; j < d; ++j) {
+    double s = a[j * d + j];
+    for (Index p = 0; p < j; ++p) s -= a[j * d + p] * a[j * d + p];
+    if (!(s > 0.0) || !std::isfinite(s)) return false;
+    const double ljj = std::sqrt(s);
+    a[j * d + j] = ljj;
+    for (Index i = j + 1; i < d; ++i) {
+      double t = a[i * d + j];
+      for (Index p = 0; p < j; ++p) t -= a[i * d + p] * a[j * d + p];
+      a[i * d + j] = t / ljj;
+    }
+  }
+  return true;
+}
+
+// out = (L^{-1})^T (upper triangular) for the lower factor in `l`.
+void InverseTransposeLower(const double* l, Index d, double* out) {
+  std::fill(out, out + d * d, 0.0);
+  for (Index j = 0; j < d; ++j) {
+    // Column j of L^{-1}: forward substitution of L x = e_j.
+    out[j * d + j] = 1.0 / l[j * d + j];
+    for (Index i = j + 1; i < d; ++i) {
+      double s = 0.0;
+      for (Index p = j; p < i; ++p) s -= l[i * d + p] * out[j * d + p];
+      out[j * d + i] = s / l[i * d + i];
+    }
+  }
+}
+
+// Everything one EM run reads; passed to the parallel tasks as one pointer.
+struct EmContext {
+  CovType type;
+  const ConstMatrixRef* x;
+  const Matrix* x_squared;  // diag/spherical only
+  const GaussianMixtureParams* params;
+  GaussianMixtureWorkspace* ws;
+  Index n, d, k;
+  Index block_rows;
+  double reg_covar;
+  bool want_resp;
+};
+
+// Sizes the workspace for (n, d, k, type, workers); allocates only when a
+// size changes.
+void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
+             CovType type, int workers) {
+  bool grew = false;
+  auto size = [&grew](Matrix& m, Index r, Index c) {
+    if (m.rows() != r || m.cols() != c) {
+      if (m.size() != r * c) grew = true;
+      m.resize(r, c);
+    }
+  };
+  auto vsize = [&grew](Vector& v, Index r) {
+    if (v.size() != r) {
+      grew = true;
+      v.resize(r);
+    }
+  };
+  const Index n_blocks = NumChunks(n, BlockRows(n));
+  size(ws.resp, n, k);
+  vsize(ws.log_prob_norm, n);
+  const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
+  size(ws.x_squared, diag ? n : 0, diag ? d : 0);
+  size(ws.xtx, type == CovType::kTied ? d : 0, type == CovType::kTied ? d : 0);
+  size(ws.block_nk, n_blocks, k);
+  size(ws.block_sx, n_blocks * k, d);
+  size(ws.block_sx2, diag ? n_blocks * k : 0, d);
+  size(ws.block_cov, type == CovType::kFull ? n_blocks * k * d : 0, d);
+  size(ws.worker_scratch, static_cast<Index>(workers) * kChunk, d);
+  size(ws.chol, d, d);
+  size(ws.proj_means, k, d);
+  vsize(ws.log_const, k);
+  size(ws.lin_coef, d, k);
+  size(ws.quad_coef, d, k);
+  vsize(ws.nk, k);
+  if (grew) ++ws.resizes;
+}
+
+// Per-fit precomputations that depend on X only.
+void PrecomputeX(const EmContext& c) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  if (c.type == CovType::kDiag || c.type == CovType::kSpherical) {
+    ws.x_squared.array() = c.x->array().square();
+  } else if (c.type == CovType::kTied) {
+    ws.xtx.noalias() = c.x->transpose() * *c.x;
+  }
+}
+
+// E-step constants from the parameters (sklearn's
+// _estimate_log_gaussian_prob terms that do not depend on X).
+void ComputeEStepConstants(const EmContext& c) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const GaussianMixtureParams& p = *c.params;
+  const Index d = c.d, k = c.k;
+  const double base = -0.5 * static_cast<double>(d) * std::log(2.0 * M_PI);
+  for (Index j = 0; j < k; ++j) {
+    double log_det = 0.0;
+    switch (c.type) {
+      case CovType::kFull:
+        for (Index f = 0; f < d; ++f) {
+          log_det += std::log(p.precisions_cholesky(j * d + f, f));
+        }
+        break;
+      case CovType::kTied:
+        for (Index f = 0; f < d; ++f) {
+          log_det += std::log(p.precisions_cholesky(f, f));
+        }
+        break;
+      case CovType::kDiag:
+        for (Index f = 0; f < d; ++f) {
+          log_det += std::log(p.precisions_cholesky(j, f));
+        }
+        break;
+      case CovType::kSpherical:
+        log_det = static_cast<double>(d) * std::log(p.precisions_cholesky(j, 0));
+        break;
+    }
+    ws.log_const(j) = base + log_det + std::log(p.weights(j));
+  }
+  if (c.type == CovType::kFull || c.type == CovType::kTied) {
+    for (Index j = 0; j < k; ++j) {
+      const double* pc = p.precisions_cholesky.data() +
+                         (c.type == CovType::kFull ? j * d * d : 0);
+      CMapM pm(pc, d, d);
+      ws.proj_means.row(j).noalias() = p.means.row(j) * pm;
+    }
+  } else {
+    double quad;
+    for (Index j = 0; j < k; ++j) {
+      quad = 0.0;
+      for (Index f = 0; f < d; ++f) {
+        const double pc = c.type == CovType::kDiag
+                              ? p.precisions_cholesky(j, f)
+                              : p.precisions_cholesky(j, 0);
+        const double prec = pc * pc;
+        const double mu = p.means(j, f);
+        ws.lin_coef(f, j) = mu * prec;
+        ws.quad_coef(f, j) = -0.5 * prec;
+        if (c.type == CovType::kDiag) quad += mu * mu * prec;
+      }
+      if (c.type == CovType::kSpherical) {
+        const double pc = p.precisions_cholesky(j, 0);
+        quad = p.means.row(j).squaredNorm() * (pc * pc);
+      }
+      ws.log_const(j) -= 0.5 * quad;
+    }
+  }
+}
+
+// Rows [b, e): weighted log-densities into ws.resp, log-sum-exp into
+// ws.log_prob_norm, and the responsibilities when want_resp.
+void EStepChunk(const EmContext& c, Index b, Index e, int worker) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const GaussianMixtureParams& p = *c.params;
+  const Index rows = e - b, d = c.d, k = c.k;
+  const auto xc = c.x->middleRows(b, rows);
+  MapM out(ws.resp.data() + b * k, rows, k);
+  MapM y(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
+  auto quad_rows = [&](Index j) {
+    const auto m = ws.proj_means.row(j);
+    const double cst = ws.log_const(j);
+    for (Index i = 0; i < rows; ++i) {
+      out(i, j) = cst - 0.5 * (y.row(i) - m).squaredNorm();
+    }
+  };
+  switch (c.type) {
+    case CovType::kFull:
+      for (Index j = 0; j < k; ++j) {
+        CMapM pc(p.precisions_cholesky.data() + j * d * d, d, d);
+        if (p.cholesky_lower) {
+          y.noalias() = xc * pc.triangularView<Eigen::Lower>();
+        } else {
+          y.noalias() = xc * pc.triangularView<Eigen::Upper>();
+        }
+        quad_rows(j);
+      }
+      break;
+    case CovType::kTied: {
+      CMapM pc(p.precisions_cholesky.data(), d, d);
+      if (p.cholesky_lower) {
+        y.noalias() = xc * pc.triangularView<Eigen::Lower>();
+      } else {
+        y.noalias() = xc * pc.triangularView<Eigen::Upper>();
+      }
+      for (Index j = 0; j < k; ++j) quad_rows(j);
+      break;
+    }
+    case CovType::kDiag:
+    case CovType::kSpherical:
+      out.noalias() = xc * ws.lin_coef;
+      out.noalias() += c.x_squared->middleRows(b, rows) * ws.quad_coef;
+      out.rowwise() += ws.log_const.transpose();
+      break;
+  }
+  // scipy.special.logsumexp per row.
+  for (Index i = 0; i < rows; ++i) {
+    auto row = out.row(i).array();
+    double mx = row.maxCoeff();
+    if (!std::isfinite(mx)) mx = 0.0;
+    double s;
+    if (c.want_resp) {
+      row = (row - mx).exp();
+      s = row.sum();
+      row /= s;
+    } else {
+      s = (row - mx).exp().sum();
+    }
+    ws.log_prob_norm(b + i) = std::log(s) + mx;
+  }
+}
+
+// Runs the E-step over all rows; returns mean log p(x).
+double EStep(const EmContext& c, int n_jobs) {
+  ComputeEStepConstants(c);
+  const EmContext* cp = &c;
+  ParallelForChunks(n_jobs, c.n, kChunk,
+                    [cp](Index b, Index e, int worker) {
+                      EStepChunk(*cp, b, e, worker);
+                    });
+  double sum = 0.0;
+  for (Index i = 0; i < c.n; ++i) sum += c.ws->log_prob_norm(i);
+  return sum / static_cast<double>(c.n);
+}
+
+// M-step pass 1 for block `blk`: sums of resp, resp^T X (and resp^T X^2).
+void MStepBlock(const EmContext& c, Index blk) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const Index k = c.k;
+  const Index b0 = blk * c.block_rows;
+  const Index b1 = std::min(c.n, b0 + c.block_rows);
+  auto nk = ws.block_nk.row(blk);
+  nk.setZero();
+  auto sx = ws.block_sx.middleRows(blk * k, k);
+  sx.setZero();
+  const bool diag = c.type == CovType::kDiag || c.type == CovType::kSpherical;
+  for (Index b = b0; b < b1; b += kChunk) {
+    const Index rows = std::min(kChunk, b1 - b);
+    CMapM r(ws.resp.data() + b * k, rows, k);
+    nk += r.colwise().sum();
+    sx.noalias() += r.transpose() * c.x->middleRows(b, rows);
+    if (diag) {
+      auto sx2 = ws.block_sx2.middleRows(blk * k, k);
+      if (b == b0) sx2.setZero();
+      sx2.noalias() += r.transpose() * ws.x_squared.middleRows(b, rows);
+    }
+  }
+}
+
+// M-step pass 2 ('full') for task t = blk * k + j: the lower triangle of
+// sum_i resp_ij (x_i - mu_j)(x_i - mu_j)^T over block blk.
+void MStepFullBlock(const EmContext& c, const Matrix& means, Index t,
+                    int worker) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const Index k = c.k, d = c.d;
+  const Index blk = t / k, j = t % k;
+  const Index b0 = blk * c.block_rows;
+  const Index b1 = std::min(c.n, b0 + c.block_rows);
+  MapM cov(ws.block_cov.data() + t * d * d, d, d);
+  cov.setZero();
+  const auto mu = means.row(j);
+  for (Index b = b0; b < b1; b += kChunk) {
+    const Index rows = std::min(kChunk, b1 - b);
+    MapM w(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
+    for (Index i = 0; i < rows; ++i) {
+      const double sr = std::sqrt(ws.resp(b + i, j));
+      w.row(i) = (c.x->row(b + i) - mu) * sr;
+    }
+    cov.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose());
+  }
+}
+
+// Computes the Cholesky factors of the precisions from params->covariances
+// (sklearn's _compute_precision_cholesky).
+absl::Status ComputePrecisionCholesky(CovType type, Index k, Index d,
+                                      GaussianMixtureParams* p,
+                                      Matrix* chol) {
+  p->cholesky_lower = false;
+  auto fail = [] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext, ": ", kPrecisionError));
+  };
+  if (type == CovType::kFull || type == CovType::kTied) {
+    const Index count = type == CovType::kFull ? k : 1;
+    for (Index j = 0; j < count; ++j) {
+      *chol = p->covariances.middleRows(j * d, d);
+      if (!CholeskyLower(chol->data(), d)) return fail();
+      InverseTransposeLower(chol->data(), d,
+                            p->precisions_cholesky.data() + j * d * d);
+    }
+  } else {
+    if ((p->covariances.array() <= 0.0).any() ||
+        !p->covariances.allFinite()) {
+      return fail();
+    }
+    p->precisions_cholesky = p->covariances.array().sqrt().inverse();
+  }
+  return absl::OkStatus();
+}
+
+// sklearn's _estimate_gaussian_parameters on ws.resp, then the precision
+// Cholesky factors. `initial`: weights = nk / n (sklearn's _initialize)
+// instead of nk / sum(nk), and no Cholesky when skip_cholesky.
+absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
+                   bool skip_cholesky, GaussianMixtureParams* p) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const Index k = c.k, d = c.d;
+  const Index n_blocks = NumChunks(c.n, c.block_rows);
+  const EmContext* cp = &c;
+  ParallelFor(n_jobs, n_blocks,
+              [cp](Index blk, int) { MStepBlock(*cp, blk); });
+  // Reduce in block order.
+  ws.nk.setZero();
+  p->means.setZero();
+  for (Index blk = 0; blk < n_blocks; ++blk) {
+    ws.nk += ws.block_nk.row(blk).transpose();
+    p->means += ws.block_sx.middleRows(blk * k, k);
+  }
+  ws.nk.array() += 10.0 * std::numeric_limits<double>::epsilon();
+  for (Index j = 0; j < k; ++j) p->means.row(j) /= ws.nk(j);
+  switch (c.type) {
+    case CovType::kFull: {
+      const Matrix* means = &p->means;
+      ParallelFor(n_jobs, n_blocks * k, [cp, means](Index t, int worker) {
+        MStepFullBlock(*cp, *means, t, worker);
+      });
+      for (Index j = 0; j < k; ++j) {
+        auto cov = p->covariances.middleRows(j * d, d);
+        cov.setZero();
+        for (Index blk = 0; blk < n_blocks; ++blk) {
+          cov += ws.block_cov.middleRows((blk * k + j) * d, d);
+        }
+        cov /= ws.nk(j);
+        for (Index a = 0; a < d; ++a) {
+          for (Index b = a + 1; b < d; ++b) cov(a, b) = cov(b, a);
+        }
+      }
+      break;
+    }
+    case CovType::kTied: {
+      auto& cov = p->covariances;
+      cov = ws.xtx;
+      // avg_means2 = (nk * means^T) @ means
+      for (Index a = 0; a < d; ++a) {
+        for (Index b = 0; b < d; ++b) {
+          double m2 = 0.0;
+          for (Index j = 0; j < k; ++j) {
+            m2 += ws.nk(j) * p->means(j, a) * p->means(j, b);
+          }
+          cov(a, b) -= m2;
+        }
+      }
+      cov /= ws.nk.sum();
+      break;
+    }
+    case CovType::kDiag:
+    case CovType::kSpherical: {
+      ws.proj_means.setZero();  // reused as sum resp^T X^2
+      Matrix& sx2 = ws.proj_means;
+      for (Index blk = 0; blk < n_blocks; ++blk) {
+        sx2 += ws.block_sx2.middleRows(blk * k, k);
+      }
+      for (Index j = 0; j < k; ++j) {
+        // Recover resp^T X from the means: sklearn recomputes it; we sum
+        // the same partials again for identical rounding.
+        for (Index f = 0; f < d; ++f) {
+          double sx = 0.0;
+          for (Index blk = 0; blk < n_blocks; ++blk) {
+            sx += ws.block_sx(blk * k + j, f);
+          }
+          const double mu = p->means(j, f);
+          const double avg_x2 = sx2(j, f) / ws.nk(j);
+          const double avg_x_means = mu * sx / ws.nk(j);
+          const double v = avg_x2 - 2.0 * avg_x_means + mu * mu + c.reg_covar;
+          if (c.type == CovType::kDiag) {
+            p->covariances(j, f) = v;
+          } else {
+            ws.lin_coef(f, j) = v;
+          }
+        }
+        if (c.type == CovType::kSpherical) {
+          p->covariances(j, 0) = ws.lin_coef.col(j).sum() / static_cast<double>(d);
+        }
+      }
+      break;
+    }
+  }
+  if (c.type == CovType::kFull || c.type == CovType::kTied) {
+    const Index count = c.type == CovType::kFull ? k : 1;
+    for (Index j = 0; j < count; ++j) {
+      for (Index f = 0; f < d; ++f) p->covariances(j * d + f, f) += c.reg_covar;
+    }
+  }
+  if (initial) {
+    p->weights = ws.nk / static_cast<double>(c.n);
+  } else {
+    p->weights = ws.nk / ws.nk.sum();
+  }
+  if (skip_cholesky) return absl::OkStatus();
+  return ComputePrecisionCholesky(c.type, k, d, p, &ws.chol);
+}
+
+
+// Validated init arrays in their working layouts.
+struct ResolvedInit {
+  std::optional<Vector> weights;
+  std::optional<Matrix> means;
+  std::optional<Matrix> precisions;
+};
+
+absl::Status ValidateOptions(const GaussianMixtureOptions& o) {
+  const absl::string_view ctx = kFitContext;
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_components", o.n_components, 1));
+  static constexpr absl::string_view kCov[] = {"full", "tied", "diag",
+                                               "spherical"};
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckOneOf(ctx, "covariance_type", o.covariance_type, kCov));
+  static constexpr absl::string_view kInit[] = {"kmeans", "k-means++", "random",
+                                                "random_from_data"};
+  ECLIPSERA_RETURN_IF_ERROR(CheckOneOf(ctx, "init_params", o.init_params, kInit));
+  if (!std::isfinite(o.tol)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ctx, ": tol = ", o.tol, ", must be a finite value >= 0"));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "tol", o.tol, 0.0));
+  if (!std::isfinite(o.reg_covar)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ctx, ": reg_covar = ", o.reg_covar, ", must be a finite value >= 0"));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "reg_covar", o.reg_covar, 0.0));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "max_iter", o.max_iter, 0));
+  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_init", o.n_init, 1));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckAtLeast(ctx, "verbose_interval", o.verbose_interval, 1));
+  absl::StatusOr<int> jobs = ResolveNJobs(o.n_jobs);
+  if (!jobs.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ctx, ": ", jobs.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+std::string ShapeText(Index r, Index c) { return absl::StrCat("(", r, ", ", c, ")"); }
+
+// Accepts m as rows x cols, or as one row of rows * cols values.
+absl::StatusOr<Matrix> ShapeInit(absl::string_view name, const Matrix& m,
+                                 Index rows, Index cols,
+                                 absl::string_view shape_text) {
+  Matrix out;
+  if (m.rows() == rows && m.cols() == cols) {
+    out = m;
+  } else if (m.rows() == 1 && m.size() == rows * cols) {
+    out = CMapM(m.data(), rows, cols);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFitContext, ": the parameter '", name, "' should have the shape of ",
+        shape_text, ", but got ", ShapeText(m.rows(), m.cols())));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckFinite(kFitContext, name, out));
+  return out;
+}
+
+bool AllClose(double a, double b) {
+  return std::abs(a - b) <= 1e-8 + 1e-5 * std::abs(b);
+}
+
+absl::StatusOr<ResolvedInit> ResolveInit(const GaussianMixtureOptions& o,
+                                         CovType type, Index k, Index d) {
+  ResolvedInit r;
+  if (o.weights_init.has_value()) {
+    const Vector& w = *o.weights_init;
+    if (w.size() != k) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kFitContext, ": the parameter 'weights_init' should have the shape "
+          "of (", k, ",), but got (", w.size(), ",)"));
+    }
+    ECLIPSERA_RETURN_IF_ERROR(CheckFiniteValues(
+        kFitContext, "weights_init", absl::MakeConstSpan(w.data(), w.size())));
+    if ((w.array() < 0.0).any() || (w.array() > 1.0).any()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: the parameter 'weights_init' should be in the range [0, 1], "
+          "but got max value %.5f, min value %.5f",
+          kFitContext, w.maxCoeff(), w.minCoeff()));
+    }
+    if (!(std::abs(1.0 - w.sum()) <= 1e-8)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: the parameter 'weights_init' should be normalized (sum to 1 "
+          "within 1e-8), but got sum(weights) = %.10g",
+          kFitContext, w.sum()));
+    }
+    r.weights = w;
+  }
+  if (o.means_init.has_value()) {
+    ECLIPSERA_ASSIGN_OR_RETURN(
+        r.means, ShapeInit("means_init", *o.means_init, k, d, ShapeText(k, d)));
+  }
+  if (o.precisions_init.has_value()) {
+    const std::string label = absl::StrCat(o.covariance_type, " precision");
+    Matrix prec;
+    switch (type) {
+      case CovType::kFull:
+        {
+        ECLIPSERA_ASSIGN_OR_RETURN(
+            prec, ShapeInit("precisions_init", *o.precisions_init, k * d, d,
+                            absl::StrCat("(", k, ", ", d, ", ", d,
+                                         ") stacked as ",
+                                         ShapeText(k * d, d))));
+        break;
+      }
+      case CovType::kTied:
+        {
+        ECLIPSERA_ASSIGN_OR_RETURN(
+            prec, ShapeInit("precisions_init", *o.precisions_init, d, d,
+                            ShapeText(d, d)));
+        break;
+      }
+      case CovType::kDiag:
+        {
+        ECLIPSERA_ASSIGN_OR_RETURN(
+            prec, ShapeInit("precisions_init", *o.precisions_init, k, d,
+                            ShapeText(k, d)));
+        break;
+      }
+      case CovType::kSpherical: {
+        const Matrix& m = *o.precisions_init;
+        if (m.cols() == 1 && m.rows() == k) {
+          prec = m;
+        } else {
+          ECLIPSERA_ASSIGN_OR_RETURN(
+              prec, ShapeInit("precisions_init", m, 1, k,
+                              absl::StrCat("(", k, ",)")));
+          prec.transposeInPlace();
+        }
+        ECLIPSERA_RETURN_IF_ERROR(CheckFinite(kFitContext, "precisions_init", prec));
+        break;
+      }
+    }
+    if (type == CovType::kFull || type == CovType::kTied) {
+      Matrix chol(d, d);
+      const Index count = type == CovType::kFull ? k : 1;
+      for (Index j = 0; j < count; ++j) {
+        auto pj = prec.middleRows(j * d, d);
+        bool ok = true;
+        for (Index a = 0; a < d && ok; ++a) {
+          for (Index b = 0; b < d && ok; ++b) ok = AllClose(pj(a, b), pj(b, a));
+        }
+        chol = pj;
+        if (ok) ok = CholeskyLower(chol.data(), d);
+        if (!ok) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              kFitContext, ": '", label,
+              "' should be symmetric, positive-definite (precisions_init "
+              "matrix ", j, " is not)"));
+        }
+      }
+    } else if ((prec.array() <= 0.0).any()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kFitContext, ": '", label, "' should be positive (precisions_init)"));
+    }
+    r.precisions = std::move(prec);
+  }
+  return r;
+}
+
+// Allocates the parameter arrays for (type, k, d).
+void ShapeParams(CovType type, Index k, Index d, GaussianMixtureParams* p) {
+  p->weights.resize(k);
+  p->means.resize(k, d);
+  switch (type) {
+    case CovType::kFull:
+      p->covariances.resize(k * d, d);
+      break;
+    case CovType::kTied:
+      p->covariances.resize(d, d);
+      break;
+    case CovType::kDiag:
+      p->covariances.resize(k, d);
+      break;
+    case CovType::kSpherical:
+      p->covariances.resize(k, 1);
+      break;
+  }
+  p->precisions_cholesky.resizeLike(p->covariances);
+  p->precisions_cholesky.setZero();
+}
+
+// sklearn's _initialize_parameters + _initialize.
+absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
+                        const ResolvedInit& init, Random& rng, int n_jobs,
+                        GaussianMixtureParams* p) {
+  GaussianMixtureWorkspace& ws = *c.ws;
+  const Index n = c.n, k = c.k, d = c.d;
+  ShapeParams(c.type, k, d, p);
+  const bool all_given = init.weights && init.means && init.precisions;
+  if (!all_given) {
+    // The responsibilities of the init method; with all three arrays given
+    // scikit-learn computes and then discards them, so we skip it.
+    Matrix& resp = ws.resp;
+    if (o.init_params == "kmeans") {
+#if defined(ECLIPSERA_MIXTURE_HAVE_KMEANS)
+      cluster::KMeansOptions ko;
+      ko.n_clusters = static_cast<int>(k);
+      ko.n_init = 1;
+      ko.random_state = static_cast<int64_t>(rng.NextU64() >> 1);
+      cluster::KMeans km(ko);
+      ECLIPSERA_RETURN_IF_ERROR(km.Fit(*c.x));
+      resp.setZero();
+      for (Index i = 0; i < n; ++i) resp(i, km.labels()(i)) = 1.0;
+#else
+      return absl::UnimplementedError(absl::StrCat(
+          kFitContext,
+          ": init_params = 'kmeans' needs //eclipsera/cluster:kmeans, which "
+          "is not available yet; use 'k-means++', 'random' or "
+          "'random_from_data', or give weights_init, means_init and "
+          "precisions_init"));
+#endif
+    } else if (o.init_params == "random") {
+      for (Index i = 0; i < n; ++i) {
+        for (Index j = 0; j < k; ++j) resp(i, j) = rng.Uniform();
+        resp.row(i) /= resp.row(i).sum();
+      }
+    } else {
+      std::vector<Index> idx;
+      if (o.init_params == "k-means++") {
+        idx = mixture_internal::KMeansPlusPlusIndices(*c.x, static_cast<int>(k),
+                                                      rng);
+      } else {  // random_from_data: k distinct rows.
+        std::vector<Index> all(n);
+        std::iota(all.begin(), all.end(), Index{0});
+        for (Index j = 0; j < k; ++j) {
+          const Index pick = j + static_cast<Index>(rng.UniformInt(n - j));
+          std::swap(all[j], all[pick]);
+        }
+        idx.assign(all.begin(), all.begin() + k);
+      }
+      resp.setZero();
+      for (Index j = 0; j < k; ++j) resp(idx[j], j) = 1.0;
+    }
+    ECLIPSERA_RETURN_IF_ERROR(MStep(c, n_jobs, /*initial=*/true,
+                                    /*skip_cholesky=*/init.precisions.has_value(),
+                                    p));
+  }
+  if (init.weights) p->weights = *init.weights;
+  if (init.means) p->means = *init.means;
+  if (init.precisions) {
+    const Matrix& prec = *init.precisions;
+    if (c.type == CovType::kFull || c.type == CovType::kTied) {
+      const Index count = c.type == CovType::kFull ? k : 1;
+      for (Index j = 0; j < count; ++j) {
+        ws.chol = prec.middleRows(j * d, d);
+        CholeskyLower(ws.chol.data(), d);  // validated before
+        auto pc = p->precisions_cholesky.middleRows(j * d, d);
+        pc = ws.chol.triangularView<Eigen::Lower>();
+        // Covariance = (L L^T)^{-1} = L^{-T} L^{-1}.
+        Matrix u(d, d);
+        InverseTransposeLower(ws.chol.data(), d, u.data());
+        p->covariances.middleRows(j * d, d) = u * u.transpose();
+      }
+      p->cholesky_lower = true;
+    } else {
+      p->precisions_cholesky = prec.array().sqrt();
+      p->covariances = prec.array().inverse();
+      p->cholesky_lower = false;
+    }
+  }
+  return absl::OkStatus();
+}
+
+Matrix ComputePrecisions(CovType type, Index k, Index d,
+                         const GaussianMixtureParams& p) {
+  Matrix out(p.precisions_cholesky.rows(), p.precisions_cholesky.cols());
+  if (type == CovType::kFull || type == CovType::kTied) {
+    const Index count = type == CovType::kFull ? k : 1;
+    for (Index j = 0; j < count; ++j) {
+      const auto pc = p.precisions_cholesky.middleRows(j * d, d);
+      out.middleRows(j * d, d) = pc * pc.transpose();
+    }
+  } else {
+    out = p.precisions_cholesky.array().square();
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Options.
+
+const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
+  using O = GaussianMixtureOptions;
+  static const auto* s = [] {
+    auto* s = new ParamSchema<O>("GaussianMixture");
+    s->Int("n_components", &O::n_components, "number of mixture components")
+        .String("covariance_type", &O::covariance_type,
+                "'full', 'tied', 'diag' or 'spherical'",
+                {"full", "tied", "diag", "spherical"})
+        .Double("tol", &O::tol, "convergence threshold on the lower bound")
+        .Double("reg_covar", &O::reg_covar,
+                "non-negative regularisation added to covariance diagonals")
+        .Int("max_iter", &O::max_iter, "number of EM iterations")
+        .Int("n_init", &O::n_init, "number of initialisations; best kept")
+        .String("init_params", &O::init_params,
+                "'kmeans', 'k-means++', 'random' or 'random_from_data'",
+                {"kmeans", "k-means++", "random", "random_from_data"});
+    auto flat = [](const Matrix& m) {
+      return std::vector<double>(m.data(), m.data() + m.size());
+    };
+    auto add_matrix = [&](const std::string& name,
+                          std::optional<Matrix> O::*field,
+                          const std::string& doc) {
+      s->Add(
+          name, doc,
+          [field, flat](const O& o) {
+            return (o.*field).has_value() ? ParamValue(flat(*(o.*field)))
+                                          : ParamValue();
+          },
+          [field, name](O& o, const ParamValue& v) -> absl::Status {
+            if (std::holds_alternative<std::monostate>(v)) {
+              (o.*field).reset();
+              return absl::OkStatus();
+            }
+            absl::StatusOr<std::vector<double>> l = ParamAsDoubles(name, v);
+            if (!l.ok()) return l.status();
+            o.*field = Eigen::Map<const Matrix>(
+                l->data(), 1, static_cast<Index>(l->size()));
+            return absl::OkStatus();
+          });
+    };
+    s->Add(
+        "weights_init", "initial weights (list) or None",
+        [](const O& o) {
+          return o.weights_init.has_value()
+                     ? ParamValue(std::vector<double>(
+                           o.weights_init->data(),
+                           o.weights_init->data() + o.weights_init->size()))
+                     : ParamValue();
+        },
+        [](O& o, const ParamValue& v) -> absl::Status {
+          if (std::holds_alternative<std::monostate>(v)) {
+            o.weights_init.reset();
+            return absl::OkStatus();
+          }
+          absl::StatusOr<std::vector<double>> l =
+              ParamAsDoubles("weights_init", v);
+          if (!l.ok()) return l.status();
+          o.weights_init = Eigen::Map<const Vector>(
+              l->data(), static_cast<Index>(l->size()));
+          return absl::OkStatus();
+        });
+    add_matrix("means_init", &O::means_init,
+               "initial means, row-major list of n_components * n_features, "
+               "or None");
+    add_matrix("precisions_init", &O::precisions_init,
+               "initial precisions, row-major list, or None");
+    s->OptionalInt("random_state", &O::random_state,
+                   "seed for the initialisation and sample(); None: random")
+        .Bool("warm_start", &O::warm_start, "start from the previous fit")
+        .Int("verbose", &O::verbose, "0 silent, 1 iterations, 2 timing")
+        .Int("verbose_interval", &O::verbose_interval,
+             "iterations between verbose messages")
+        .Int("n_jobs", &O::n_jobs, "threads (1 serial, -1 all cores)")
+        .Bool("workspace", &O::workspace,
+              "benchmark only: false = v1.0 fresh arrays every iteration");
+    return s;
+  }();
+  return *s;
+}
+
+int64_t GaussianMixtureWorkspace::bytes() const {
+  const int64_t doubles =
+      resp.size() + log_prob_norm.size() + x_squared.size() + xtx.size() +
+      block_nk.size() + block_sx.size() + block_sx2.size() + block_cov.size() +
+      worker_scratch.size() + chol.size() + proj_means.size() +
+      log_const.size() + lin_coef.size() + quad_coef.size() + nk.size();
+  return doubles * static_cast<int64_t>(sizeof(double));
+}
+
+}  // namespace eclipsera::mixture
+
+namespace eclipsera::mixture {
+
+GaussianMixture::GaussianMixture(GaussianMixtureOptions options)
+    : options_(std::move(options)) {}
+
+void GaussianMixture::set_options(const GaussianMixtureOptions& options) {
+  options_ = options;
+  Reset();
+}
+
+void GaussianMixture::Reset() {
+  fitted_ = false;
+  converged_ = false;
+  n_iter_ = 0;
+  lower_bound_ = 0.0;
+  train_bic_ = train_aic_ = 0.0;
+}
+
+absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
+                                    absl::Span<const double>) {
+  const GaussianMixtureOptions& o = options_;
+  ECLIPSERA_RETURN_IF_ERROR(ValidateOptions(o));
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kFitContext, "X", x, 2));
+  const Index n = x.rows(), d = x.cols(), k = o.n_components;
+  if (n < k) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFitContext, ": expected n_samples >= n_components but got "
+        "n_components = ", k, ", n_samples = ", n));
+  }
+  const CovType type = ParseCovType(o.covariance_type);
+  ECLIPSERA_ASSIGN_OR_RETURN(ResolvedInit init, ResolveInit(o, type, k, d));
+
+  const bool do_init = !(o.warm_start && fitted_ &&
+                         params_.means.rows() == k && params_.means.cols() == d &&
+                         precisions_.size() > 0);
+  const int n_init = do_init ? o.n_init : 1;
+  const Index block_rows = BlockRows(n);
+  const int workers = NumWorkers(
+      o.n_jobs, std::max(NumChunks(n, kChunk), NumChunks(n, block_rows) * k));
+
+  Prepare(ws_, n, d, k, type, workers);
+  GaussianMixtureParams cur;
+  EmContext ctx{type, &x, &ws_.x_squared, &cur, &ws_, n, d, k, block_rows,
+                o.reg_covar, /*want_resp=*/true};
+  PrecomputeX(ctx);
+
+  Random rng = Random::FromRandomState(o.random_state);
+  double max_lower_bound = -std::numeric_limits<double>::infinity();
+  bool converged = false;
+  GaussianMixtureParams best;
+  int best_n_iter = 0;
+  bool have_best = false;
+  using Clock = std::chrono::steady_clock;
+  // v1.0 mode: a fresh workspace every iteration (benchmark only).
+  GaussianMixtureWorkspace fresh;
+  for (int init_i = 0; init_i < n_init; ++init_i) {
+    if (o.verbose >= 1) std::printf("Initialization %d\n", init_i);
+    const auto init_start = Clock::now();
+    auto iter_prev = init_start;
+    if (do_init) {
+      ECLIPSERA_RETURN_IF_ERROR(Initialize(ctx, o, init, rng, o.n_jobs, &cur));
+    } else {
+      cur = params_;
+    }
+    double lower_bound =
+        do_init ? -std::numeric_limits<double>::infinity() : lower_bound_;
+    int n_iter = 0;
+    if (o.max_iter == 0) {
+      best = cur;
+      have_best = true;
+      best_n_iter = 0;
+      continue;
+    }
+    for (n_iter = 1; n_iter <= o.max_iter; ++n_iter) {
+      const double prev = lower_bound;
+      EmContext step = ctx;
+      if (!o.workspace) {
+        fresh = GaussianMixtureWorkspace();
+        Prepare(fresh, n, d, k, type, workers);
+        step.ws = &fresh;
+        step.x_squared = &fresh.x_squared;
+        PrecomputeX(step);
+      }
+      lower_bound = EStep(step, o.n_jobs);
+      ECLIPSERA_RETURN_IF_ERROR(
+          MStep(step, o.n_jobs, /*initial=*/false, /*skip_cholesky=*/false,
+                &cur));
+      const double change = lower_bound - prev;
+      if (o.verbose >= 1 && n_iter % o.verbose_interval == 0) {
+        if (o.verbose == 1) {
+          std::printf("  Iteration %d\n", n_iter);
+        } else {
+          const auto now = Clock::now();
+          std::printf("  Iteration %d\t time lapse %.5fs\t ll change %.5f\n",
+                      n_iter,
+                      std::chrono::duration<double>(now - iter_prev).count(),
+                      change);
+          iter_prev = now;
+        }
+      }
+      if (iteration_callback_) iteration_callback_(n_iter);
+      if (std::abs(change) < o.tol) {
+        converged = true;
+        break;
+      }
+    }
+    if (n_iter > o.max_iter) n_iter = o.max_iter;
+    if (o.verbose == 1) {
+      std::printf("Initialization converged: %s\n",
+                  converged ? "True" : "False");
+    } else if (o.verbose >= 2) {
+      std::printf(
+          "Initialization converged: %s\t time lapse %.5fs\t ll %.5f\n",
+          converged ? "True" : "False",
+          std::chrono::duration<double>(Clock::now() - init_start).count(),
+          lower_bound);
+    }
+    if (lower_bound > max_lower_bound ||
+        max_lower_bound == -std::numeric_limits<double>::infinity()) {
+      max_lower_bound = lower_bound;
+      best = cur;
+      have_best = true;
+      best_n_iter = n_iter;
+    }
+  }
+  if (!have_best) best = cur;
+  // Commit.
+  params_ = std::move(best);
+  precisions_ = ComputePrecisions(type, k, d, params_);
+  n_iter_ = best_n_iter;
+  lower_bound_ = max_lower_bound;
+  converged_ = converged;
+  fitted_ = true;
+
+  // Final E-step (scikit-learn's fit_predict): labels consistent with the
+  // final parameters, and the training score for BIC / AIC.
+  EmContext fin = ctx;
+  fin.params = &params_;
+  fin.want_resp = false;
+  const double score = EStep(fin, o.n_jobs);
+  labels_.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    Index arg;
+    ws_.resp.row(i).maxCoeff(&arg);
+    labels_(i) = static_cast<int32_t>(arg);
+  }
+  const double npar = static_cast<double>(NumParameters());
+  train_bic_ = -2.0 * score * n + npar * std::log(static_cast<double>(n));
+  train_aic_ = -2.0 * score * n + 2.0 * npar;
+  return absl::OkStatus();
+}
+
+int64_t GaussianMixture::NumParameters() const {
+  const int64_t k = params_.means.rows(), d = params_.means.cols();
+  double cov_params = 0;
+  switch (ParseCovType(options_.covariance_type)) {
+    case CovType::kFull:
+      cov_params = k * d * (d + 1) / 2.0;
+      break;
+    case CovType::kDiag:
+      cov_params = static_cast<double>(k * d);
+      break;
+    case CovType::kTied:
+      cov_params = d * (d + 1) / 2.0;
+      break;
+    case CovType::kSpherical:
+      cov_params = static_cast<double>(k);
+      break;
+  }
+  return static_cast<int64_t>(cov_params + static_cast<double>(d * k) +
+                              static_cast<double>(k) - 1);
+}
+
+absl::Status GaussianMixture::CheckPredictInput(absl::string_view method,
+                                                const ConstMatrixRef& x) const {
+  const std::string ctx = absl::StrCat("GaussianMixture::", method);
+  if (!fitted_) return NotFittedError(ctx);
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(ctx, "X", x, 1));
+  return CheckColumns(ctx, "X", x, params_.means.cols());
+}
+
+void GaussianMixture::EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
+                                     GaussianMixtureWorkspace* ws) const {
+  const CovType type = ParseCovType(options_.covariance_type);
+  const Index n = x.rows(), d = x.cols(), k = params_.means.rows();
+  const int n_jobs = ResolveNJobs(options_.n_jobs).ok() ? options_.n_jobs : 1;
+  Prepare(*ws, n, d, k, type, NumWorkers(n_jobs, NumChunks(n, kChunk)));
+  EmContext c{type, &x, &ws->x_squared, &params_, ws, n, d, k, BlockRows(n),
+              options_.reg_covar, want_resp};
+  PrecomputeX(c);
+  EStep(c, n_jobs);
+}
+
+absl::StatusOr<LabelVector> GaussianMixture::PredictLabels(
+    const ConstMatrixRef& x) const {
+  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("Predict", x));
+  GaussianMixtureWorkspace ws;
+  EvaluateFitted(x, false, &ws);
+  LabelVector out(x.rows());
+  for (Index i = 0; i < x.rows(); ++i) {
+    Index arg;
+    ws.resp.row(i).maxCoeff(&arg);
+    out(i) = static_cast<int32_t>(arg);
+  }
+  return out;
+}
+
+absl::StatusOr<Matrix> GaussianMixture::PredictProba(
+    const ConstMatrixRef& x) const {
+  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("PredictProba", x));
+  GaussianMixtureWorkspace ws;
+  EvaluateFitted(x, true, &ws);
+  return std::move(ws.resp);
+}
+
+absl::StatusOr<Vector> GaussianMixture::ScoreSamples(
+    const ConstMatrixRef& x) const {
+  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("ScoreSamples", x));
+  GaussianMixtureWorkspace ws;
+  EvaluateFitted(x, false, &ws);
+  return std::move(ws.log_prob_norm);
+}
+
+absl::StatusOr<double> GaussianMixture::Bic(const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(Vector s, ScoreSamples(x));
+  const double n = static_cast<double>(x.rows());
+  return -2.0 * s.mean() * n +
+         static_cast<double>(NumParameters()) * std::log(n);
+}
+
+absl::StatusOr<double> GaussianMixture::Aic(const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(Vector s, ScoreSamples(x));
+  const double n = static_cast<double>(x.rows());
+  return -2.0 * s.mean() * n + 2.0 * static_cast<double>(NumParameters());
+}
+
+absl::StatusOr<Vector> GaussianMixture::DoPredict(
+    const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(LabelVector l, PredictLabels(x));
+  return l.cast<double>();
+}
+
+absl::StatusOr<Vector> GaussianMixture::DoFitPredict(const ConstMatrixRef&,
+                                                     absl::Span<const double>) {
+  return labels_.cast<double>();
+}
+
+absl::StatusOr<double> GaussianMixture::DoScore(
+    const ConstMatrixRef& x, absl::Span<const double>) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(Vector s, ScoreSamples(x));
+  return s.mean();
+}
+
+Matrix GaussianMixture::Covariance(int k) const {
+  const Index d = params_.means.cols();
+  switch (ParseCovType(options_.covariance_type)) {
+    case CovType::kFull:
+      return params_.covariances.middleRows(k * d, d);
+    case CovType::kTied:
+      return params_.covariances;
+    case CovType::kDiag:
+      return params_.covariances.row(k).asDiagonal();
+    case CovType::kSpherical:
+      return Matrix::Identity(d, d) * params_.covariances(k, 0);
+  }
+  return Matrix();
+}
+
+absl::StatusOr<GaussianMixtureSample> GaussianMixture::Sample(
+    int n_samples) const {
+  if (!fitted_) return NotFittedError("GaussianMixture::Sample");
+  if (n_samples < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GaussianMixture::Sample: n_samples = ", n_samples,
+        ", must be >= 1"));
+  }
+  const Index k = params_.means.rows(), d = params_.means.cols();
+  Random rng = Random::FromRandomState(options_.random_state);
+  // Multinomial counts by n categorical draws.
+  std::vector<Index> counts(k, 0);
+  for (int i = 0; i < n_samples; ++i) {
+    const double u = rng.Uniform();
+    double acc = 0.0;
+    Index j = 0;
+    for (; j < k - 1; ++j) {
+      acc += params_.weights(j);
+      if (u < acc) break;
+    }
+    ++counts[j];
+  }
+  GaussianMixtureSample out;
+  out.x.resize(n_samples, d);
+  out.y.resize(n_samples);
+  Index row = 0;
+  for (Index j = 0; j < k; ++j) {
+    const Matrix cov = Covariance(static_cast<int>(j));
+    Eigen::LLT<Eigen::MatrixXd> llt(cov);
+    const Eigen::MatrixXd l = llt.matrixL();
+    Vector z(d);
+    for (Index c = 0; c < counts[j]; ++c, ++row) {
+      for (Index f = 0; f < d; ++f) z(f) = rng.Normal();
+      out.x.row(row) = params_.means.row(j) + (l * z).transpose();
+      out.y(row) = static_cast<int32_t>(j);
+    }
+  }
+  return out;
+}
+
+std::vector<FittedScalar> GaussianMixture::FittedScalars() const {
+  return {{"lower_bound", lower_bound_},
+          {"n_iter", static_cast<double>(n_iter_)},
+          {"converged", converged_ ? 1.0 : 0.0},
+          {"bic", train_bic_},
+          {"aic", train_aic_}};
+}
+
+absl::Status RegisterGaussianMixture(EstimatorRegistry& registry) {
+  return registry.Register(
+      {"GaussianMixture",
+       "Gaussian mixture fitted by EM (full, tied, diag, spherical)",
+       MainOutput::kLabels,
+       [] { return std::make_unique<GaussianMixture>(); }});
+}
+
+}  // namespace eclipsera::mixture

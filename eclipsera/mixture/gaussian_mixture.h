@@ -1,0 +1,217 @@
+// Gaussian mixture models fitted with EM, as scikit-learn 1.2's
+// sklearn.mixture.GaussianMixture ('full', 'tied', 'diag', 'spherical').
+//
+// The numerics follow scikit-learn: Cholesky factors of the precisions,
+// log-sum-exp in the E-step, reg_covar added to the covariance diagonals,
+// the lower bound is the mean log-likelihood, convergence when the change
+// of the lower bound is below tol, the best of n_init runs is kept. The EM
+// loop keeps every per-iteration buffer in a GaussianMixtureWorkspace sized
+// once per fit, processes rows in fixed chunks (memory O(N*K), never
+// O(N*D^2)) and runs them in parallel over n_jobs threads with results that
+// do not depend on n_jobs.
+#ifndef ECLIPSERA_MIXTURE_GAUSSIAN_MIXTURE_H_
+#define ECLIPSERA_MIXTURE_GAUSSIAN_MIXTURE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/core/registry.h"
+
+namespace eclipsera::mixture {
+
+// Hyperparameters with scikit-learn's names and defaults.
+struct GaussianMixtureOptions {
+  int n_components = 1;                 // In [1, n_samples].
+  std::string covariance_type = "full";  // 'full', 'tied', 'diag', 'spherical'.
+  double tol = 1e-3;                     // >= 0; stop when |lb change| < tol.
+  double reg_covar = 1e-6;               // >= 0; added to covariance diagonals.
+  int max_iter = 100;                    // >= 0 (0: initialise only).
+  int n_init = 1;                        // >= 1; the best lower bound is kept.
+  // 'kmeans', 'k-means++', 'random' or 'random_from_data'.
+  std::string init_params = "kmeans";
+  // Initial weights, shape (n_components,): in [0, 1], summing to 1 (within
+  // 1e-8, scikit-learn's np.allclose). None: from init_params.
+  std::optional<Vector> weights_init;
+  // Initial means, n_components x n_features (or one row of
+  // n_components * n_features values, row-major). None: from init_params.
+  std::optional<Matrix> means_init;
+  // Initial precisions (inverse covariances), symmetric positive definite:
+  //   'full'      (n_components * n_features) x n_features, the matrices
+  //               stacked vertically;
+  //   'tied'      n_features x n_features;
+  //   'diag'      n_components x n_features, all > 0;
+  //   'spherical' n_components x 1 (or 1 x n_components), all > 0.
+  // A single row holding all the values row-major is accepted too.
+  std::optional<Matrix> precisions_init;
+  std::optional<int64_t> random_state;  // None: a different run each time.
+  bool warm_start = false;  // Start from the previous fit (n_init ignored).
+  int verbose = 0;          // 0 silent, 1 iterations, 2 with timing.
+  int verbose_interval = 10;  // >= 1.
+  int n_jobs = 1;             // scikit-learn semantics; results identical.
+  // Benchmark only: false reproduces the v1.0 behaviour (fresh arrays every
+  // EM iteration) with the same math; leave true.
+  bool workspace = true;
+
+  static const ParamSchema<GaussianMixtureOptions>& Schema();
+};
+
+// Model parameters. Layouts by covariance_type (n = n_components,
+// d = n_features):
+//   covariances / precisions_cholesky / precisions:
+//     'full' (n*d) x d (component k is rows [k*d, (k+1)*d)), 'tied' d x d,
+//     'diag' n x d, 'spherical' n x 1.
+struct GaussianMixtureParams {
+  Vector weights;               // n
+  Matrix means;                 // n x d
+  Matrix covariances;
+  Matrix precisions_cholesky;   // P with P * P^T = precision.
+  // True when precisions_cholesky is lower triangular (it comes straight
+  // from precisions_init, as in scikit-learn); false: upper triangular.
+  bool cholesky_lower = false;
+};
+
+// Buffers of the EM loop, sized once per fit and kept across fits (Reset
+// keeps them). Contents are scratch; only the sizes matter to callers.
+struct GaussianMixtureWorkspace {
+  Matrix resp;            // n_samples x n_components: weighted log-densities,
+                          // then responsibilities.
+  Vector log_prob_norm;   // n_samples: log p(x_i).
+  Matrix x_squared;       // n_samples x n_features ('diag', 'spherical').
+  Matrix xtx;             // n_features x n_features ('tied'): X^T X.
+  Matrix block_nk;        // n_blocks x n_components: per-block partial sums.
+  Matrix block_sx;        // (n_blocks * n_components) x n_features.
+  Matrix block_sx2;       // (n_blocks * n_components) x n_features.
+  Matrix block_cov;       // (n_blocks * n_components * d) x d ('full').
+  Matrix worker_scratch;  // (workers * chunk) x n_features.
+  Matrix chol;            // d x d Cholesky scratch.
+  // E-step constants derived from the parameters.
+  Matrix proj_means;      // n x d: mean_k * P_k ('full', 'tied').
+  Vector log_const;       // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
+  Matrix lin_coef;        // d x n ('diag', 'spherical').
+  Matrix quad_coef;       // d x n ('diag', 'spherical').
+  Vector nk;              // n
+  int64_t resizes = 0;    // how many times Prepare had to (re)allocate.
+
+  // Heap bytes held by the buffers.
+  int64_t bytes() const;
+};
+
+// A sample drawn from a fitted mixture: rows grouped by component.
+struct GaussianMixtureSample {
+  Matrix x;         // n_samples x n_features
+  LabelVector y;    // component of each row
+};
+
+class GaussianMixture
+    : public EstimatorWithOptions<GaussianMixture, GaussianMixtureOptions> {
+ public:
+  using Options = GaussianMixtureOptions;
+
+  explicit GaussianMixture(GaussianMixtureOptions options = {});
+
+  std::string name() const override { return "GaussianMixture"; }
+  const GaussianMixtureOptions& options() const { return options_; }
+  // Replaces the options and drops the fitted state.
+  void set_options(const GaussianMixtureOptions& options);
+
+  void Reset() override;
+  bool fitted() const override { return fitted_; }
+
+  // Fit(x) is Estimator::Fit: InvalidArgument on bad options, shapes,
+  // NaN/Inf or init arrays; InvalidArgument with scikit-learn's advice
+  // (increase reg_covar) when a covariance is not positive definite;
+  // Unimplemented for init_params 'kmeans' until //eclipsera/cluster:kmeans
+  // exists (unless weights_init, means_init and precisions_init are all
+  // given). On error the previous fitted state is kept.
+
+  // Component labels of the training data after the final E-step (what
+  // scikit-learn's fit_predict returns).
+  const LabelVector& labels() const { return labels_; }
+  // Labels (argmax of the weighted log-densities). FailedPrecondition
+  // before Fit, InvalidArgument on a wrong number of columns or NaN/Inf.
+  absl::StatusOr<LabelVector> PredictLabels(const ConstMatrixRef& x) const;
+  // n_samples x n_components posterior probabilities.
+  absl::StatusOr<Matrix> PredictProba(const ConstMatrixRef& x) const;
+  // Per-sample log-likelihood log p(x_i).
+  absl::StatusOr<Vector> ScoreSamples(const ConstMatrixRef& x) const;
+  // Bayesian / Akaike information criteria on x (lower is better).
+  absl::StatusOr<double> Bic(const ConstMatrixRef& x) const;
+  absl::StatusOr<double> Aic(const ConstMatrixRef& x) const;
+  // Draws n_samples >= 1 points (seeded by random_state), grouped by
+  // component as scikit-learn's sample().
+  absl::StatusOr<GaussianMixtureSample> Sample(int n_samples) const;
+
+  const Vector& weights() const { return params_.weights; }
+  const Matrix& means() const { return params_.means; }
+  const Matrix& covariances() const { return params_.covariances; }
+  const Matrix& precisions() const { return precisions_; }
+  const Matrix& precisions_cholesky() const {
+    return params_.precisions_cholesky;
+  }
+  const GaussianMixtureParams& params() const { return params_; }
+  // Component k's d x d covariance for any covariance_type.
+  Matrix Covariance(int k) const;
+  bool converged() const { return converged_; }
+  int n_iter() const { return n_iter_; }
+  double lower_bound() const { return lower_bound_; }
+  // BIC / AIC of the training data (computed at the end of Fit).
+  double train_bic() const { return train_bic_; }
+  double train_aic() const { return train_aic_; }
+  // Number of free parameters (scikit-learn's _n_parameters).
+  int64_t NumParameters() const;
+
+  const GaussianMixtureWorkspace& workspace() const { return ws_; }
+
+  std::vector<FittedScalar> FittedScalars() const override;
+
+  // Test hook: called after every EM iteration with its number (1-based).
+  // Not a hyperparameter; copied with the object.
+  void set_iteration_callback(std::function<void(int)> cb) {
+    iteration_callback_ = std::move(cb);
+  }
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef& x,
+                     absl::Span<const double> y) override;
+  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
+                                      absl::Span<const double> y) override;
+  absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
+                                 absl::Span<const double> y) const override;
+
+ private:
+  absl::Status CheckPredictInput(absl::string_view method,
+                                 const ConstMatrixRef& x) const;
+  // Runs the E-step of the fitted model on x into ws (wlp kept, not resp).
+  void EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
+                      GaussianMixtureWorkspace* ws) const;
+
+  GaussianMixtureOptions options_;
+  GaussianMixtureWorkspace ws_;
+  std::function<void(int)> iteration_callback_;
+
+  bool fitted_ = false;
+  GaussianMixtureParams params_;
+  Matrix precisions_;
+  LabelVector labels_;
+  bool converged_ = false;
+  int n_iter_ = 0;
+  double lower_bound_ = 0.0;
+  double train_bic_ = 0.0;
+  double train_aic_ = 0.0;
+};
+
+// Registers "GaussianMixture" (MainOutput::kLabels).
+absl::Status RegisterGaussianMixture(EstimatorRegistry& registry);
+
+}  // namespace eclipsera::mixture
+
+#endif  // ECLIPSERA_MIXTURE_GAUSSIAN_MIXTURE_H_

@@ -1,0 +1,515 @@
+#include "eclipsera/mixture/gaussian_mixture.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "eclipsera/core/random.h"
+#include "eclipsera/core/registry.h"
+#include "eclipsera/core/testing.h"
+#include "eclipsera/mixture/internal/kmeans_plusplus.h"
+#include "eclipsera/testing/alloc_counter.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::mixture {
+namespace {
+
+using ::eclipsera::testing::StatusIs;
+using ::testing::HasSubstr;
+
+const char kDir[] = "eclipsera/mixture/testdata/";
+
+Matrix ReadCsv(const std::string& name) {
+  std::ifstream in(kDir + name);
+  EXPECT_TRUE(in.good()) << name;
+  std::vector<std::vector<double>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<double> row;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
+    rows.push_back(row);
+  }
+  Matrix m(rows.size(), rows.empty() ? 0 : rows[0].size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t j = 0; j < rows[i].size(); ++j) m(i, j) = rows[i][j];
+  }
+  return m;
+}
+
+std::map<std::string, double> ReadScalars(const std::string& name) {
+  std::ifstream in(kDir + name);
+  EXPECT_TRUE(in.good()) << name;
+  std::map<std::string, double> out;
+  std::string key;
+  double v;
+  while (in >> key >> v) out[key] = v;
+  return out;
+}
+
+// Element-wise relative agreement, with a floor at 1e-3 of the largest
+// magnitude for entries that are (near) zero.
+void ExpectRelNear(const Matrix& a, const Matrix& b, double rel,
+                   const std::string& what) {
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  ASSERT_EQ(a.cols(), b.cols()) << what;
+  const double floor = 1e-3 * b.cwiseAbs().maxCoeff();
+  for (Index i = 0; i < a.rows(); ++i) {
+    for (Index j = 0; j < a.cols(); ++j) {
+      EXPECT_LE(std::abs(a(i, j) - b(i, j)),
+                rel * std::max(std::abs(b(i, j)), floor))
+          << what << " (" << i << ", " << j << "): " << a(i, j) << " vs "
+          << b(i, j);
+    }
+  }
+}
+
+GaussianMixtureOptions GoldenOptions(const std::string& type) {
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.covariance_type = type;
+  o.tol = 1e-6;
+  o.max_iter = 200;
+  o.random_state = 0;
+  o.weights_init = ReadCsv("gmm_init_" + type + "_weights.csv").row(0);
+  o.means_init = ReadCsv("gmm_init_" + type + "_means.csv");
+  Matrix p = ReadCsv("gmm_init_" + type + "_precisions.csv");
+  if (type == "spherical") p.transposeInPlace();  // stored as one row
+  o.precisions_init = p;
+  return o;
+}
+
+class GoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenTest, MatchesScikitLearn) {
+  const std::string type = GetParam();
+  const Matrix x = ReadCsv("gmm_x.csv");
+  GaussianMixture gm(GoldenOptions(type));
+  absl::StatusOr<Vector> labels = gm.FitPredict(x);
+  ECLIPSERA_ASSERT_OK(labels);
+  const std::string prefix = "gmm_" + type;
+  std::map<std::string, double> sc = ReadScalars(prefix + "_scalars.txt");
+  EXPECT_EQ(gm.n_iter(), static_cast<int>(sc["n_iter"]));
+  EXPECT_EQ(gm.converged(), sc["converged"] == 1.0);
+  EXPECT_NEAR(gm.lower_bound(), sc["lower_bound"],
+              1e-8 * std::abs(sc["lower_bound"]));
+  ExpectRelNear(gm.means(), ReadCsv(prefix + "_means.csv"), 1e-8, "means");
+  Matrix cov = ReadCsv(prefix + "_covariances.csv");
+  if (type == "spherical") cov.transposeInPlace();
+  ExpectRelNear(gm.covariances(), cov, 1e-8, "covariances");
+  ExpectRelNear(gm.weights().transpose(), ReadCsv(prefix + "_weights.csv"),
+                1e-8, "weights");
+  Matrix pc = ReadCsv(prefix + "_precisions_cholesky.csv");
+  if (type == "spherical") pc.transposeInPlace();
+  ExpectRelNear(gm.precisions_cholesky(), pc, 1e-7, "precisions_cholesky");
+  // Final E-step labels, Score, BIC/AIC, PredictProba.
+  const Matrix want_labels = ReadCsv(prefix + "_labels.csv");
+  for (Index i = 0; i < x.rows(); ++i) {
+    EXPECT_EQ((*labels)(i), want_labels(0, i)) << i;
+    EXPECT_EQ(gm.labels()(i), want_labels(0, i)) << i;
+  }
+  absl::StatusOr<double> score = gm.Score(x);
+  ECLIPSERA_ASSERT_OK(score);
+  EXPECT_NEAR(*score, sc["score"], 1e-8 * std::abs(sc["score"]));
+  absl::StatusOr<double> bic = gm.Bic(x);
+  absl::StatusOr<double> aic = gm.Aic(x);
+  ECLIPSERA_ASSERT_OK(bic);
+  ECLIPSERA_ASSERT_OK(aic);
+  EXPECT_NEAR(*bic, sc["bic"], 1e-8 * std::abs(sc["bic"]));
+  EXPECT_NEAR(*aic, sc["aic"], 1e-8 * std::abs(sc["aic"]));
+  EXPECT_NEAR(gm.train_bic(), sc["bic"], 1e-8 * std::abs(sc["bic"]));
+  absl::StatusOr<Matrix> proba = gm.PredictProba(x.topRows(10));
+  ECLIPSERA_ASSERT_OK(proba);
+  const Matrix want_proba = ReadCsv(prefix + "_proba.csv");
+  for (Index i = 0; i < 10; ++i) {
+    for (Index j = 0; j < 3; ++j) {
+      EXPECT_NEAR((*proba)(i, j), want_proba(i, j), 1e-8);
+    }
+  }
+  // The scalars the command-line tool prints.
+  std::map<std::string, double> fs;
+  for (const FittedScalar& s : gm.FittedScalars()) fs[s.name] = s.value;
+  EXPECT_EQ(fs["n_iter"], sc["n_iter"]);
+  EXPECT_EQ(fs["converged"], sc["converged"]);
+  EXPECT_NEAR(fs["aic"], sc["aic"], 1e-8 * std::abs(sc["aic"]));
+}
+
+TEST_P(GoldenTest, UnconvergedShortRunMatches) {
+  const std::string type = GetParam();
+  const Matrix x = ReadCsv("gmm_x.csv");
+  GaussianMixtureOptions o = GoldenOptions(type);
+  o.max_iter = 2;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  std::map<std::string, double> sc =
+      ReadScalars("gmm_" + type + "_short_scalars.txt");
+  EXPECT_EQ(gm.n_iter(), 2);
+  EXPECT_FALSE(gm.converged());
+  EXPECT_NEAR(gm.lower_bound(), sc["lower_bound"],
+              1e-8 * std::abs(sc["lower_bound"]));
+  ExpectRelNear(gm.means(), ReadCsv("gmm_" + type + "_short_means.csv"), 1e-8,
+                "means");
+}
+
+INSTANTIATE_TEST_SUITE_P(CovarianceTypes, GoldenTest,
+                         ::testing::Values("full", "tied", "diag",
+                                           "spherical"));
+
+// Three well separated blobs in d dimensions.
+Matrix Blobs(Index n, Index d, uint64_t seed) {
+  Random rng(seed);
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const int c = static_cast<int>(i % 3);
+    for (Index f = 0; f < d; ++f) {
+      x(i, f) = rng.Normal() * (0.5 + 0.2 * f / d) + 8.0 * c * (f % 2 ? 1 : -1);
+    }
+  }
+  return x;
+}
+
+class TypeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TypeTest, NJobsOneAndTwoAreBitIdentical) {
+  const Matrix x = Blobs(9000, 5, 3);  // 3 M-step blocks, 36 E-step chunks
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.covariance_type = GetParam();
+  o.init_params = "k-means++";
+  o.random_state = 11;
+  o.max_iter = 20;
+  o.tol = 0.0;
+  GaussianMixture a(o);
+  o.n_jobs = 2;
+  GaussianMixture b(o);
+  ECLIPSERA_ASSERT_OK(a.Fit(x));
+  ECLIPSERA_ASSERT_OK(b.Fit(x));
+  EXPECT_EQ(a.lower_bound(), b.lower_bound());
+  EXPECT_TRUE(a.means() == b.means());
+  EXPECT_TRUE(a.covariances() == b.covariances());
+  EXPECT_TRUE(a.labels() == b.labels());
+  EXPECT_EQ(a.n_iter(), 20);
+}
+
+TEST_P(TypeTest, NoAllocationsPerIterationAfterTheFirst) {
+  const Matrix x = Blobs(9000, 8, 5);
+  for (int n_jobs : {1, 2}) {
+    GaussianMixtureOptions o;
+    o.n_components = 3;
+    o.covariance_type = GetParam();
+    o.init_params = "random_from_data";
+    o.random_state = 2;
+    o.max_iter = 12;
+    o.tol = 0.0;  // never converges: all 12 iterations run
+    o.n_jobs = n_jobs;
+    GaussianMixture gm(o);
+    ::eclipsera::testing::AllocationCounter counter;
+    int64_t allocations = -1, bytes = -1;
+    int last = 0;
+    gm.set_iteration_callback([&](int it) {
+      last = it;
+      if (it == 1) counter.Restart();
+      if (it == 12) {
+        allocations = counter.allocations();
+        bytes = counter.bytes();
+      }
+    });
+    ECLIPSERA_ASSERT_OK(gm.Fit(x));
+    EXPECT_EQ(last, 12);
+    EXPECT_EQ(allocations, 0) << "n_jobs " << n_jobs << ", " << bytes
+                              << " bytes over iterations 2..12";
+  }
+}
+
+TEST_P(TypeTest, WorkspaceKeptAcrossFitsAndV1ModeIsIdentical) {
+  const Matrix x = Blobs(5000, 4, 9);
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.covariance_type = GetParam();
+  o.init_params = "random";
+  o.random_state = 4;
+  o.max_iter = 15;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  const int64_t resizes = gm.workspace().resizes;
+  EXPECT_GT(gm.workspace().bytes(), 5000 * 3 * 8);
+  gm.Reset();
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_EQ(gm.workspace().resizes, resizes);
+  o.workspace = false;
+  GaussianMixture v1(o);
+  ECLIPSERA_ASSERT_OK(v1.Fit(x));
+  EXPECT_EQ(v1.lower_bound(), gm.lower_bound());
+  EXPECT_TRUE(v1.means() == gm.means());
+  EXPECT_TRUE(v1.covariances() == gm.covariances());
+  EXPECT_EQ(v1.n_iter(), gm.n_iter());
+}
+
+TEST_P(TypeTest, InitMethodsRecoverSeparatedBlobs) {
+  const Matrix x = Blobs(600, 3, 21);
+  for (const char* init : {"k-means++", "random_from_data", "random"}) {
+    GaussianMixtureOptions o;
+    o.n_components = 3;
+    o.covariance_type = GetParam();
+    o.init_params = init;
+    o.random_state = 0;
+    o.n_init = 3;
+    GaussianMixture gm(o);
+    ECLIPSERA_ASSERT_OK(gm.Fit(x)) << init;
+    // Each blob maps to one component, the three components differ.
+    std::set<int> seen;
+    for (int c = 0; c < 3; ++c) {
+      const int label = gm.labels()(c);
+      for (Index i = c; i < x.rows(); i += 3) {
+        ASSERT_EQ(gm.labels()(i), label) << init << " row " << i;
+      }
+      seen.insert(label);
+    }
+    EXPECT_EQ(seen.size(), 3u) << init;
+    EXPECT_TRUE(gm.converged()) << init;
+    EXPECT_NEAR(gm.weights().sum(), 1.0, 1e-12);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(CovarianceTypes, TypeTest,
+                         ::testing::Values("full", "tied", "diag",
+                                           "spherical"));
+
+TEST(GaussianMixtureTest, KMeansPlusPlusPicksOneSeedPerBlob) {
+  const Matrix x = Blobs(300, 2, 1);
+  Random rng(5);
+  std::vector<Index> idx =
+      mixture_internal::KMeansPlusPlusIndices(x, 3, rng);
+  ASSERT_EQ(idx.size(), 3u);
+  std::set<Index> blobs;
+  for (Index i : idx) blobs.insert(i % 3);
+  EXPECT_EQ(blobs.size(), 3u);
+}
+
+TEST(GaussianMixtureTest, WarmStartContinuesFromPreviousFit) {
+  const Matrix x = Blobs(900, 2, 8);
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.init_params = "k-means++";
+  o.random_state = 1;
+  o.warm_start = true;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  const double lb = gm.lower_bound();
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_EQ(gm.n_iter(), 1);  // already converged: one step, change < tol
+  EXPECT_NEAR(gm.lower_bound(), lb, 1e-3);
+}
+
+TEST(GaussianMixtureTest, MaxIterZeroKeepsTheInitialisation) {
+  const Matrix x = ReadCsv("gmm_x.csv");
+  GaussianMixtureOptions o = GoldenOptions("diag");
+  o.max_iter = 0;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_TRUE(gm.means() == *o.means_init);
+  EXPECT_EQ(gm.n_iter(), 0);
+  EXPECT_FALSE(gm.converged());
+}
+
+TEST(GaussianMixtureTest, SampleIsSeededAndFollowsTheModel) {
+  const Matrix x = Blobs(3000, 2, 4);
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.init_params = "k-means++";
+  o.random_state = 3;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  absl::StatusOr<GaussianMixtureSample> s1 = gm.Sample(3000);
+  absl::StatusOr<GaussianMixtureSample> s2 = gm.Sample(3000);
+  ECLIPSERA_ASSERT_OK(s1);
+  ECLIPSERA_ASSERT_OK(s2);
+  EXPECT_TRUE(s1->x == s2->x);
+  ASSERT_EQ(s1->x.rows(), 3000);
+  for (int j = 0; j < 3; ++j) {
+    Vector mean = Vector::Zero(2);
+    int count = 0;
+    for (Index i = 0; i < 3000; ++i) {
+      if (s1->y(i) != j) continue;
+      mean += s1->x.row(i).transpose();
+      ++count;
+    }
+    EXPECT_NEAR(count / 3000.0, gm.weights()(j), 0.05);
+    mean /= count;
+    EXPECT_LT((mean - gm.means().row(j).transpose()).norm(), 0.2);
+  }
+  EXPECT_TRUE(std::is_sorted(s1->y.data(), s1->y.data() + 3000));
+  EXPECT_THAT(gm.Sample(0), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("n_samples = 0")));
+}
+
+TEST(GaussianMixtureTest, BadInputGivesClearStatus) {
+  const Matrix x = ReadCsv("gmm_x.csv");
+  auto fit = [&](const GaussianMixtureOptions& o, const Matrix& data) {
+    GaussianMixture gm(o);
+    return gm.Fit(data);
+  };
+  GaussianMixtureOptions good = GoldenOptions("full");
+  ECLIPSERA_EXPECT_OK(fit(good, x));
+  using absl::StatusCode;
+  {
+    GaussianMixtureOptions o = good;
+    o.n_components = 300;
+    o.weights_init.reset();
+    o.means_init.reset();
+    o.precisions_init.reset();
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("n_components = 300, "
+                                              "n_samples = 200")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    o.covariance_type = "fullish";
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("covariance_type")));
+    GaussianMixture gm;
+    EXPECT_THAT(gm.SetParams({{"covariance_type", std::string("banana")}}),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("banana")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    o.init_params = "kmeans--";
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("init_params")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    o.means_init = Matrix::Zero(2, 3);
+    EXPECT_THAT(fit(o, x),
+                StatusIs(StatusCode::kInvalidArgument,
+                         HasSubstr("'means_init' should have the shape of "
+                                   "(3, 3), but got (2, 3)")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    o.precisions_init = Matrix::Identity(3, 3);
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("precisions_init")));
+    Matrix p = Matrix::Zero(9, 3);
+    for (int k = 0; k < 3; ++k) p.middleRows(3 * k, 3).setIdentity();
+    p(4, 4 - 3) = -1.0;  // component 1 not positive definite
+    o.precisions_init = p;
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("positive-definite")));
+  }
+  {
+    GaussianMixtureOptions o = GoldenOptions("diag");
+    (*o.precisions_init)(1, 1) = 0.0;
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("should be positive")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    (*o.weights_init)(0) += 0.01;
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("should be normalized")));
+    o.weights_init = Vector::Zero(3);
+    (*o.weights_init) << -0.2, 0.6, 0.6;
+    EXPECT_THAT(fit(o, x), StatusIs(StatusCode::kInvalidArgument,
+                                    HasSubstr("range [0, 1]")));
+  }
+  {
+    Matrix bad = x;
+    bad(17, 2) = std::nan("");
+    EXPECT_THAT(fit(good, bad),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("X")));
+    bad(17, 2) = INFINITY;
+    EXPECT_THAT(fit(good, bad),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("X")));
+  }
+  {
+    GaussianMixtureOptions o = good;
+    o.tol = -1.0;
+    EXPECT_THAT(fit(o, x),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("tol")));
+    o = good;
+    o.n_jobs = 0;
+    EXPECT_THAT(fit(o, x),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("n_jobs")));
+  }
+  {
+    // A constant feature with reg_covar = 0: singular covariance.
+    Matrix flat = Blobs(60, 3, 2);
+    flat.col(1).setConstant(2.0);
+    GaussianMixtureOptions o;
+    o.n_components = 2;
+    o.reg_covar = 0.0;
+    o.init_params = "random_from_data";
+    o.random_state = 0;
+    GaussianMixture gm(o);
+    EXPECT_THAT(gm.Fit(flat), StatusIs(StatusCode::kInvalidArgument,
+                                       HasSubstr("increase reg_covar")));
+    EXPECT_FALSE(gm.fitted());
+    // Still usable: the default reg_covar fits.
+    GaussianMixtureOptions ok = o;
+    ok.reg_covar = 1e-6;
+    gm.set_options(ok);
+    ECLIPSERA_EXPECT_OK(gm.Fit(flat));
+  }
+  {
+    GaussianMixtureOptions o;
+    o.n_components = 2;  // init_params 'kmeans' (default)
+    GaussianMixture gm(o);
+    absl::Status s = gm.Fit(x);
+    if (!s.ok()) {
+      EXPECT_THAT(s, StatusIs(StatusCode::kUnimplemented,
+                              HasSubstr("kmeans")));
+    }
+  }
+  GaussianMixture unfitted;
+  EXPECT_THAT(unfitted.PredictLabels(x),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("Fit")));
+  GaussianMixture gm(good);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_THAT(gm.PredictLabels(Matrix::Zero(2, 4)),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("X")));
+}
+
+TEST(GaussianMixtureTest, RegistryAndParams) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterGaussianMixture(registry));
+  absl::StatusOr<std::unique_ptr<Estimator>> est =
+      registry.Create("gaussianmixture");
+  ECLIPSERA_ASSERT_OK(est);
+  ECLIPSERA_ASSERT_OK((*est)->SetParams(
+      {{"n_components", int64_t{3}},
+       {"covariance_type", std::string("diag")},
+       {"init_params", std::string("k-means++")},
+       {"random_state", int64_t{0}},
+       {"weights_init", std::vector<double>{0.2, 0.3, 0.5}}}));
+  EXPECT_EQ(std::get<std::vector<double>>((*est)->GetParams().at(
+                "weights_init")),
+            (std::vector<double>{0.2, 0.3, 0.5}));
+  const Matrix x = Blobs(300, 2, 6);
+  absl::StatusOr<Vector> labels = (*est)->FitPredict(x);
+  ECLIPSERA_ASSERT_OK(labels);
+  EXPECT_EQ(labels->size(), 300);
+  std::vector<std::string> names;
+  for (const FittedScalar& s : (*est)->FittedScalars()) names.push_back(s.name);
+  EXPECT_THAT(names, ::testing::ElementsAre("lower_bound", "n_iter",
+                                            "converged", "bic", "aic"));
+  // A flat means_init list is reshaped to n_components x n_features.
+  ECLIPSERA_ASSERT_OK((*est)->SetParams(
+      {{"means_init", std::vector<double>{0, 0, 8, -8, 16, -16}}}));
+  ECLIPSERA_EXPECT_OK((*est)->Fit(x));
+  ECLIPSERA_ASSERT_OK((*est)->SetParams(
+      {{"means_init", std::vector<double>{0, 0, 8}}}));
+  EXPECT_THAT((*est)->Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                       HasSubstr("means_init")));
+}
+
+}  // namespace
+}  // namespace eclipsera::mixture
