@@ -1,0 +1,139 @@
+// K-Means tables: the roadmap's workspace table (v1.0 vs v2.0) and
+// scikit-learn side by side on the same data in the same run.
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmarks/common/report.h"
+#include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/core/random.h"
+
+namespace eclipsera::bench {
+namespace {
+
+Matrix Uniform(Index n, Index d, uint64_t seed) {
+  Random r(seed);
+  Matrix x(n, d);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
+  return x;
+}
+
+// Gaussian blobs around k random centers in [-10, 10]^d.
+Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
+  Random r(seed);
+  Matrix centers(k, d);
+  for (Index i = 0; i < centers.size(); ++i) {
+    centers.data()[i] = r.Uniform(-10, 10);
+  }
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const Index c = static_cast<Index>(r.UniformInt(k));
+    for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
+  }
+  return x;
+}
+
+cluster::KMeansOptions FromInit(const Matrix& x, Index k,
+                                const std::string& algorithm, int max_iter,
+                                double tol) {
+  cluster::KMeansOptions o;
+  o.n_clusters = static_cast<int>(k);
+  o.init_centers = x.topRows(k);
+  o.algorithm = algorithm;
+  o.max_iter = max_iter;
+  o.tol = tol;
+  o.n_jobs = -1;
+  return o;
+}
+
+void WorkspaceTable() {
+  const bool smoke = TableSmokeMode();
+  const Index n = smoke ? 500 : 10000, d = 10, k = smoke ? 5 : 50;
+  const Matrix x = Uniform(n, d, 1);
+  std::vector<Measurement> rows;
+  int n_iter = 0;
+  for (bool workspace : {false, true}) {
+    cluster::KMeansOptions o = FromInit(x, k, "lloyd", 300, 0.0);
+    o.workspace = workspace;
+    cluster::KMeans km(o);
+    Measurement m = Measure(workspace ? "v2.0 (workspace)" : "v1.0",
+                            smoke ? 1 : 5, [&] { (void)km.Fit(x); });
+    n_iter = km.n_iter();
+    rows.push_back(m);
+  }
+  PrintTable(absl::StrFormat("K-Means workspace (%d samples x %d features, "
+                             "k=%d, Lloyd, %d iterations, n_jobs=-1)",
+                             n, d, k, n_iter),
+             rows);
+}
+
+void SideBySide(const std::string& title, const Matrix& x, Index k,
+                const std::string& ours_algorithm,
+                const std::string& sklearn_algorithm, int max_iter,
+                double tol) {
+  const bool smoke = TableSmokeMode();
+  std::vector<Measurement> rows;
+  double sk_seconds = 0.0;
+  int sk_iter = 0;
+  if (!smoke) {
+    const std::string xp = WriteTempNpy(x, "X.npy");
+    const std::string ip = WriteTempNpy(x.topRows(k), "init.npy");
+    absl::StatusOr<std::map<std::string, double>> sk = RunPython(
+        Runfile("benchmarks/cluster/kmeans_sklearn.py"),
+        {xp, ip, sklearn_algorithm, absl::StrCat(max_iter), absl::StrCat(tol)});
+    if (sk.ok()) {
+      sk_seconds = sk->at("seconds");
+      sk_iter = static_cast<int>(sk->at("n_iter"));
+      Measurement m;
+      m.config = "scikit-learn " + sklearn_algorithm;
+      m.seconds = sk_seconds;
+      m.allocations = -1;
+      m.note =
+          absl::StrFormat("%d iterations, %.1f ms/iter, inertia %.6g", sk_iter,
+                          1e3 * sk_seconds / sk_iter, sk->at("inertia"));
+      rows.push_back(m);
+    } else {
+      std::printf("(scikit-learn not run: %s)\n",
+                  std::string(sk.status().message()).c_str());
+    }
+  }
+  cluster::KMeans km(FromInit(x, k, ours_algorithm, max_iter, tol));
+  Measurement m = Measure("Eclipsera " + ours_algorithm, smoke ? 1 : 3,
+                          [&] { (void)km.Fit(x); });
+  m.note =
+      absl::StrFormat("%d iterations, %.1f ms/iter, inertia %.6g", km.n_iter(),
+                      1e3 * m.seconds / km.n_iter(), km.inertia());
+  rows.push_back(m);
+  PrintTable(title, rows);
+  if (sk_seconds > 0) {
+    std::printf("\nper-iteration speedup vs scikit-learn: %.2fx\n",
+                (sk_seconds / sk_iter) / (m.seconds / km.n_iter()));
+  }
+}
+
+}  // namespace
+}  // namespace eclipsera::bench
+
+int main(int argc, char** argv) {
+  using namespace eclipsera;
+  using namespace eclipsera::bench;
+  ParseFlags(argc, argv);
+  const bool smoke = TableSmokeMode();
+  WorkspaceTable();
+  {
+    const Index n = smoke ? 2000 : 1000000, d = 64, k = 64;
+    SideBySide(absl::StrFormat("K-Means Lloyd, %d x %d, k=%d (fit from the "
+                               "same initial centers, 10 iterations)",
+                               n, d, k),
+               Blobs(n, d, k, 2), k, "lloyd", "lloyd", 10, 0.0);
+  }
+  {
+    const Index n = smoke ? 2000 : 200000, d = 3, k = smoke ? 16 : 1024;
+    SideBySide(absl::StrFormat("K-Means low-dimensional, %d x %d, k=%d "
+                               "(same initial centers, up to 30 iterations)",
+                               n, d, k),
+               Uniform(n, d, 3), k, "auto", "lloyd", 30, 0.0);
+  }
+  return 0;
+}
