@@ -1,0 +1,380 @@
+// The `eclipsera` command line.
+#include "eclipsera/cli/cli.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+#include <memory>
+#include <new>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "eclipsera/cli/json.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/io/data_file.h"
+
+namespace eclipsera::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: eclipsera list\n"
+    "       eclipsera help ALGO\n"
+    "       eclipsera ALGO --input X.(csv|npy) [--output OUT.(csv|npy)] "
+    "[--param=value ...] [--verbose=V]\n"
+    "\n"
+    "Fits ALGO (a scikit-learn class name, any case) on the input, writes "
+    "its\n"
+    "main result (labels or the transformed data) to --output, and prints "
+    "one\n"
+    "JSON line of fitted results. 'eclipsera help ALGO' lists the "
+    "parameters.\n";
+
+constexpr char kCommonFlags[] =
+    "Common flags:\n"
+    "  --input=PATH    data to fit: .csv/.txt (numbers, optional header row)"
+    " or .npy\n"
+    "  --output=PATH   where to write the result: .csv or .npy\n"
+    "  --verbose=V     progress on stderr (passed to the algorithm's "
+    "'verbose')\n";
+
+// The command failed; `code` is the exit code.
+struct Failure {
+  int code;
+  std::string message;
+};
+
+Failure Usage(std::string message) { return {kExitUsage, std::move(message)}; }
+Failure Fail(const absl::Status& s) {
+  return {kExitFailure, std::string(s.message())};
+}
+
+// Finds `algo`; a usage failure naming the available algorithms otherwise.
+absl::StatusOr<const EstimatorEntry*> FindAlgorithm(
+    const EstimatorRegistry& registry, absl::string_view algo) {
+  if (registry.entries().empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown algorithm '", algo,
+                     "'; no algorithms are registered in this build"));
+  }
+  absl::StatusOr<const EstimatorEntry*> entry = registry.Find(algo);
+  if (!entry.ok()) {
+    return absl::NotFoundError(
+        absl::StrCat(entry.status().message(), " (see 'eclipsera list')"));
+  }
+  return entry;
+}
+
+std::string ParamNames(const Estimator& est) {
+  std::vector<std::string> names;
+  for (const ParamInfo& p : est.DescribeParams()) names.push_back(p.name);
+  return names.empty() ? "(none)" : absl::StrJoin(names, ", ");
+}
+
+void PrintList(const EstimatorRegistry& registry, std::ostream& out) {
+  if (registry.entries().empty()) {
+    out << "(no algorithms registered)\n";
+    return;
+  }
+  size_t width = 0;
+  for (const EstimatorEntry& e : registry.entries()) {
+    width = std::max(width, e.name.size());
+  }
+  for (const EstimatorEntry& e : registry.entries()) {
+    out << e.name << std::string(width - e.name.size() + 2, ' ') << e.summary
+        << "\n";
+  }
+}
+
+std::optional<Failure> PrintHelp(const EstimatorRegistry& registry,
+                                 absl::string_view algo, std::ostream& out) {
+  absl::StatusOr<const EstimatorEntry*> entry = FindAlgorithm(registry, algo);
+  if (!entry.ok()) return Usage(std::string(entry.status().message()));
+  std::unique_ptr<Estimator> est = (*entry)->make();
+  out << (*entry)->name << ": " << (*entry)->summary << "\n";
+  out << "Output: "
+      << ((*entry)->output == MainOutput::kLabels
+              ? "labels, one integer per input row (-1 = noise)"
+              : "the transformed data, one row per input row")
+      << "\n\nParameters (--name=value; default shown):\n";
+  std::vector<std::pair<std::string, std::string>> rows;
+  size_t width = 0;
+  for (const ParamInfo& p : est->DescribeParams()) {
+    rows.emplace_back(
+        absl::StrCat("--", p.name, "=", FormatParamValue(p.value)), p.doc);
+    width = std::max(width, rows.back().first.size());
+  }
+  if (rows.empty()) out << "  (none)\n";
+  for (const auto& [flag, doc] : rows) {
+    out << "  " << flag << std::string(width - flag.size() + 2, ' ') << doc
+        << "\n";
+  }
+  out << "\n" << kCommonFlags;
+  return std::nullopt;
+}
+
+struct FitCommand {
+  std::string input;
+  std::string output;
+  int64_t verbose = 0;
+  ParamMap params;
+};
+
+// Parses the flags after ALGO. `--name=value`, or `--name value` when the
+// next argument does not start with "--", or a bare `--name` (= true).
+std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
+                                     const Estimator& est, FitCommand* cmd,
+                                     bool* want_help) {
+  std::set<std::string> valid;
+  for (const ParamInfo& p : est.DescribeParams()) valid.insert(p.name);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      *want_help = true;
+      return std::nullopt;
+    }
+    if (!absl::StartsWith(arg, "--") || arg.size() == 2) {
+      return Usage(absl::StrCat("unexpected argument '", arg,
+                                "'; flags look like --name=value"));
+    }
+    std::string name, value;
+    bool has_value = false;
+    const size_t eq = arg.find('=');
+    if (eq != std::string::npos) {
+      name = arg.substr(2, eq - 2);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    } else {
+      name = arg.substr(2);
+      if (i + 1 < args.size() && !absl::StartsWith(args[i + 1], "--")) {
+        value = args[++i];
+        has_value = true;
+      }
+    }
+    if (!seen.insert(name).second) {
+      return Usage(absl::StrCat("flag --", name, " given twice"));
+    }
+    if (name == "input" || name == "output") {
+      if (!has_value || value.empty()) {
+        return Usage(absl::StrCat("--", name, " needs a file name"));
+      }
+      (name == "input" ? cmd->input : cmd->output) = value;
+      continue;
+    }
+    if (!has_value) value = "true";
+    if (name == "verbose") {
+      const ParamValue v = ParseParamValue(value);
+      absl::StatusOr<int64_t> level = ParamAsInt("verbose", v);
+      if (!level.ok()) {
+        if (const bool* b = std::get_if<bool>(&v)) {
+          level = *b ? 1 : 0;
+        } else {
+          return Usage(
+              absl::StrCat("--verbose expects an integer, got '", value, "'"));
+        }
+      }
+      cmd->verbose = *level;
+      if (valid.count("verbose")) cmd->params["verbose"] = *level;
+      continue;
+    }
+    if (!valid.count(name)) {
+      return Usage(absl::StrCat(
+          "unknown flag --", name, " for ", est.name(), "; valid parameters: ",
+          ParamNames(est), "; common flags: --input, --output, --verbose"));
+    }
+    cmd->params[name] = ParseParamValue(value);
+  }
+  if (cmd->input.empty()) {
+    return Usage(absl::StrCat("missing --input=X.csv or --input=X.npy for ",
+                              est.name()));
+  }
+  return std::nullopt;
+}
+
+// Converts FitPredict's labels (doubles) to integers; they must be integral.
+absl::StatusOr<LabelVector> ToLabels(const Vector& v, absl::string_view algo) {
+  LabelVector labels(v.size());
+  for (Index i = 0; i < v.size(); ++i) {
+    const double d = v(i);
+    if (!(d >= std::numeric_limits<int32_t>::min() &&
+          d <= std::numeric_limits<int32_t>::max() && std::floor(d) == d)) {
+      return absl::InternalError(
+          absl::StrCat(algo, " returned a non-integer label ", d, " for row ",
+                       i, "; cannot write labels"));
+    }
+    labels(i) = static_cast<int32_t>(d);
+  }
+  return labels;
+}
+
+std::optional<Failure> RunFit(const EstimatorRegistry& registry,
+                              absl::string_view algo,
+                              const std::vector<std::string>& flags,
+                              std::ostream& out, std::ostream& err) {
+  absl::StatusOr<const EstimatorEntry*> entry = FindAlgorithm(registry, algo);
+  if (!entry.ok()) return Usage(std::string(entry.status().message()));
+  std::unique_ptr<Estimator> est = (*entry)->make();
+  FitCommand cmd;
+  bool want_help = false;
+  if (std::optional<Failure> f = ParseFitFlags(flags, *est, &cmd, &want_help)) {
+    return f;
+  }
+  if (want_help) return PrintHelp(registry, algo, out);
+  if (absl::Status s = est->SetParams(cmd.params); !s.ok()) {
+    return Usage(std::string(s.message()));
+  }
+  if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.input);
+      !f.ok()) {
+    return Usage(std::string(f.status().message()));
+  }
+  if (!cmd.output.empty()) {
+    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.output);
+        !f.ok()) {
+      return Usage(std::string(f.status().message()));
+    }
+  }
+
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point read_start = Clock::now();
+  absl::StatusOr<Matrix> x = io::ReadMatrix(cmd.input);
+  if (!x.ok()) return Fail(x.status());
+  if (cmd.verbose > 0) {
+    err << "eclipsera: read " << cmd.input << " (" << x->rows() << " x "
+        << x->cols() << ") in "
+        << std::chrono::duration<double>(Clock::now() - read_start).count()
+        << " s\neclipsera: fitting " << est->name() << "\n";
+  }
+
+  JsonObject json;
+  json.Add("algorithm", est->name());
+  json.Add("n_samples", static_cast<int64_t>(x->rows()));
+  json.Add("n_features", static_cast<int64_t>(x->cols()));
+  const Clock::time_point fit_start = Clock::now();
+  double fit_seconds = 0;
+  LabelVector labels;
+  Matrix transformed;
+  if ((*entry)->output == MainOutput::kLabels) {
+    absl::StatusOr<Vector> predicted = est->FitPredict(*x);
+    fit_seconds =
+        std::chrono::duration<double>(Clock::now() - fit_start).count();
+    if (!predicted.ok()) return Fail(predicted.status());
+    absl::StatusOr<LabelVector> l = ToLabels(*predicted, est->name());
+    if (!l.ok()) return Fail(l.status());
+    labels = *std::move(l);
+  } else {
+    absl::StatusOr<Matrix> t = est->FitTransform(*x);
+    fit_seconds =
+        std::chrono::duration<double>(Clock::now() - fit_start).count();
+    if (!t.ok()) return Fail(t.status());
+    transformed = *std::move(t);
+  }
+  if (cmd.verbose > 0) {
+    err << "eclipsera: fitted in " << fit_seconds << " s\n";
+  }
+
+  if (!cmd.output.empty()) {
+    const absl::Status s = (*entry)->output == MainOutput::kLabels
+                               ? io::WriteLabels(cmd.output, labels)
+                               : io::WriteMatrix(cmd.output, transformed);
+    if (!s.ok()) return Fail(s);
+    if (cmd.verbose > 0) err << "eclipsera: wrote " << cmd.output << "\n";
+  }
+
+  const bool label_output = (*entry)->output == MainOutput::kLabels;
+  // The tool's own keys win over an estimator scalar of the same name.
+  const std::set<std::string> reserved = {"fit_seconds", "n_clusters_found",
+                                          "n_noise"};
+  for (const FittedScalar& s : est->FittedScalars()) {
+    if (reserved.count(s.name)) continue;
+    json.Add(s.name, s.value);
+  }
+  if (label_output) {
+    std::set<int32_t> distinct;
+    int64_t noise = 0;
+    for (Index i = 0; i < labels.size(); ++i) {
+      if (labels(i) >= 0) distinct.insert(labels(i));
+      if (labels(i) == -1) ++noise;
+    }
+    json.Add("n_clusters_found", static_cast<int64_t>(distinct.size()));
+    json.Add("n_noise", noise);
+  }
+  json.Add("fit_seconds", fit_seconds);
+  out << json.str() << "\n";
+  out.flush();
+  return std::nullopt;
+}
+
+int Run(const std::vector<std::string>& args, const EstimatorRegistry& registry,
+        std::ostream& out, std::ostream& err) {
+  std::optional<Failure> failure;
+  if (args.empty()) {
+    failure = Usage("no command given");
+  } else if (args[0] == "-h" || args[0] == "--help" ||
+             (args[0] == "help" && args.size() == 1)) {
+    out << kUsage;
+    return kExitOk;
+  } else if (args[0] == "list") {
+    if (args.size() > 1) {
+      failure = Usage("'list' takes no arguments");
+    } else {
+      PrintList(registry, out);
+    }
+  } else if (args[0] == "help") {
+    if (args.size() > 2) {
+      failure = Usage("'help' takes one algorithm name");
+    } else {
+      failure = PrintHelp(registry, args[1], out);
+    }
+  } else if (absl::StartsWith(args[0], "-")) {
+    failure =
+        Usage(absl::StrCat("expected a command or an algorithm name "
+                           "before flags, got '",
+                           args[0], "'"));
+  } else {
+    failure = RunFit(registry, args[0],
+                     std::vector<std::string>(args.begin() + 1, args.end()),
+                     out, err);
+  }
+  if (!failure) return kExitOk;
+  err << "eclipsera: error: " << failure->message << "\n";
+  if (failure->code == kExitUsage) {
+    err << "\n" << kUsage;
+  }
+  return failure->code;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args,
+           const EstimatorRegistry& registry, std::ostream& out,
+           std::ostream& err) {
+  // Nothing below throws on bad input; this only turns an allocation
+  // failure (e.g. a dataset larger than memory) into a clean exit.
+  try {
+    return Run(args, registry, out, err);
+  } catch (const std::bad_alloc&) {
+    err << "eclipsera: error: out of memory\n";
+  } catch (const std::exception& e) {
+    err << "eclipsera: error: " << e.what() << "\n";
+  }
+  return kExitFailure;
+}
+
+int RunCli(int argc, const char* const* argv, const EstimatorRegistry& registry,
+           std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return RunCli(args, registry, out, err);
+}
+
+}  // namespace eclipsera::cli

@@ -1,0 +1,334 @@
+#include "eclipsera/cli/cli.h"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/registry.h"
+#include "eclipsera/core/testing.h"
+#include "eclipsera/io/file.h"
+#include "eclipsera/io/npy.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::cli {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+struct SignOptions {
+  double threshold = 0.0;
+  int verbose = 0;
+  static const ParamSchema<SignOptions>& Schema() {
+    static const auto* s = [] {
+      auto* s = new ParamSchema<SignOptions>("SignClusterer");
+      s->Double("threshold", &SignOptions::threshold,
+                "rows whose first column exceeds it get label 1");
+      s->Int("verbose", &SignOptions::verbose, "progress level");
+      return s;
+    }();
+    return *s;
+  }
+};
+
+// Labels rows 1 when x(i, 0) > threshold, 0 otherwise, -1 when x(i, 0) is
+// NaN. Fails for thresholds above 1e9. Reports the sum of squares of the
+// first column as "inertia", the verbose level it saw, and a NaN scalar.
+class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
+ public:
+  explicit SignClusterer(SignOptions o = {}) : options_(o) {}
+  std::string name() const override { return "SignClusterer"; }
+  const SignOptions& options() const { return options_; }
+  void set_options(const SignOptions& o) {
+    options_ = o;
+    Reset();
+  }
+  void Reset() override { fitted_ = false; }
+  bool fitted() const override { return fitted_; }
+  std::vector<FittedScalar> FittedScalars() const override {
+    return {{"inertia", inertia_},
+            {"n_iter", 1},
+            {"verbose_seen", static_cast<double>(options_.verbose)},
+            {"undefined", std::numeric_limits<double>::quiet_NaN()}};
+  }
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef& x,
+                     absl::Span<const double>) override {
+    if (options_.threshold > 1e9) {
+      return absl::InvalidArgumentError(
+          "SignClusterer::Fit: threshold (1e+10) must be <= 1e9");
+    }
+    inertia_ = 0;
+    for (Index i = 0; i < x.rows(); ++i) {
+      if (!std::isnan(x(i, 0))) inertia_ += x(i, 0) * x(i, 0);
+    }
+    fitted_ = true;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override {
+    Vector labels(x.rows());
+    for (Index i = 0; i < x.rows(); ++i) {
+      labels(i) = std::isnan(x(i, 0))            ? -1.0
+                  : x(i, 0) > options_.threshold ? 1.0
+                                                 : 0.0;
+    }
+    return labels;
+  }
+
+ private:
+  SignOptions options_;
+  double inertia_ = 0;
+  bool fitted_ = false;
+};
+
+struct NoOptions {
+  static const ParamSchema<NoOptions>& Schema() {
+    static const auto* s = new ParamSchema<NoOptions>("Doubler");
+    return *s;
+  }
+};
+
+// Transforms x to 2 * x.
+class Doubler : public EstimatorWithOptions<Doubler, NoOptions> {
+ public:
+  explicit Doubler(NoOptions o = {}) : options_(o) {}
+  std::string name() const override { return "Doubler"; }
+  const NoOptions& options() const { return options_; }
+  void set_options(const NoOptions& o) { Reset(); }
+  void Reset() override { fitted_ = false; }
+  bool fitted() const override { return fitted_; }
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef&, absl::Span<const double>) override {
+    fitted_ = true;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Matrix> DoTransform(const ConstMatrixRef& x) const override {
+    return Matrix(2.0 * x);
+  }
+
+ private:
+  NoOptions options_;
+  bool fitted_ = false;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ECLIPSERA_ASSERT_OK(registry_.Register(
+        {"SignClusterer", "labels rows by the sign of column 0",
+         MainOutput::kLabels,
+         [] { return std::make_unique<SignClusterer>(); }}));
+    ECLIPSERA_ASSERT_OK(registry_.Register(
+        {"Doubler", "multiplies the data by two", MainOutput::kTransform,
+         [] { return std::make_unique<Doubler>(); }}));
+    // Row 2's first column is NaN: noise.
+    csv_ = Path("x.csv");
+    ECLIPSERA_ASSERT_OK(
+        io::WriteStringToFile(csv_, "a,b\n1.5,0\n-2,1\nnan,2\n3,3\n"));
+  }
+
+  std::string Path(const std::string& name) const {
+    return ::testing::TempDir() + "/" + name;
+  }
+
+  int Run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    std::vector<const char*> argv = {"eclipsera"};
+    for (const std::string& a : args) argv.push_back(a.c_str());
+    return RunCli(static_cast<int>(argv.size()), argv.data(), registry_, out_,
+                  err_);
+  }
+
+  EstimatorRegistry registry_;
+  std::string csv_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(CliTest, ListsAlgorithms) {
+  EXPECT_EQ(Run({"list"}), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "SignClusterer  labels rows by the sign of column 0\n"
+            "Doubler        multiplies the data by two\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, HelpListsParametersWithDefaults) {
+  EXPECT_EQ(Run({"help", "signclusterer"}), kExitOk);
+  EXPECT_THAT(out_.str(),
+              AllOf(StartsWith("SignClusterer: labels rows by the sign"),
+                    HasSubstr("--threshold=0  rows whose first column"),
+                    HasSubstr("--verbose=0    progress level"),
+                    HasSubstr("--input=PATH")));
+  EXPECT_EQ(Run({"help", "Doubler"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("  (none)\n"));
+  EXPECT_EQ(Run({"SignClusterer", "--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--threshold=0"));
+  EXPECT_EQ(Run({"help", "KMeans"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown algorithm 'KMeans'; available: "
+                                    "SignClusterer, Doubler"));
+  EXPECT_EQ(Run({"--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("usage: eclipsera list"));
+}
+
+TEST_F(CliTest, FitsCsvAndWritesLabelsAndOneJsonLine) {
+  const std::string out = Path("labels.csv");
+  EXPECT_EQ(Run({"signclusterer", "--input", csv_, "--output=" + out}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(*io::ReadFileToString(out), "1\n0\n-1\n1\n");
+  const std::string line = out_.str();
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+  EXPECT_THAT(line, StartsWith("{\"algorithm\": \"SignClusterer\", "
+                               "\"n_samples\": 4, \"n_features\": 2, "
+                               "\"inertia\": 15.25, \"n_iter\": 1, "
+                               "\"verbose_seen\": 0, \"undefined\": null, "
+                               "\"n_clusters_found\": 2, \"n_noise\": 1, "
+                               "\"fit_seconds\": "));
+  EXPECT_THAT(line, EndsWith("}\n"));
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, ParametersChangeTheResult) {
+  const std::string out = Path("labels2.csv");
+  EXPECT_EQ(Run({"SignClusterer", "--input=" + csv_, "--threshold=2.5",
+                 "--output", out}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(*io::ReadFileToString(out), "0\n0\n-1\n1\n");
+  EXPECT_EQ(Run({"SignClusterer", "--input=" + csv_, "--threshold", "-5"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"n_clusters_found\": 1"));
+}
+
+TEST_F(CliTest, NpyInputAndOutput) {
+  Matrix x(3, 2);
+  x << -1, 5, 2, 6, 0.5, 7;
+  const std::string in = Path("x.npy");
+  ECLIPSERA_ASSERT_OK(io::WriteNpy(in, x));
+  const std::string out = Path("labels.npy");
+  EXPECT_EQ(Run({"SignClusterer", "--input", in, "--output", out}), kExitOk)
+      << err_.str();
+  absl::StatusOr<LabelVector> labels = io::ReadNpyLabels(out);
+  ECLIPSERA_ASSERT_OK(labels);
+  EXPECT_EQ(*labels, (LabelVector(3) << 0, 1, 1).finished());
+
+  const std::string t = Path("t.npy");
+  EXPECT_EQ(Run({"doubler", "--input", in, "--output", t}), kExitOk)
+      << err_.str();
+  absl::StatusOr<Matrix> back = io::ReadNpy(t);
+  ECLIPSERA_ASSERT_OK(back);
+  EXPECT_EQ(*back, 2.0 * x);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("n_noise")));
+  EXPECT_THAT(out_.str(), HasSubstr("\"n_samples\": 3"));
+
+  const std::string tc = Path("t.csv");
+  EXPECT_EQ(Run({"Doubler", "--input", in, "--output", tc}), kExitOk);
+  EXPECT_EQ(*io::ReadFileToString(tc), "-2,10\n4,12\n1,14\n");
+}
+
+TEST_F(CliTest, VerboseIsPassedOnAndShowsProgress) {
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--verbose=2"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"verbose_seen\": 2"));
+  EXPECT_THAT(err_.str(),
+              AllOf(HasSubstr("eclipsera: read "), HasSubstr("(4 x 2)"),
+                    HasSubstr("eclipsera: fitting SignClusterer")));
+  // Doubler has no verbose parameter: still accepted.
+  EXPECT_EQ(Run({"Doubler", "--input", csv_, "--verbose=1"}), kExitOk);
+  EXPECT_EQ(Run({"Doubler", "--input", csv_, "--verbose=x"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--verbose expects an integer"));
+}
+
+TEST_F(CliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Run({}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("usage: eclipsera"));
+
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--thresh=1"}), kExitUsage);
+  EXPECT_THAT(err_.str(),
+              HasSubstr("unknown flag --thresh for SignClusterer; valid "
+                        "parameters: threshold, verbose"));
+  EXPECT_EQ(out_.str(), "");
+
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--threshold=abc"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(),
+              HasSubstr("parameter 'threshold' expects a float, got string "
+                        "'abc'"));
+
+  EXPECT_EQ(Run({"KMeans", "--input", csv_}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown algorithm 'KMeans'; available: "
+                                    "SignClusterer, Doubler"));
+
+  EXPECT_EQ(Run({"SignClusterer"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("missing --input"));
+  EXPECT_EQ(Run({"SignClusterer", "--input"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--input needs a file name"));
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "extra"}), kExitUsage);
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--input", csv_}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("flag --input given twice"));
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--output", "o.json"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("unknown data file extension '.json'"));
+  EXPECT_EQ(Run({"list", "x"}), kExitUsage);
+  EXPECT_EQ(Run({"--input", csv_}), kExitUsage);
+}
+
+TEST_F(CliTest, FailuresExitWithOne) {
+  EXPECT_EQ(Run({"SignClusterer", "--input", Path("missing.csv")}),
+            kExitFailure);
+  EXPECT_THAT(err_.str(), AllOf(StartsWith("eclipsera: error: "),
+                                HasSubstr("missing.csv: cannot open")));
+  EXPECT_EQ(out_.str(), "");
+
+  const std::string bad = Path("bad.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(bad, "1,2\n3,abc\n"));
+  EXPECT_EQ(Run({"SignClusterer", "--input", bad}), kExitFailure);
+  EXPECT_THAT(err_.str(),
+              HasSubstr(bad + ":2:3: expected a number, got 'abc'"));
+
+  const std::string bad_npy = Path("bad.npy");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(bad_npy, "not numpy"));
+  EXPECT_EQ(Run({"SignClusterer", "--input", bad_npy}), kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("bad magic"));
+
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--threshold=1e10"}),
+            kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("threshold (1e+10) must be <= 1e9"));
+
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--output",
+                 "/nonexistent/dir/l.csv"}),
+            kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("/nonexistent/dir/l.csv: cannot open"));
+
+  // Empty data: the estimator's own check.
+  Matrix empty(0, 3);
+  const std::string e = Path("empty.npy");
+  ECLIPSERA_ASSERT_OK(io::WriteNpy(e, empty));
+  EXPECT_EQ(Run({"SignClusterer", "--input", e}), kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("X is empty"));
+}
+
+TEST(CliEmptyRegistryTest, SaysNothingIsRegistered) {
+  EstimatorRegistry registry;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCli({"list"}, registry, out, err), kExitOk);
+  EXPECT_EQ(out.str(), "(no algorithms registered)\n");
+  EXPECT_EQ(RunCli({"KMeans", "--input", "x.csv"}, registry, out, err),
+            kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("no algorithms are registered"));
+}
+
+}  // namespace
+}  // namespace eclipsera::cli
