@@ -175,7 +175,8 @@ void ComputeEStepConstants(const EmContext& c) {
         }
         break;
       case CovType::kSpherical:
-        log_det = static_cast<double>(d) * std::log(p.precisions_cholesky(j, 0));
+        log_det =
+            static_cast<double>(d) * std::log(p.precisions_cholesky(j, 0));
         break;
     }
     ws.log_const(j) = base + log_det + std::log(p.weights(j));
@@ -276,10 +277,9 @@ void EStepChunk(const EmContext& c, Index b, Index e, int worker) {
 double EStep(const EmContext& c, int n_jobs) {
   ComputeEStepConstants(c);
   const EmContext* cp = &c;
-  ParallelForChunks(n_jobs, c.n, kChunk,
-                    [cp](Index b, Index e, int worker) {
-                      EStepChunk(*cp, b, e, worker);
-                    });
+  ParallelForChunks(n_jobs, c.n, kChunk, [cp](Index b, Index e, int worker) {
+    EStepChunk(*cp, b, e, worker);
+  });
   double sum = 0.0;
   for (Index i = 0; i < c.n; ++i) sum += c.ws->log_prob_norm(i);
   return sum / static_cast<double>(c.n);
@@ -335,8 +335,7 @@ void MStepFullBlock(const EmContext& c, const Matrix& means, Index t,
 // Computes the Cholesky factors of the precisions from params->covariances
 // (sklearn's _compute_precision_cholesky).
 absl::Status ComputePrecisionCholesky(CovType type, Index k, Index d,
-                                      GaussianMixtureParams* p,
-                                      Matrix* chol) {
+                                      GaussianMixtureParams* p, Matrix* chol) {
   p->cholesky_lower = false;
   auto fail = [] {
     return absl::InvalidArgumentError(
@@ -351,8 +350,7 @@ absl::Status ComputePrecisionCholesky(CovType type, Index k, Index d,
                             p->precisions_cholesky.data() + j * d * d);
     }
   } else {
-    if ((p->covariances.array() <= 0.0).any() ||
-        !p->covariances.allFinite()) {
+    if ((p->covariances.array() <= 0.0).any() || !p->covariances.allFinite()) {
       return fail();
     }
     p->precisions_cholesky = p->covariances.array().sqrt().inverse();
@@ -369,8 +367,7 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
   const Index k = c.k, d = c.d;
   const Index n_blocks = NumChunks(c.n, c.block_rows);
   const EmContext* cp = &c;
-  ParallelFor(n_jobs, n_blocks,
-              [cp](Index blk, int) { MStepBlock(*cp, blk); });
+  ParallelFor(n_jobs, n_blocks, [cp](Index blk, int) { MStepBlock(*cp, blk); });
   // Reduce in block order.
   ws.nk.setZero();
   p->means.setZero();
@@ -441,7 +438,8 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
           }
         }
         if (c.type == CovType::kSpherical) {
-          p->covariances(j, 0) = ws.lin_coef.col(j).sum() / static_cast<double>(d);
+          p->covariances(j, 0) =
+              ws.lin_coef.col(j).sum() / static_cast<double>(d);
         }
       }
       break;
@@ -462,7 +460,6 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
   return ComputePrecisionCholesky(c.type, k, d, p, &ws.chol);
 }
 
-
 // Validated init arrays in their working layouts.
 struct ResolvedInit {
   std::optional<Vector> weights;
@@ -472,14 +469,16 @@ struct ResolvedInit {
 
 absl::Status ValidateOptions(const GaussianMixtureOptions& o) {
   const absl::string_view ctx = kFitContext;
-  ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_components", o.n_components, 1));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckAtLeast(ctx, "n_components", o.n_components, 1));
   static constexpr absl::string_view kCov[] = {"full", "tied", "diag",
                                                "spherical"};
   ECLIPSERA_RETURN_IF_ERROR(
       CheckOneOf(ctx, "covariance_type", o.covariance_type, kCov));
   static constexpr absl::string_view kInit[] = {"kmeans", "k-means++", "random",
                                                 "random_from_data"};
-  ECLIPSERA_RETURN_IF_ERROR(CheckOneOf(ctx, "init_params", o.init_params, kInit));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckOneOf(ctx, "init_params", o.init_params, kInit));
   if (!std::isfinite(o.tol)) {
     return absl::InvalidArgumentError(
         absl::StrCat(ctx, ": tol = ", o.tol, ", must be a finite value >= 0"));
@@ -502,7 +501,9 @@ absl::Status ValidateOptions(const GaussianMixtureOptions& o) {
   return absl::OkStatus();
 }
 
-std::string ShapeText(Index r, Index c) { return absl::StrCat("(", r, ", ", c, ")"); }
+std::string ShapeText(Index r, Index c) {
+  return absl::StrCat("(", r, ", ", c, ")");
+}
 
 // Accepts m as rows x cols, or as one row of rows * cols values.
 absl::StatusOr<Matrix> ShapeInit(absl::string_view name, const Matrix& m,
@@ -532,9 +533,11 @@ absl::StatusOr<ResolvedInit> ResolveInit(const GaussianMixtureOptions& o,
   if (o.weights_init.has_value()) {
     const Vector& w = *o.weights_init;
     if (w.size() != k) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kFitContext, ": the parameter 'weights_init' should have the shape "
-          "of (", k, ",), but got (", w.size(), ",)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(kFitContext,
+                       ": the parameter 'weights_init' should have the shape "
+                       "of (",
+                       k, ",), but got (", w.size(), ",)"));
     }
     ECLIPSERA_RETURN_IF_ERROR(CheckFiniteValues(
         kFitContext, "weights_init", absl::MakeConstSpan(w.data(), w.size())));
@@ -560,24 +563,21 @@ absl::StatusOr<ResolvedInit> ResolveInit(const GaussianMixtureOptions& o,
     const std::string label = absl::StrCat(o.covariance_type, " precision");
     Matrix prec;
     switch (type) {
-      case CovType::kFull:
-        {
+      case CovType::kFull: {
         ECLIPSERA_ASSIGN_OR_RETURN(
-            prec, ShapeInit("precisions_init", *o.precisions_init, k * d, d,
-                            absl::StrCat("(", k, ", ", d, ", ", d,
-                                         ") stacked as ",
-                                         ShapeText(k * d, d))));
+            prec,
+            ShapeInit("precisions_init", *o.precisions_init, k * d, d,
+                      absl::StrCat("(", k, ", ", d, ", ", d, ") stacked as ",
+                                   ShapeText(k * d, d))));
         break;
       }
-      case CovType::kTied:
-        {
+      case CovType::kTied: {
         ECLIPSERA_ASSIGN_OR_RETURN(
             prec, ShapeInit("precisions_init", *o.precisions_init, d, d,
                             ShapeText(d, d)));
         break;
       }
-      case CovType::kDiag:
-        {
+      case CovType::kDiag: {
         ECLIPSERA_ASSIGN_OR_RETURN(
             prec, ShapeInit("precisions_init", *o.precisions_init, k, d,
                             ShapeText(k, d)));
@@ -588,12 +588,13 @@ absl::StatusOr<ResolvedInit> ResolveInit(const GaussianMixtureOptions& o,
         if (m.cols() == 1 && m.rows() == k) {
           prec = m;
         } else {
-          ECLIPSERA_ASSIGN_OR_RETURN(
-              prec, ShapeInit("precisions_init", m, 1, k,
-                              absl::StrCat("(", k, ",)")));
+          ECLIPSERA_ASSIGN_OR_RETURN(prec,
+                                     ShapeInit("precisions_init", m, 1, k,
+                                               absl::StrCat("(", k, ",)")));
           prec.transposeInPlace();
         }
-        ECLIPSERA_RETURN_IF_ERROR(CheckFinite(kFitContext, "precisions_init", prec));
+        ECLIPSERA_RETURN_IF_ERROR(
+            CheckFinite(kFitContext, "precisions_init", prec));
         break;
       }
     }
@@ -612,7 +613,8 @@ absl::StatusOr<ResolvedInit> ResolveInit(const GaussianMixtureOptions& o,
           return absl::InvalidArgumentError(absl::StrCat(
               kFitContext, ": '", label,
               "' should be symmetric, positive-definite (precisions_init "
-              "matrix ", j, " is not)"));
+              "matrix ",
+              j, " is not)"));
         }
       }
     } else if ((prec.array() <= 0.0).any()) {
@@ -698,9 +700,9 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
       resp.setZero();
       for (Index j = 0; j < k; ++j) resp(idx[j], j) = 1.0;
     }
-    ECLIPSERA_RETURN_IF_ERROR(MStep(c, n_jobs, /*initial=*/true,
-                                    /*skip_cholesky=*/init.precisions.has_value(),
-                                    p));
+    ECLIPSERA_RETURN_IF_ERROR(
+        MStep(c, n_jobs, /*initial=*/true,
+              /*skip_cholesky=*/init.precisions.has_value(), p));
   }
   if (init.weights) p->weights = *init.weights;
   if (init.means) p->means = *init.means;
@@ -783,8 +785,8 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
             }
             absl::StatusOr<std::vector<double>> l = ParamAsDoubles(name, v);
             if (!l.ok()) return l.status();
-            o.*field = Eigen::Map<const Matrix>(
-                l->data(), 1, static_cast<Index>(l->size()));
+            o.*field = Eigen::Map<const Matrix>(l->data(), 1,
+                                                static_cast<Index>(l->size()));
             return absl::OkStatus();
           });
     };
@@ -864,16 +866,17 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kFitContext, "X", x, 2));
   const Index n = x.rows(), d = x.cols(), k = o.n_components;
   if (n < k) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kFitContext, ": expected n_samples >= n_components but got "
-        "n_components = ", k, ", n_samples = ", n));
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext,
+                     ": expected n_samples >= n_components but got "
+                     "n_components = ",
+                     k, ", n_samples = ", n));
   }
   const CovType type = ParseCovType(o.covariance_type);
   ECLIPSERA_ASSIGN_OR_RETURN(ResolvedInit init, ResolveInit(o, type, k, d));
 
-  const bool do_init = !(o.warm_start && fitted_ &&
-                         params_.means.rows() == k && params_.means.cols() == d &&
-                         precisions_.size() > 0);
+  const bool do_init = !(o.warm_start && fitted_ && params_.means.rows() == k &&
+                         params_.means.cols() == d && precisions_.size() > 0);
   const int n_init = do_init ? o.n_init : 1;
   const Index block_rows = BlockRows(n);
   const int workers = NumWorkers(
@@ -881,8 +884,8 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
 
   Prepare(ws_, n, d, k, type, workers);
   GaussianMixtureParams cur;
-  EmContext ctx{type, &x, &ws_.x_squared, &cur, &ws_, n, d, k, block_rows,
-                o.reg_covar, /*want_resp=*/true};
+  EmContext ctx{type,       &x,          &ws_.x_squared,    &cur, &ws_, n, d, k,
+                block_rows, o.reg_covar, /*want_resp=*/true};
   PrecomputeX(ctx);
 
   Random rng = Random::FromRandomState(o.random_state);
@@ -923,19 +926,17 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
         PrecomputeX(step);
       }
       lower_bound = EStep(step, o.n_jobs);
-      ECLIPSERA_RETURN_IF_ERROR(
-          MStep(step, o.n_jobs, /*initial=*/false, /*skip_cholesky=*/false,
-                &cur));
+      ECLIPSERA_RETURN_IF_ERROR(MStep(step, o.n_jobs, /*initial=*/false,
+                                      /*skip_cholesky=*/false, &cur));
       const double change = lower_bound - prev;
       if (o.verbose >= 1 && n_iter % o.verbose_interval == 0) {
         if (o.verbose == 1) {
           std::printf("  Iteration %d\n", n_iter);
         } else {
           const auto now = Clock::now();
-          std::printf("  Iteration %d\t time lapse %.5fs\t ll change %.5f\n",
-                      n_iter,
-                      std::chrono::duration<double>(now - iter_prev).count(),
-                      change);
+          std::printf(
+              "  Iteration %d\t time lapse %.5fs\t ll change %.5f\n", n_iter,
+              std::chrono::duration<double>(now - iter_prev).count(), change);
           iter_prev = now;
         }
       }
@@ -1026,8 +1027,8 @@ void GaussianMixture::EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
   const Index n = x.rows(), d = x.cols(), k = params_.means.rows();
   const int n_jobs = ResolveNJobs(options_.n_jobs).ok() ? options_.n_jobs : 1;
   Prepare(*ws, n, d, k, type, NumWorkers(n_jobs, NumChunks(n, kChunk)));
-  EmContext c{type, &x, &ws->x_squared, &params_, ws, n, d, k, BlockRows(n),
-              options_.reg_covar, want_resp};
+  EmContext c{type, &x, &ws->x_squared, &params_,           ws,       n,
+              d,    k,  BlockRows(n),   options_.reg_covar, want_resp};
   PrecomputeX(c);
   EStep(c, n_jobs);
 }
@@ -1112,8 +1113,7 @@ absl::StatusOr<GaussianMixtureSample> GaussianMixture::Sample(
   if (!fitted_) return NotFittedError("GaussianMixture::Sample");
   if (n_samples < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "GaussianMixture::Sample: n_samples = ", n_samples,
-        ", must be >= 1"));
+        "GaussianMixture::Sample: n_samples = ", n_samples, ", must be >= 1"));
   }
   const Index k = params_.means.rows(), d = params_.means.cols();
   Random rng = Random::FromRandomState(options_.random_state);

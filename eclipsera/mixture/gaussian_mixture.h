@@ -29,7 +29,7 @@ namespace eclipsera::mixture {
 
 // Hyperparameters with scikit-learn's names and defaults.
 struct GaussianMixtureOptions {
-  int n_components = 1;                 // In [1, n_samples].
+  int n_components = 1;                  // In [1, n_samples].
   std::string covariance_type = "full";  // 'full', 'tied', 'diag', 'spherical'.
   double tol = 1e-3;                     // >= 0; stop when |lb change| < tol.
   double reg_covar = 1e-6;               // >= 0; added to covariance diagonals.
@@ -52,8 +52,8 @@ struct GaussianMixtureOptions {
   // A single row holding all the values row-major is accepted too.
   std::optional<Matrix> precisions_init;
   std::optional<int64_t> random_state;  // None: a different run each time.
-  bool warm_start = false;  // Start from the previous fit (n_init ignored).
-  int verbose = 0;          // 0 silent, 1 iterations, 2 with timing.
+  bool warm_start = false;    // Start from the previous fit (n_init ignored).
+  int verbose = 0;            // 0 silent, 1 iterations, 2 with timing.
   int verbose_interval = 10;  // >= 1.
   int n_jobs = 1;             // scikit-learn semantics; results identical.
   // Benchmark only: false reproduces the v1.0 behaviour (fresh arrays every
@@ -69,10 +69,10 @@ struct GaussianMixtureOptions {
 //     'full' (n*d) x d (component k is rows [k*d, (k+1)*d)), 'tied' d x d,
 //     'diag' n x d, 'spherical' n x 1.
 struct GaussianMixtureParams {
-  Vector weights;               // n
-  Matrix means;                 // n x d
+  Vector weights;  // n
+  Matrix means;    // n x d
   Matrix covariances;
-  Matrix precisions_cholesky;   // P with P * P^T = precision.
+  Matrix precisions_cholesky;  // P with P * P^T = precision.
   // True when precisions_cholesky is lower triangular (it comes straight
   // from precisions_init, as in scikit-learn); false: upper triangular.
   bool cholesky_lower = false;
@@ -93,12 +93,12 @@ struct GaussianMixtureWorkspace {
   Matrix worker_scratch;  // (workers * chunk) x n_features.
   Matrix chol;            // d x d Cholesky scratch.
   // E-step constants derived from the parameters.
-  Matrix proj_means;      // n x d: mean_k * P_k ('full', 'tied').
-  Vector log_const;       // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
-  Matrix lin_coef;        // d x n ('diag', 'spherical').
-  Matrix quad_coef;       // d x n ('diag', 'spherical').
-  Vector nk;              // n
-  int64_t resizes = 0;    // how many times Prepare had to (re)allocate.
+  Matrix proj_means;    // n x d: mean_k * P_k ('full', 'tied').
+  Vector log_const;     // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
+  Matrix lin_coef;      // d x n ('diag', 'spherical').
+  Matrix quad_coef;     // d x n ('diag', 'spherical').
+  Vector nk;            // n
+  int64_t resizes = 0;  // how many times Prepare had to (re)allocate.
 
   // Heap bytes held by the buffers.
   int64_t bytes() const;
@@ -106,8 +106,8 @@ struct GaussianMixtureWorkspace {
 
 // A sample drawn from a fitted mixture: rows grouped by component.
 struct GaussianMixtureSample {
-  Matrix x;         // n_samples x n_features
-  LabelVector y;    // component of each row
+  Matrix x;       // n_samples x n_features
+  LabelVector y;  // component of each row
 };
 
 class GaussianMixture

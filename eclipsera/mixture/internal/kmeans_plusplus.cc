@@ -32,8 +32,8 @@ std::vector<Index> KMeansPlusPlusIndices(const ConstMatrixRef& x,
     for (int t = 0; t < n_local_trials; ++t) {
       const double v = rng.Uniform() * current_pot;
       // np.searchsorted(side='left'): first i with cumsum[i] >= v.
-      Index id = std::lower_bound(cumsum.data(), cumsum.data() + n, v) -
-                 cumsum.data();
+      Index id =
+          std::lower_bound(cumsum.data(), cumsum.data() + n, v) - cumsum.data();
       cand_ids[t] = std::min(id, n - 1);
     }
     int best = 0;
@@ -41,8 +41,8 @@ std::vector<Index> KMeansPlusPlusIndices(const ConstMatrixRef& x,
     for (int t = 0; t < n_local_trials; ++t) {
       double pot = 0.0;
       for (Index i = 0; i < n; ++i) {
-        const double d = std::min(
-            closest(i), (x.row(i) - x.row(cand_ids[t])).squaredNorm());
+        const double d =
+            std::min(closest(i), (x.row(i) - x.row(cand_ids[t])).squaredNorm());
         cand_dist(t, i) = d;
         pot += d;
       }
