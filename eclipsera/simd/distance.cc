@@ -50,6 +50,11 @@ double DotT(const double* HWY_RESTRICT a, const double* HWY_RESTRICT b,
             size_t d) {
   const DF df;
   const size_t N = hn::Lanes(df);
+  if (d < N) {  // Shorter than a vector: skip the lane reduction.
+    double sum = 0.0;
+    for (size_t i = 0; i < d; ++i) sum += a[i] * b[i];
+    return sum;
+  }
   VF s0 = hn::Zero(df), s1 = hn::Zero(df), s2 = hn::Zero(df), s3 = hn::Zero(df);
   size_t i = 0;
   for (; i + 4 * N <= d; i += 4 * N) {
@@ -72,6 +77,14 @@ double SquaredL2T(const double* HWY_RESTRICT a, const double* HWY_RESTRICT b,
                   size_t d) {
   const DF df;
   const size_t N = hn::Lanes(df);
+  if (d < N) {  // Shorter than a vector: skip the lane reduction.
+    double sum = 0.0;
+    for (size_t i = 0; i < d; ++i) {
+      const double t = a[i] - b[i];
+      sum += t * t;
+    }
+    return sum;
+  }
   VF s0 = hn::Zero(df), s1 = hn::Zero(df), s2 = hn::Zero(df), s3 = hn::Zero(df);
   size_t i = 0;
   for (; i + 4 * N <= d; i += 4 * N) {
@@ -100,6 +113,11 @@ double L1T(const double* HWY_RESTRICT a, const double* HWY_RESTRICT b,
            size_t d) {
   const DF df;
   const size_t N = hn::Lanes(df);
+  if (d < N) {  // Shorter than a vector: skip the lane reduction.
+    double sum = 0.0;
+    for (size_t i = 0; i < d; ++i) sum += std::abs(a[i] - b[i]);
+    return sum;
+  }
   VF s0 = hn::Zero(df), s1 = hn::Zero(df), s2 = hn::Zero(df), s3 = hn::Zero(df);
   size_t i = 0;
   for (; i + 4 * N <= d; i += 4 * N) {
@@ -122,6 +140,11 @@ double LInfT(const double* HWY_RESTRICT a, const double* HWY_RESTRICT b,
              size_t d) {
   const DF df;
   const size_t N = hn::Lanes(df);
+  if (d < N) {  // Shorter than a vector: skip the lane reduction.
+    double m = 0.0;
+    for (size_t i = 0; i < d; ++i) m = std::max(m, std::abs(a[i] - b[i]));
+    return m;
+  }
   VF m0 = hn::Zero(df), m1 = hn::Zero(df);
   size_t i = 0;
   for (; i + 2 * N <= d; i += 2 * N) {
@@ -140,19 +163,44 @@ double LInfT(const double* HWY_RESTRICT a, const double* HWY_RESTRICT b,
 void SquaredL2RowToRowsT(const double* HWY_RESTRICT x,
                          const double* HWY_RESTRICT rows, size_t n, size_t d,
                          size_t ld, double* HWY_RESTRICT out) {
+  if (d < hn::Lanes(DF())) {  // Short rows: plain loop, no call per row.
+    for (size_t i = 0; i < n; ++i) {
+      const double* HWY_RESTRICT row = rows + i * ld;
+      double sum = 0.0;
+      for (size_t j = 0; j < d; ++j) sum += (x[j] - row[j]) * (x[j] - row[j]);
+      out[i] = sum;
+    }
+    return;
+  }
   for (size_t i = 0; i < n; ++i) out[i] = SquaredL2T(x, rows + i * ld, d);
 }
 
 void L1RowToRowsT(const double* HWY_RESTRICT x, const double* HWY_RESTRICT rows,
                   size_t n, size_t d, size_t ld, double* HWY_RESTRICT out) {
+  if (d < hn::Lanes(DF())) {  // Short rows: plain loop, no call per row.
+    for (size_t i = 0; i < n; ++i) {
+      const double* HWY_RESTRICT row = rows + i * ld;
+      double sum = 0.0;
+      for (size_t j = 0; j < d; ++j) sum += std::abs(x[j] - row[j]);
+      out[i] = sum;
+    }
+    return;
+  }
   for (size_t i = 0; i < n; ++i) out[i] = L1T(x, rows + i * ld, d);
 }
 
 void RowSquaredNormsT(const double* HWY_RESTRICT x, size_t n, size_t d,
                       size_t ld, double* HWY_RESTRICT out) {
+  const bool short_rows = d < hn::Lanes(DF());
   for (size_t i = 0; i < n; ++i) {
-    const double* row = x + i * ld;
-    out[i] = DotT(row, row, d);
+    const double* HWY_RESTRICT row = x + i * ld;
+    if (short_rows) {  // Plain loop, no call per row.
+      double sum = 0.0;
+      for (size_t j = 0; j < d; ++j) sum += row[j] * row[j];
+      out[i] = sum;
+    } else {
+      out[i] = DotT(row, row, d);
+    }
   }
 }
 
