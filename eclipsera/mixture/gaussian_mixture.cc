@@ -13,15 +13,13 @@
 #include "Eigen/Cholesky"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/mixture/internal/kmeans_plusplus.h"
 
-#if defined(ECLIPSERA_MIXTURE_HAVE_KMEANS)
-#include "eclipsera/cluster/kmeans.h"
-#endif
 
 namespace eclipsera::mixture {
 namespace {
@@ -661,23 +659,15 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
     // scikit-learn computes and then discards them, so we skip it.
     Matrix& resp = ws.resp;
     if (o.init_params == "kmeans") {
-#if defined(ECLIPSERA_MIXTURE_HAVE_KMEANS)
       cluster::KMeansOptions ko;
       ko.n_clusters = static_cast<int>(k);
       ko.n_init = 1;
+      ko.n_jobs = o.n_jobs;
       ko.random_state = static_cast<int64_t>(rng.NextU64() >> 1);
       cluster::KMeans km(ko);
       ECLIPSERA_RETURN_IF_ERROR(km.Fit(*c.x));
       resp.setZero();
       for (Index i = 0; i < n; ++i) resp(i, km.labels()(i)) = 1.0;
-#else
-      return absl::UnimplementedError(absl::StrCat(
-          kFitContext,
-          ": init_params = 'kmeans' needs //eclipsera/cluster:kmeans, which "
-          "is not available yet; use 'k-means++', 'random' or "
-          "'random_from_data', or give weights_init, means_init and "
-          "precisions_init"));
-#endif
     } else if (o.init_params == "random") {
       for (Index i = 0; i < n; ++i) {
         for (Index j = 0; j < k; ++j) resp(i, j) = rng.Uniform();

@@ -127,10 +127,11 @@ class GaussianMixture
 
   // Fit(x) is Estimator::Fit: InvalidArgument on bad options, shapes,
   // NaN/Inf or init arrays; InvalidArgument with scikit-learn's advice
-  // (increase reg_covar) when a covariance is not positive definite;
-  // Unimplemented for init_params 'kmeans' until //eclipsera/cluster:kmeans
-  // exists (unless weights_init, means_init and precisions_init are all
-  // given). On error the previous fitted state is kept.
+  // (increase reg_covar) when a covariance is not positive definite. On
+  // error the previous fitted state is kept. init_params 'kmeans' runs
+  // cluster::KMeans(n_clusters, n_init=1, a seed drawn from random_state).
+  // With weights_init, means_init and precisions_init all given the
+  // init_params step is skipped (scikit-learn runs it and discards it).
 
   // Component labels of the training data after the final E-step (what
   // scikit-learn's fit_predict returns).
