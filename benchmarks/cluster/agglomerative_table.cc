@@ -1,0 +1,114 @@
+// AgglomerativeClustering tables: the workspace table (v1.0 vs v2.0) and
+// scikit-learn side by side (ward and single linkage on 20,000 x 10) on the
+// same data in the same run.
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmarks/common/report.h"
+#include "eclipsera/cluster/agglomerative.h"
+#include "eclipsera/core/random.h"
+
+namespace eclipsera::bench {
+namespace {
+
+// Gaussian blobs around k random centers in [-10, 10]^d.
+Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
+  Random r(seed);
+  Matrix centers(k, d);
+  for (Index i = 0; i < centers.size(); ++i) {
+    centers.data()[i] = r.Uniform(-10, 10);
+  }
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const Index c = static_cast<Index>(r.UniformInt(k));
+    for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
+  }
+  return x;
+}
+
+cluster::AgglomerativeClusteringOptions Options(const std::string& linkage) {
+  cluster::AgglomerativeClusteringOptions o;
+  o.linkage = linkage;
+  o.n_clusters = 10;
+  o.compute_distances = true;
+  return o;
+}
+
+void WorkspaceTable(const std::string& linkage) {
+  const bool smoke = TableSmokeMode();
+  const Index n = smoke ? 300 : 5000, d = 10;
+  const Matrix x = Blobs(n, d, 10, 1);
+  std::vector<Measurement> rows;
+  for (bool workspace : {false, true}) {
+    cluster::AgglomerativeClusteringOptions o = Options(linkage);
+    o.workspace = workspace;
+    cluster::AgglomerativeClustering model(o);
+    rows.push_back(Measure(workspace ? "v2.0 (workspace)" : "v1.0",
+                           smoke ? 1 : 5, [&] { (void)model.Fit(x); }));
+  }
+  PrintTable(absl::StrFormat("AgglomerativeClustering workspace (%s, %d "
+                             "samples x %d features)",
+                             linkage, n, d),
+             rows);
+}
+
+void SideBySide(const Matrix& x, const std::string& linkage, double target) {
+  const bool smoke = TableSmokeMode();
+  std::vector<Measurement> rows;
+  double sk_seconds = 0.0;
+  if (!smoke) {
+    const std::string xp = WriteTempNpy(x, "X.npy");
+    // scikit-learn is slow here (about 19 s for ward): timed once.
+    absl::StatusOr<std::map<std::string, double>> sk =
+        RunPython(Runfile("benchmarks/cluster/agglomerative_sklearn.py"),
+                  {xp, linkage, "10"});
+    if (sk.ok()) {
+      sk_seconds = sk->at("seconds");
+      Measurement m;
+      m.config = "scikit-learn 1.2 " + linkage;
+      m.seconds = sk_seconds;
+      m.allocations = -1;
+      m.note = absl::StrFormat("1 run; max distance %.10g, sum %.10g",
+                               sk->at("max_distance"), sk->at("sum_distances"));
+      rows.push_back(m);
+    } else {
+      std::printf("(scikit-learn not run: %s)\n",
+                  std::string(sk.status().message()).c_str());
+    }
+  }
+  cluster::AgglomerativeClustering model(Options(linkage));
+  Measurement m = Measure("Eclipsera " + linkage, smoke ? 1 : 3,
+                          [&] { (void)model.Fit(x); });
+  m.note =
+      absl::StrFormat("median of 3; max distance %.10g, sum %.10g",
+                      model.distances().maxCoeff(), model.distances().sum());
+  rows.push_back(m);
+  PrintTable(absl::StrFormat("AgglomerativeClustering %s linkage, %d x %d, "
+                             "n_clusters=10, single thread",
+                             linkage, x.rows(), x.cols()),
+             rows);
+  if (sk_seconds > 0) {
+    std::printf("\nspeedup vs scikit-learn: %.2fx (target >= %.0fx)\n",
+                sk_seconds / m.seconds, target);
+  }
+}
+
+}  // namespace
+}  // namespace eclipsera::bench
+
+int main(int argc, char** argv) {
+  using namespace eclipsera;
+  using namespace eclipsera::bench;
+  ParseFlags(argc, argv);
+  const bool smoke = TableSmokeMode();
+  WorkspaceTable("ward");
+  WorkspaceTable("single");
+  const Matrix x = Blobs(smoke ? 500 : 20000, 10, 10, 2);
+  SideBySide(x, "ward", 5);
+  SideBySide(x, "single", 3);
+  return 0;
+}
