@@ -1,0 +1,87 @@
+// The t-SNE objective: KL divergence of P and the Student-t Q and its
+// gradient, exact (streamed over row tiles) and Barnes-Hut, with all their
+// scratch owned here so that repeated calls allocate nothing.
+#ifndef ECLIPSERA_MANIFOLD_INTERNAL_GRADIENT_H_
+#define ECLIPSERA_MANIFOLD_INTERNAL_GRADIENT_H_
+
+#include <vector>
+
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/manifold/internal/perplexity.h"
+#include "eclipsera/manifold/internal/space_tree.h"
+
+namespace eclipsera::manifold_internal {
+
+// scikit-learn's _kl_divergence, without materialising any n x n matrix:
+// one pass over row tiles computes, per row i, sum_j w_ij,
+// sum_j P_ij w_ij (y_i - y_j) and sum_j w_ij^2 (y_i - y_j), from which the
+// gradient 2 (dof + 1) / dof * sum_j (P_ij - Q_ij) w_ij (y_i - y_j) follows
+// with Q = max(w / sum(w), MACHINE_EPSILON); a second, exact pass runs in
+// the (rare) case where that clamp applies. The error pass (only when
+// asked) is a third pass over the upper triangle.
+class ExactGradient {
+ public:
+  // Sizes the scratch for n samples in d dimensions on up to the workers
+  // n_jobs gives; allocates only when growing.
+  void Resize(Index n, int d, int n_jobs);
+
+  // p: n x n symmetric with zero diagonal; y, grad: n x d row-major.
+  // Returns the KL divergence, or NaN when !compute_error. When
+  // `kernel_matrix` is not null it is an n x n buffer that receives the
+  // kernel values first (the allocating "v1.0" path; same results).
+  double Compute(const Matrix& p, const double* y, int dof, bool compute_error,
+                 int n_jobs, double* grad, Matrix* kernel_matrix = nullptr);
+
+ private:
+  void RowTerms(Index begin, Index end, int worker);
+  void ClampedRows(Index begin, Index end);
+  void ErrorRows(Index begin, Index end);
+
+  Index n_ = 0;
+  int d_ = 0;
+  int dof_ = 1;
+  const Matrix* p_ = nullptr;
+  const Matrix* w_ = nullptr;
+  double* grad_ = nullptr;
+  double sum_w_ = 0.0;
+  Matrix yt_;                  // d x n: coordinates, one row per dimension
+  Vector row_z_;               // n
+  Vector row_max_;             // n: largest squared distance per row
+  Vector row_kl_;              // n
+  Matrix attr_;                // n x d
+  Matrix rep_;                 // n x d
+  std::vector<Matrix> tiles_;  // per worker: (d + 3) x kTile
+};
+
+// scikit-learn's _kl_divergence_bh (in double precision): positive forces
+// over the sparse P, negative forces from a SpaceTree with angle theta.
+class BarnesHutGradient {
+ public:
+  void Resize(Index n, int d, int n_jobs);
+
+  double Compute(const CsrMatrix& p, const double* y, int dof, double angle,
+                 bool compute_error, int n_jobs, double* grad);
+
+  const SpaceTree& tree() const { return tree_; }
+
+ private:
+  void Forces(Index begin, Index end);
+  void ErrorRows(Index begin, Index end);
+
+  Index n_ = 0;
+  int d_ = 0;
+  int dof_ = 1;
+  double squared_theta_ = 0.25;
+  double sum_q_ = 0.0;
+  const CsrMatrix* p_ = nullptr;
+  const double* y_ = nullptr;
+  SpaceTree tree_;
+  Vector neg_;        // n x d
+  Vector pos_;        // n x d
+  Vector row_q_;      // n
+  Vector row_error_;  // n
+};
+
+}  // namespace eclipsera::manifold_internal
+
+#endif  // ECLIPSERA_MANIFOLD_INTERNAL_GRADIENT_H_

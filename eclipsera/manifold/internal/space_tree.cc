@@ -1,0 +1,172 @@
+// Space-partitioning tree for Barnes-Hut t-SNE.
+#include "eclipsera/manifold/internal/space_tree.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace eclipsera::manifold_internal {
+namespace {
+// scikit-learn's _quad_tree EPSILON: coordinates closer than this in every
+// dimension are duplicates.
+constexpr double kDuplicateEpsilon = 1e-6;
+}  // namespace
+
+bool SpaceTree::IsDuplicate(const double* a, const double* b) const {
+  for (int ax = 0; ax < d_; ++ax) {
+    if (std::fabs(a[ax] - b[ax]) > kDuplicateEpsilon) return false;
+  }
+  return true;
+}
+
+int SpaceTree::SelectChild(const Cell& cell, const double* point) const {
+  int c = 0;
+  for (int ax = 0; ax < d_; ++ax) {
+    if (point[ax] >= cell.center[ax]) c |= 1 << ax;
+  }
+  return c;
+}
+
+int32_t SpaceTree::NewChild(int32_t parent, const double* point, int32_t index,
+                            int64_t size) {
+  Cell child;
+  const Cell& p = cells_[parent];
+  const int which = SelectChild(p, point);
+  child.squared_max_width = 0.0;
+  for (int ax = 0; ax < d_; ++ax) {
+    if (which & (1 << ax)) {
+      child.min_bounds[ax] = p.center[ax];
+      child.max_bounds[ax] = p.max_bounds[ax];
+    } else {
+      child.min_bounds[ax] = p.min_bounds[ax];
+      child.max_bounds[ax] = p.center[ax];
+    }
+    child.center[ax] = (child.min_bounds[ax] + child.max_bounds[ax]) / 2.0;
+    const double w = child.max_bounds[ax] - child.min_bounds[ax];
+    child.squared_max_width = std::max(child.squared_max_width, w * w);
+    child.barycenter[ax] = point[ax];
+  }
+  child.cumulative_size = size;
+  std::fill(child.children, child.children + (1 << kMaxDims), -1);
+  child.point_index = index;
+  child.is_leaf = true;
+  const int32_t id = static_cast<int32_t>(cells_.size());
+  cells_.push_back(child);  // may move cells_; `p` is not used after this
+  cells_[parent].children[which] = id;
+  cells_[parent].is_leaf = false;
+  return id;
+}
+
+void SpaceTree::Insert(const double* point, int32_t index) {
+  int32_t cell_id = 0;
+  for (;;) {
+    Cell& cell = cells_[cell_id];
+    if (cell.cumulative_size == 0) {
+      cell.cumulative_size = 1;
+      for (int ax = 0; ax < d_; ++ax) cell.barycenter[ax] = point[ax];
+      cell.point_index = index;
+      return;
+    }
+    if (!cell.is_leaf) {
+      const double n_point = static_cast<double>(cell.cumulative_size);
+      for (int ax = 0; ax < d_; ++ax) {
+        cell.barycenter[ax] =
+            (n_point * cell.barycenter[ax] + point[ax]) / (n_point + 1.0);
+      }
+      cell.cumulative_size += 1;
+      const int32_t child = cell.children[SelectChild(cell, point)];
+      if (child == -1) {
+        NewChild(cell_id, point, index, 1);
+        return;
+      }
+      cell_id = child;
+      continue;
+    }
+    if (IsDuplicate(point, cell.barycenter)) {
+      cell.cumulative_size += 1;
+      return;
+    }
+    // Split the leaf: its points move to a new child, then insert again
+    // into this (now internal) cell.
+    double moved[kMaxDims];
+    for (int ax = 0; ax < d_; ++ax) moved[ax] = cell.barycenter[ax];
+    NewChild(cell_id, moved, cell.point_index, cell.cumulative_size);
+  }
+}
+
+void SpaceTree::Build(const double* y, Index n, int d) {
+  d_ = d;
+  n_children_ = 1 << d;
+  double lo[kMaxDims], hi[kMaxDims];
+  for (int ax = 0; ax < d; ++ax) {
+    lo[ax] = std::numeric_limits<double>::infinity();
+    hi[ax] = -std::numeric_limits<double>::infinity();
+  }
+  for (Index i = 0; i < n; ++i) {
+    for (int ax = 0; ax < d; ++ax) {
+      lo[ax] = std::min(lo[ax], y[i * d + ax]);
+      hi[ax] = std::max(hi[ax], y[i * d + ax]);
+    }
+  }
+  cells_.clear();
+  Cell root;
+  root.squared_max_width = 0.0;
+  for (int ax = 0; ax < d; ++ax) {
+    // A small margin so every point lies strictly inside the root.
+    const double m = std::max(std::fabs(lo[ax]), std::fabs(hi[ax]));
+    root.min_bounds[ax] = lo[ax];
+    root.max_bounds[ax] =
+        std::nextafter(hi[ax] + 1e-3 * m, std::numeric_limits<double>::max());
+    root.center[ax] = (root.min_bounds[ax] + root.max_bounds[ax]) / 2.0;
+    const double w = root.max_bounds[ax] - root.min_bounds[ax];
+    root.squared_max_width = std::max(root.squared_max_width, w * w);
+    root.barycenter[ax] = 0.0;
+  }
+  root.cumulative_size = 0;
+  std::fill(root.children, root.children + (1 << kMaxDims), -1);
+  root.point_index = -1;
+  root.is_leaf = true;
+  cells_.push_back(root);
+  for (Index i = 0; i < n; ++i) Insert(y + i * d, static_cast<int32_t>(i));
+}
+
+void SpaceTree::Visit(int32_t cell_id, const double* point,
+                      double squared_theta, int dof, double* neg_force,
+                      double* sum_q) const {
+  const Cell& cell = cells_[cell_id];
+  double diff[kMaxDims];
+  double d2 = 0.0;
+  bool duplicate = true;
+  for (int ax = 0; ax < d_; ++ax) {
+    diff[ax] = point[ax] - cell.barycenter[ax];
+    d2 += diff[ax] * diff[ax];
+    duplicate &= std::fabs(diff[ax]) <= kDuplicateEpsilon;
+  }
+  if (duplicate && cell.is_leaf) return;
+  if (cell.is_leaf || cell.squared_max_width / d2 < squared_theta) {
+    double q = dof / (dof + d2);
+    if (dof != 1) q = std::pow(q, (dof + 1.0) / 2.0);
+    const double size = static_cast<double>(cell.cumulative_size);
+    *sum_q += size * q;
+    const double mult = size * q * q;
+    for (int ax = 0; ax < d_; ++ax) neg_force[ax] += mult * diff[ax];
+    return;
+  }
+  for (int c = 0; c < n_children_; ++c) {
+    const int32_t child = cell.children[c];
+    if (child != -1) {
+      Visit(child, point, squared_theta, dof, neg_force, sum_q);
+    }
+  }
+}
+
+double SpaceTree::Repulsion(const double* point, double squared_theta, int dof,
+                            double* neg_force) const {
+  double sum_q = 0.0;
+  if (!cells_.empty()) {
+    Visit(0, point, squared_theta, dof, neg_force, &sum_q);
+  }
+  return sum_q;
+}
+
+}  // namespace eclipsera::manifold_internal

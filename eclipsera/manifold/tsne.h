@@ -1,0 +1,142 @@
+// t-distributed Stochastic Neighbor Embedding (scikit-learn 1.2's
+// sklearn.manifold.TSNE), exact and Barnes-Hut, with a reusable workspace.
+//
+// Differences from scikit-learn, all documented here:
+//  * Defaults are scikit-learn 1.2's: learning_rate='auto'
+//    (max(n_samples / early_exaggeration / 4, 50)) and init='pca'.
+//  * Everything runs in float64. scikit-learn runs the optimisation in
+//    float32 when init is 'pca' or 'random' (its init arrays are float32)
+//    and the Barnes-Hut gradient always in float32; with an explicit
+//    float64 init the exact method follows scikit-learn's arithmetic.
+//  * init='pca' uses an exact eigen-decomposition (scikit-learn uses
+//    randomized SVD); 'random' draws from eclipsera::Random, so the
+//    numbers differ from numpy's for the same seed.
+//  * n_iter may be below 250 (scikit-learn requires >= 250): the run then
+//    stops during the early exaggeration phase.
+//  * Nearest neighbours for Barnes-Hut are found by chunked brute force.
+#ifndef ECLIPSERA_MANIFOLD_TSNE_H_
+#define ECLIPSERA_MANIFOLD_TSNE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/core/registry.h"
+#include "eclipsera/manifold/internal/gradient.h"
+#include "eclipsera/manifold/internal/perplexity.h"
+
+namespace eclipsera::manifold {
+
+struct TSNEOptions {
+  int n_components = 2;                 // >= 1; <= 3 for barnes_hut.
+  double perplexity = 30.0;             // > 0 and < n_samples.
+  double early_exaggeration = 12.0;     // >= 1.
+  std::optional<double> learning_rate;  // > 0; None means 'auto'.
+  int n_iter = 1000;                    // >= 1 (scikit-learn: >= 250).
+  int n_iter_without_progress = 300;    // >= -1; checked every 50 iterations.
+  double min_grad_norm = 1e-7;          // >= 0.
+  std::string metric = "euclidean";     // 'euclidean' or 'precomputed'.
+  std::string init = "pca";             // 'pca' or 'random'.
+  // An explicit n_samples x n_components initial embedding; when not empty
+  // it overrides `init`.
+  Matrix init_array;
+  int verbose = 0;  // >= 1 phases, >= 2 every 50 iterations.
+  std::optional<int64_t> random_state;  // None: a fresh seed per fit.
+  std::string method = "barnes_hut";    // 'barnes_hut' or 'exact'.
+  double angle = 0.5;                   // in [0, 1].
+  int n_jobs = 1;                       // 1 serial, -1 all cores; not 0.
+  // Benchmark only: false reproduces the roadmap's "v1.0" behaviour (fresh
+  // arrays every iteration, the exact kernel materialised as an n x n
+  // matrix). Same results.
+  bool workspace = true;
+  // Monitoring/test hook, called after every iteration with its index and
+  // the KL divergence (NaN on iterations that do not compute it). Must not
+  // throw.
+  std::function<void(int iteration, double kl_divergence)> iteration_callback;
+
+  static const ParamSchema<TSNEOptions>& Schema();
+};
+
+// Per-fit buffers, sized once per fit and reused across fits: P (dense
+// n x n for exact, CSR for Barnes-Hut), gradient, update, gains, the exact
+// method's row tiles and the Barnes-Hut tree. After the first iteration
+// the optimisation allocates nothing.
+class TSNEWorkspace {
+ public:
+  // Bytes held by the n x n or sparse P.
+  size_t p_bytes() const;
+
+ private:
+  friend class TSNE;
+  Matrix p_dense_;
+  manifold_internal::CsrMatrix p_sparse_;
+  Vector grad_;
+  Vector update_;
+  Vector gains_;
+  manifold_internal::ExactGradient exact_;
+  manifold_internal::BarnesHutGradient barnes_hut_;
+};
+
+class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
+ public:
+  explicit TSNE(TSNEOptions options = {});
+
+  std::string name() const override { return "TSNE"; }
+  const TSNEOptions& options() const { return options_; }
+  // Replaces the options and drops the fitted state (keeps the workspace).
+  void set_options(const TSNEOptions& options);
+  // Sets an explicit initial embedding (n_samples x n_components); an empty
+  // matrix returns to options().init.
+  void set_init_array(const ConstMatrixRef& init);
+
+  void Reset() override;
+  bool fitted() const override { return fitted_; }
+
+  // n_samples x n_components.
+  const Matrix& embedding() const { return embedding_; }
+  // KL divergence after optimisation (as scikit-learn's kl_divergence_).
+  double kl_divergence() const { return kl_divergence_; }
+  // Index of the last iteration run (scikit-learn's n_iter_).
+  int n_iter() const { return n_iter_; }
+  // The learning rate used (scikit-learn's learning_rate_).
+  double effective_learning_rate() const { return learning_rate_; }
+  const TSNEWorkspace& workspace() const { return workspace_; }
+
+  std::vector<FittedScalar> FittedScalars() const override;
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef& x,
+                     absl::Span<const double> y) override;
+  absl::StatusOr<Matrix> DoFitTransform(const ConstMatrixRef& x,
+                                        absl::Span<const double> y) override;
+
+ private:
+  absl::Status Validate(const ConstMatrixRef& x) const;
+  // Runs scikit-learn's _gradient_descent from iteration `it` to n_iter;
+  // returns the last iteration index and sets *error.
+  int GradientDescent(int it, int n_iter, double momentum,
+                      int n_iter_without_progress, bool exact, int dof,
+                      double* error);
+  double Objective(bool exact, int dof, bool compute_error, double* grad);
+
+  TSNEOptions options_;
+  TSNEWorkspace workspace_;
+  Matrix embedding_;
+  double kl_divergence_ = 0.0;
+  int n_iter_ = 0;
+  double learning_rate_ = 0.0;
+  bool fitted_ = false;
+};
+
+// Registers "TSNE" (MainOutput::kTransform).
+absl::Status RegisterTSNE(EstimatorRegistry& registry);
+
+}  // namespace eclipsera::manifold
+
+#endif  // ECLIPSERA_MANIFOLD_TSNE_H_

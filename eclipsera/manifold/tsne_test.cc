@@ -1,0 +1,1 @@
+#include "eclipsera/manifold/tsne.h"
