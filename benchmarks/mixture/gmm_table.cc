@@ -1,0 +1,152 @@
+// GaussianMixture tables: the roadmap's workspace table (v1.0 fresh arrays
+// every EM iteration vs v2.0 workspace) and scikit-learn side by side on the
+// same data, from the same initial state, in the same run.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmarks/common/report.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/mixture/gaussian_mixture.h"
+
+namespace eclipsera::bench {
+namespace {
+
+// Gaussian blobs around k random centers in [-10, 10]^d, unit variance.
+Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
+  Random r(seed);
+  Matrix centers(k, d);
+  for (Index i = 0; i < centers.size(); ++i) {
+    centers.data()[i] = r.Uniform(-10, 10);
+  }
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const Index c = static_cast<Index>(r.UniformInt(k));
+    for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
+  }
+  return x;
+}
+
+constexpr double kPrecision = 0.5;
+
+// Same initial state as gmm_sklearn.py: means = the first k rows, uniform
+// weights, precisions = kPrecision * identity; tol = 0 so exactly max_iter
+// iterations run.
+mixture::GaussianMixtureOptions FromInit(const Matrix& x, Index k,
+                                         const std::string& type,
+                                         int max_iter) {
+  const Index d = x.cols();
+  mixture::GaussianMixtureOptions o;
+  o.n_components = static_cast<int>(k);
+  o.covariance_type = type;
+  o.tol = 0.0;
+  o.max_iter = max_iter;
+  o.n_jobs = -1;
+  o.weights_init = Vector::Constant(k, 1.0 / static_cast<double>(k));
+  o.means_init = x.topRows(k);
+  Matrix p;
+  if (type == "full") {
+    p.setZero(k * d, d);
+    for (Index j = 0; j < k; ++j) {
+      p.middleRows(j * d, d).diagonal().setConstant(kPrecision);
+    }
+  } else if (type == "tied") {
+    p = Matrix::Identity(d, d) * kPrecision;
+  } else if (type == "diag") {
+    p = Matrix::Constant(k, d, kPrecision);
+  } else {
+    p = Matrix::Constant(k, 1, kPrecision);
+  }
+  o.precisions_init = p;
+  return o;
+}
+
+void WorkspaceTable(const Matrix& x, Index k, const std::string& type,
+                    int iters) {
+  const bool smoke = TableSmokeMode();
+  std::vector<Measurement> rows;
+  for (bool workspace : {false, true}) {
+    mixture::GaussianMixtureOptions o = FromInit(x, k, type, iters);
+    o.workspace = workspace;
+    mixture::GaussianMixture gm(o);
+    Measurement m =
+        Measure(workspace ? "v2.0 (workspace)" : "v1.0 (fresh arrays)",
+                smoke ? 1 : 2, [&] { (void)gm.Fit(x); });
+    m.note = absl::StrFormat("%.1f ms/iter, lower bound %.10g",
+                             1e3 * m.seconds / gm.n_iter(), gm.lower_bound());
+    rows.push_back(m);
+  }
+  PrintTable(absl::StrFormat("GaussianMixture workspace, '%s' (%d x %d, "
+                             "%d components, %d EM iterations, n_jobs=-1)",
+                             type, x.rows(), x.cols(), k, iters),
+             rows);
+}
+
+void SideBySide(const Matrix& x, Index k, const std::string& type, int iters,
+                const std::string& xp, const std::string& mp) {
+  const bool smoke = TableSmokeMode();
+  std::vector<Measurement> rows;
+  double sk_per_iter = 0.0;
+  if (!smoke) {
+    absl::StatusOr<std::map<std::string, double>> sk =
+        RunPython(Runfile("benchmarks/mixture/gmm_sklearn.py"),
+                  {xp, mp, type, absl::StrCat(iters),
+                   absl::StrFormat("%.17g", kPrecision)});
+    if (sk.ok()) {
+      const int n_iter = static_cast<int>(sk->at("n_iter"));
+      sk_per_iter = sk->at("seconds") / n_iter;
+      Measurement m;
+      m.config = "scikit-learn " + type;
+      m.seconds = sk->at("seconds");
+      m.allocations = -1;
+      m.note =
+          absl::StrFormat("%d iterations, %.1f ms/iter, lower bound %.10g",
+                          n_iter, 1e3 * sk_per_iter, sk->at("lower_bound"));
+      rows.push_back(m);
+    } else {
+      std::printf("(scikit-learn not run: %s)\n",
+                  std::string(sk.status().message()).c_str());
+    }
+  }
+  mixture::GaussianMixture gm(FromInit(x, k, type, iters));
+  Measurement m =
+      Measure("Eclipsera " + type, smoke ? 1 : 2, [&] { (void)gm.Fit(x); });
+  const double per_iter = m.seconds / gm.n_iter();
+  m.note = absl::StrFormat("%d iterations, %.1f ms/iter, lower bound %.10g",
+                           gm.n_iter(), 1e3 * per_iter, gm.lower_bound());
+  rows.push_back(m);
+  PrintTable(absl::StrFormat("GaussianMixture '%s' vs scikit-learn, %d x %d, "
+                             "%d components (same initial state, tol=0, %d "
+                             "EM iterations; fit time incl. final E-step)",
+                             type, x.rows(), x.cols(), k, iters),
+             rows);
+  if (sk_per_iter > 0) {
+    std::printf("\nper-iteration speedup vs scikit-learn ('%s'): %.2fx\n",
+                type.c_str(), sk_per_iter / per_iter);
+  }
+}
+
+}  // namespace
+}  // namespace eclipsera::bench
+
+int main(int argc, char** argv) {
+  using namespace eclipsera;
+  using namespace eclipsera::bench;
+  ParseFlags(argc, argv);
+  const bool smoke = TableSmokeMode();
+  const Index n = smoke ? 2000 : 100000, d = smoke ? 8 : 32, k = smoke ? 4 : 16;
+  const int iters = smoke ? 3 : 10;
+  const Matrix x = Blobs(n, d, k, 1);
+  for (const char* type : {"full", "diag"}) WorkspaceTable(x, k, type, iters);
+  std::string xp, mp;
+  if (!smoke) {
+    xp = WriteTempNpy(x, "X.npy");
+    mp = WriteTempNpy(x.topRows(k), "means.npy");
+  }
+  for (const char* type : {"full", "diag", "tied", "spherical"}) {
+    SideBySide(x, k, type, iters, xp, mp);
+  }
+  return 0;
+}
