@@ -18,6 +18,7 @@ namespace eclipsera::cluster {
 namespace {
 
 using cluster_internal::AssignNearest;
+using cluster_internal::AssignScratchSize;
 using cluster_internal::kTileRows;
 using cluster_internal::ReductionChunkRows;
 using cluster_internal::SquaredDistance;
@@ -153,9 +154,8 @@ void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
   RowSquaredNorms(centers, ws.c_sqnorms);
   ParallelForChunks(
       rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int worker) {
-        double* tile = ws.tiles.data() + worker * kTileRows * rc.k;
-        AssignNearest(rc.x, b, e, centers, ws.c_sqnorms.data(), tile,
-                      labels.data());
+        AssignNearest(rc.x, b, e, rc.x_sqnorms, centers, ws.c_sqnorms.data(),
+                      ws.tiles.row(worker).data(), labels.data());
         if (update_centers) AccumulateChunk(rc, b, e, labels);
       });
   if (update_centers) FinishCenters(rc, centers, labels, centers_new);
@@ -521,7 +521,7 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
   Size(ws.labels_old, n);
   Size(ws.best_labels, n);
   Size(ws.distances, std::max(n, n_chunks));
-  Size(ws.tiles, std::max(1, workers), kTileRows * k);
+  Size(ws.tiles, std::max(1, workers), AssignScratchSize(k, d));
   Size(ws.partial_sums, n_chunks * k, d);
   Size(ws.partial_weights, n_chunks, k);
   if (elkan) {
@@ -686,12 +686,12 @@ absl::StatusOr<LabelVector> KMeans::PredictLabels(
   LabelVector labels(x.rows());
   const int workers =
       NumWorkers(options_.n_jobs, NumChunks(x.rows(), kTileRows));
-  Matrix tiles(std::max(1, workers), kTileRows * k);
-  ParallelForChunks(options_.n_jobs, x.rows(), kTileRows,
-                    [&](Index b, Index e, int worker) {
-                      AssignNearest(x, b, e, cluster_centers_, c_sqnorms.data(),
-                                    tiles.row(worker).data(), labels.data());
-                    });
+  Matrix tiles(std::max(1, workers), AssignScratchSize(k, x.cols()));
+  ParallelForChunks(
+      options_.n_jobs, x.rows(), kTileRows, [&](Index b, Index e, int worker) {
+        AssignNearest(x, b, e, nullptr, cluster_centers_, c_sqnorms.data(),
+                      tiles.row(worker).data(), labels.data());
+      });
   return labels;
 }
 

@@ -20,6 +20,7 @@ namespace eclipsera::cluster {
 namespace {
 
 using cluster_internal::AssignNearest;
+using cluster_internal::AssignScratchSize;
 using cluster_internal::kTileRows;
 using cluster_internal::SquaredDistance;
 
@@ -171,12 +172,12 @@ double MiniBatchKMeans::LabelsInertia(const ConstMatrixRef& x,
   out.resize(n);
   const Index n_chunks = NumChunks(n, kTileRows);
   Matrix tiles(std::max(1, NumWorkers(options_.n_jobs, n_chunks)),
-               kTileRows * k);
+               AssignScratchSize(k, x.cols()));
   Vector partials(n_chunks);
   ParallelForChunks(
       options_.n_jobs, n, kTileRows, [&](Index b, Index e, int w) {
-        AssignNearest(x, b, e, centers_, c_sqnorms.data(), tiles.row(w).data(),
-                      out.data());
+        AssignNearest(x, b, e, nullptr, centers_, c_sqnorms.data(),
+                      tiles.row(w).data(), out.data());
         double s = 0.0;
         for (Index i = b; i < e; ++i) {
           s += (weights ? weights[i] : 1.0) *
@@ -219,8 +220,9 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   for (Index j = 0; j < k; ++j) ws.c_sqnorms(j) = centers_.row(j).squaredNorm();
   ParallelForChunks(
       options_.n_jobs, b, kTileRows, [&](Index lo, Index hi, int w) {
-        AssignNearest(batch.topRows(b), lo, hi, centers_, ws.c_sqnorms.data(),
-                      tiles.row(w).data(), ws.batch_labels.data());
+        AssignNearest(batch.topRows(b), lo, hi, nullptr, centers_,
+                      ws.c_sqnorms.data(), tiles.row(w).data(),
+                      ws.batch_labels.data());
         double s = 0.0;
         for (Index i = lo; i < hi; ++i) {
           s += ws.batch_weights(i) *
@@ -328,7 +330,7 @@ absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
   Size(ws.centers_new, k, d);
   Size(ws.tiles,
        std::max(1, NumWorkers(options_.n_jobs, NumChunks(batch, kTileRows))),
-       kTileRows * k);
+       AssignScratchSize(k, d));
   Size(ws.c_sqnorms, k);
   Size(ws.partials, NumChunks(batch, kTileRows));
   Size(ws.permutation, batch);
@@ -472,7 +474,7 @@ absl::Status MiniBatchKMeans::PartialFit(
   Size(ws.centers_new, k, d);
   Size(ws.tiles,
        std::max(1, NumWorkers(options_.n_jobs, NumChunks(n, kTileRows))),
-       kTileRows * k);
+       AssignScratchSize(k, d));
   Size(ws.c_sqnorms, k);
   Size(ws.partials, NumChunks(n, kTileRows));
   Size(ws.permutation, n);

@@ -22,6 +22,51 @@ constexpr Index kBlock = 512;
 using ArrayMap = Eigen::Map<Eigen::ArrayXd>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 
+// The fused scans work on groups of kGroup positions held in registers
+// (Eigen vectorizes the fixed-size arrays); position arrays are padded to a
+// multiple of kGroup with dead entries.
+constexpr Index kGroup = 8;
+using Group = Eigen::Array<double, kGroup, 1>;
+using GroupMap = Eigen::Map<const Group>;
+
+inline Index RoundUp(Index m) { return (m + kGroup - 1) / kGroup * kGroup; }
+
+// Distances (per metric) from x to the kGroup positions starting at p of
+// the feature-major coords (stride cap). Features are summed in increasing
+// order from 0.0 per position, as scipy's pdist does, so values match it
+// bit for bit where it sums that way.
+template <LinkageMetric kMetric, bool kSquared>
+EIGEN_STRONG_INLINE Group GroupDistance(const double* coords, Index cap,
+                                        Index d, const double* x,
+                                        const double* norms, double x_norm,
+                                        Index p) {
+  Group acc = Group::Zero();
+  for (Index f = 0; f < d; ++f) {
+    const GroupMap c(coords + f * cap + p);
+    if (kMetric == LinkageMetric::kEuclidean) {
+      acc += (c - x[f]).square();
+    } else if (kMetric == LinkageMetric::kManhattan) {
+      acc += (c - x[f]).abs();
+    } else {
+      acc += c * x[f];
+    }
+  }
+  if (kMetric == LinkageMetric::kEuclidean && !kSquared) return acc.sqrt();
+  if (kMetric == LinkageMetric::kCosine) {
+    const Group c = (acc / (x_norm * GroupMap(norms + p))).max(-1.0).min(1.0);
+    return 1.0 - c;
+  }
+  return acc;
+}
+
+// First index in [0, m) with row[i] == value (value is the minimum).
+inline int32_t FindFirst(const double* row, Index m, double value) {
+  for (Index i = 0; i < m; ++i) {
+    if (row[i] == value) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
 // Grows v to n elements; allocates only when n exceeds its capacity.
 template <class T>
 void Size(std::vector<T>& v, size_t n) {
@@ -114,6 +159,7 @@ struct Positions {
       ws->penalty[out] = 0.0;
       ++out;
     }
+    for (Index p = out; p < RoundUp(m); ++p) ws->penalty[p] = kInf;
     m = out;
     for (Index i = 0; i < n_keep; ++i) keep[i] = remap[keep[i]];
   }
@@ -129,24 +175,32 @@ absl::Status LoadPositions(absl::string_view context, const ConstMatrixRef& x,
   pos->alive = n;
   pos->has_coords = metric != LinkageMetric::kPrecomputed;
   pos->d = pos->has_coords ? x.cols() : 0;
-  pos->cap = n;
-  Size(ws->coords, static_cast<size_t>(pos->d * n));
+  const Index cap = RoundUp(n);
+  pos->cap = cap;
+  Size(ws->coords, static_cast<size_t>(pos->d * cap));
   Size(ws->point, static_cast<size_t>(std::max<Index>(pos->d, 1)));
-  Size(ws->slot, n);
-  Size(ws->penalty, n);
-  Size(ws->row, n);
-  Size(ws->remap, n);
-  for (Index i = 0; i < n; ++i) {
-    ws->slot[i] = static_cast<int32_t>(i);
-    ws->penalty[i] = 0.0;
+  Size(ws->slot, cap);
+  Size(ws->penalty, cap);
+  Size(ws->row, cap);
+  Size(ws->remap, cap);
+  Size(ws->sizes, cap);
+  Size(ws->min_dist, cap);
+  for (Index i = 0; i < cap; ++i) {
+    ws->slot[i] = static_cast<int32_t>(std::min(i, n - 1));
+    ws->penalty[i] = i < n ? 0.0 : kInf;  // padding is dead
+    ws->sizes[i] = 1.0;
+    ws->min_dist[i] = kInf;
   }
   if (pos->has_coords) {
-    for (Index i = 0; i < n; ++i) {
-      for (Index f = 0; f < pos->d; ++f) pos->coord(f)[i] = x(i, f);
+    for (Index f = 0; f < pos->d; ++f) {
+      double* c = pos->coord(f);
+      for (Index i = 0; i < n; ++i) c[i] = x(i, f);
+      for (Index i = n; i < cap; ++i) c[i] = 0.0;
     }
   }
   if (metric == LinkageMetric::kCosine) {
-    Size(ws->norms, n);
+    Size(ws->norms, cap);
+    for (Index i = n; i < cap; ++i) ws->norms[i] = 1.0;
     for (Index i = 0; i < n; ++i) {
       double s = 0.0;
       for (Index f = 0; f < pos->d; ++f) s += x(i, f) * x(i, f);
@@ -186,12 +240,39 @@ void FillCondensed(const ConstMatrixRef& x, Positions* pos) {
   }
 }
 
-// Prim's minimum spanning tree, scipy's mst_single_linkage order.
+// One Prim step on vectors: updates min_dist with the distances from
+// ws->point, writes min_dist + penalty into row and returns its minimum.
+template <LinkageMetric kMetric>
+double PrimScan(Positions* pos, double x_norm, double* row) {
+  AgglomerativeWorkspace* ws = pos->ws;
+  double* min_dist = ws->min_dist.data();
+  const double* penalty = ws->penalty.data();
+  const double* coords = ws->coords.data();
+  const double* x = ws->point.data();
+  const double* norms =
+      kMetric == LinkageMetric::kCosine ? ws->norms.data() : nullptr;
+  Group best = Group::Constant(kInf);
+  const Index end = RoundUp(pos->m);
+  for (Index p = 0; p < end; p += kGroup) {
+    // Euclidean: squared distances (the square root is monotone; taken once
+    // per merge).
+    const Group dist = GroupDistance<kMetric, true>(coords, pos->cap, pos->d, x,
+                                                    norms, x_norm, p);
+    const Group dm = GroupMap(min_dist + p).min(dist);
+    Eigen::Map<Group>(min_dist + p) = dm;
+    const Group v = dm + GroupMap(penalty + p);
+    Eigen::Map<Group>(row + p) = v;
+    best = best.min(v);
+  }
+  return best.minCoeff();
+}
+
+// Prim's minimum spanning tree, scipy's mst_single_linkage order: the next
+// sample is the first (lowest position) minimum of the distances to the
+// tree.
 void PrimSingle(const TreeOptions& options, Positions* pos) {
   AgglomerativeWorkspace* ws = pos->ws;
   const Index n = pos->m;
-  Size(ws->min_dist, n);
-  std::fill(ws->min_dist.begin(), ws->min_dist.begin() + n, kInf);
   const bool precomputed = pos->metric == LinkageMetric::kPrecomputed;
   int32_t cur = 0;
   for (Index k = 0; k + 1 < n; ++k) {
@@ -201,30 +282,19 @@ void PrimSingle(const TreeOptions& options, Positions* pos) {
     double* row = ws->row.data();
     std::vector<double> fresh;  // v1.0 only: freed every step
     if (options.fresh_buffers) {
-      fresh.assign(pos->m, 0.0);  // v1.0: a new array every step
+      fresh.assign(pos->cap, 0.0);  // v1.0: a new array every step
       row = fresh.data();
     }
-    if (!precomputed) pos->LoadPoint(cur);
-    const double norm =
-        pos->metric == LinkageMetric::kCosine ? ws->norms[cur] : 0.0;
     double best = kInf;
     int32_t y = -1;
-    double* min_dist = ws->min_dist.data();
-    const double* penalty = ws->penalty.data();
-    for (Index b = 0; b < pos->m; b += kBlock) {
-      const Index e = std::min(pos->m, b + kBlock);
-      if (precomputed) {
-        for (Index p = b; p < e; ++p) {
-          row[p] =
-              p == cur
-                  ? 0.0
-                  : ws->condensed[CondensedIndex(n, cur_slot, ws->slot[p])];
-        }
-      } else {
-        pos->DistanceRow(b, e, norm, /*squared=*/false, row + b);
-      }
-      for (Index p = b; p < e; ++p) {
-        const double dm = std::min(min_dist[p], row[p]);
+    if (precomputed) {
+      double* min_dist = ws->min_dist.data();
+      const double* penalty = ws->penalty.data();
+      for (Index p = 0; p < pos->m; ++p) {
+        const double dist =
+            p == cur ? 0.0
+                     : ws->condensed[CondensedIndex(n, cur_slot, ws->slot[p])];
+        const double dm = std::min(min_dist[p], dist);
         min_dist[p] = dm;
         const double v = dm + penalty[p];
         if (v < best) {
@@ -232,10 +302,27 @@ void PrimSingle(const TreeOptions& options, Positions* pos) {
           y = static_cast<int32_t>(p);
         }
       }
+    } else {
+      pos->LoadPoint(cur);
+      switch (pos->metric) {
+        case LinkageMetric::kEuclidean:
+          best = PrimScan<LinkageMetric::kEuclidean>(pos, 0.0, row);
+          break;
+        case LinkageMetric::kManhattan:
+          best = PrimScan<LinkageMetric::kManhattan>(pos, 0.0, row);
+          break;
+        default:
+          best = PrimScan<LinkageMetric::kCosine>(pos, ws->norms[cur], row);
+          break;
+      }
+      y = FindFirst(row, pos->m, best);
+      if (pos->metric == LinkageMetric::kEuclidean) best = std::sqrt(best);
     }
     ws->merges[k] = {static_cast<int32_t>(cur_slot), ws->slot[y], best};
     cur = y;
-    if (pos->m - pos->alive > pos->alive && pos->m > 64) {
+    // Order-preserving compaction once dead positions exceed 1/16 of the
+    // live ones: amortized O(d) per step, keeps scans tight.
+    if ((pos->m - pos->alive) * 16 > pos->alive && pos->m > 64) {
       pos->Compact(&cur, 1, /*with_min_dist=*/true, /*with_sizes=*/false);
     }
   }
@@ -246,8 +333,6 @@ void WardChain(const TreeOptions& options, Positions* pos) {
   AgglomerativeWorkspace* ws = pos->ws;
   const Index n = pos->m;
   const Index d = pos->d;
-  Size(ws->sizes, n);
-  std::fill(ws->sizes.begin(), ws->sizes.begin() + n, 1.0);
   Size(ws->chain, n);
   int32_t* chain = ws->chain.data();
   Index len = 0;
@@ -265,33 +350,37 @@ void WardChain(const TreeOptions& options, Positions* pos) {
       double* row = ws->row.data();
       std::vector<double> fresh;  // v1.0 only: freed every search
       if (options.fresh_buffers) {
-        fresh.assign(pos->m, 0.0);  // v1.0: a fresh array every search
+        fresh.assign(pos->cap, 0.0);  // v1.0: a fresh array every search
         row = fresh.data();
       }
       pos->LoadPoint(x);
       const double nx = ws->sizes[x];
-      for (Index b = 0; b < pos->m; b += kBlock) {
-        const Index e = std::min(pos->m, b + kBlock);
-        pos->DistanceRow(b, e, 0.0, /*squared=*/true, row + b);
-        const Index l = e - b;
-        ConstArrayMap s(ws->sizes.data() + b, l);
-        ArrayMap r(row + b, l);
-        r = r * ((nx * s) / (nx + s)) +
-            ConstArrayMap(ws->penalty.data() + b, l);
+      // Symmetric ward criterion |A||B|/(|A|+|B|) ||c_A - c_B||^2 (half the
+      // squared ward distance), exactly symmetric so the chain cannot
+      // cycle; x itself is excluded through its penalty.
+      ws->penalty[x] = kInf;
+      Group best = Group::Constant(kInf);
+      const Index end = RoundUp(pos->m);
+      const double* coords = ws->coords.data();
+      const double* point = ws->point.data();
+      const double* sizes = ws->sizes.data();
+      const double* penalty = ws->penalty.data();
+      for (Index p = 0; p < end; p += kGroup) {
+        const Group d2 = GroupDistance<LinkageMetric::kEuclidean, true>(
+            coords, pos->cap, d, point, nullptr, 0.0, p);
+        const GroupMap s(sizes + p);
+        const Group v = d2 * ((nx * s) / (nx + s)) + GroupMap(penalty + p);
+        Eigen::Map<Group>(row + p) = v;
+        best = best.min(v);
       }
-      row[x] = kInf;
-      if (len > 1) {
+      ws->penalty[x] = 0.0;
+      cur = best.minCoeff();
+      // scipy's scan: the previous chain element wins a tie, else the
+      // first position reaching the minimum.
+      if (len > 1 && row[chain[len - 2]] == cur) {
         y = chain[len - 2];
-        cur = row[y];
       } else {
-        cur = kInf;
-        y = -1;
-      }
-      for (Index p = 0; p < pos->m; ++p) {
-        if (row[p] < cur) {
-          cur = row[p];
-          y = static_cast<int32_t>(p);
-        }
+        y = FindFirst(row, pos->m, cur);
       }
       if (len > 1 && y == chain[len - 2]) break;
       chain[len++] = y;
@@ -309,7 +398,7 @@ void WardChain(const TreeOptions& options, Positions* pos) {
     ws->sizes[y] = nx + ny;
     ws->penalty[x] = kInf;
     --pos->alive;
-    if (pos->m - pos->alive > pos->alive && pos->m > 64) {
+    if ((pos->m - pos->alive) * 16 > pos->alive && pos->m > 64) {
       pos->Compact(chain, len, /*with_min_dist=*/false, /*with_sizes=*/true);
     }
   }

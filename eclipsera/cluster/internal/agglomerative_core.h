@@ -14,6 +14,11 @@
 //    the current distances to the tree.
 //  * merges are then sorted by distance with a stable sort (merge order of
 //    discovery breaks ties), and relabelled with union-find.
+// Single linkage with the euclidean metric compares squared distances (the
+// square root is taken once per merge): two distances whose squares differ
+// but whose rounded square roots are equal are a tie for scipy but not
+// here; this cannot happen when the squared distances are exact (e.g.
+// small-integer data).
 // With bit-identical pairwise distances (e.g. small-integer data) the result
 // is therefore scipy's, ties included. Ward uses the centroid formula
 // d(A,B) = sqrt(2|A||B|/(|A|+|B|)) ||c_A - c_B|| instead of scipy's

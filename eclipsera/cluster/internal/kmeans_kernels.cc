@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "eclipsera/simd/distance.h"
+
 namespace eclipsera::cluster_internal {
 
 Index ReductionChunkRows(Index n) {
@@ -24,28 +26,18 @@ double SquaredDistance(const double* a, const double* b, Index d) {
   return result;
 }
 
+Index AssignScratchSize(Index k, Index d) {
+  return static_cast<Index>(simd::BlockScratchSize(k, d));
+}
+
 void AssignNearest(const ConstMatrixRef& x, Index begin, Index end,
-                   const ConstMatrixRef& centers, const double* c_sqnorms,
-                   double* tile, int32_t* labels) {
-  const Index k = centers.rows();
-  for (Index t0 = begin; t0 < end; t0 += kTileRows) {
-    const Index rows = std::min(kTileRows, end - t0);
-    Eigen::Map<Matrix> dots(tile, rows, k);
-    dots.noalias() = x.middleRows(t0, rows) * centers.transpose();
-    for (Index i = 0; i < rows; ++i) {
-      const double* row = tile + i * k;
-      int32_t best = 0;
-      double best_value = c_sqnorms[0] - 2.0 * row[0];
-      for (Index j = 1; j < k; ++j) {
-        const double v = c_sqnorms[j] - 2.0 * row[j];
-        if (v < best_value) {
-          best_value = v;
-          best = static_cast<int32_t>(j);
-        }
-      }
-      labels[t0 + i] = best;
-    }
-  }
+                   const double* x_sqnorms, const ConstMatrixRef& centers,
+                   const double* c_sqnorms, double* scratch, int32_t* labels) {
+  if (end <= begin) return;
+  simd::NearestCenters(x.row(begin).data(), end - begin, x.outerStride(),
+                       x_sqnorms == nullptr ? nullptr : x_sqnorms + begin,
+                       centers.data(), centers.rows(), centers.outerStride(),
+                       c_sqnorms, x.cols(), labels + begin, nullptr, scratch);
 }
 
 }  // namespace eclipsera::cluster_internal

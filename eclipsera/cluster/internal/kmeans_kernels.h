@@ -21,13 +21,17 @@ Index ReductionChunkRows(Index n);
 // (blocks of 4), so exact distances match it bit for bit.
 double SquaredDistance(const double* a, const double* b, Index d);
 
+// Doubles of scratch AssignNearest needs per concurrent caller.
+Index AssignScratchSize(Index k, Index d);
+
 // Labels rows [begin, end) of x with their nearest center (ties: lowest
-// index) through the GEMM identity (||c||^2 - 2 x.c; ||x||^2 does not
-// change the argmin). `tile` holds at least kTileRows x k doubles. Never
-// allocates.
+// index) through the GEMM identity, with the Highway kernel
+// simd::NearestCenters (register-blocked, cache tiled). `x_sqnorms` holds
+// ||x_i||^2 for all rows of x (or is null), `c_sqnorms` ||c_j||^2, `scratch`
+// AssignScratchSize(k, d) doubles. Never allocates.
 void AssignNearest(const ConstMatrixRef& x, Index begin, Index end,
-                   const ConstMatrixRef& centers, const double* c_sqnorms,
-                   double* tile, int32_t* labels);
+                   const double* x_sqnorms, const ConstMatrixRef& centers,
+                   const double* c_sqnorms, double* scratch, int32_t* labels);
 
 }  // namespace eclipsera::cluster_internal
 
