@@ -374,6 +374,72 @@ RunResult RunElkan(const RunContext& rc) {
       [&] { ElkanIter(rc, ws.centers, ws.centers, false); });
 }
 
+// Hamerly's algorithm (Hamerly 2010, "Making k-means even faster"): one
+// upper bound (distance to the assigned center) and one lower bound
+// (distance to the second-closest center) per sample, so memory stays O(n)
+// where Elkan needs n x k bounds. A sample is only re-examined when its
+// upper bound exceeds max(lower bound, half the distance from its center to
+// the nearest other center). Labels are those of exact distances, as
+// Elkan's; the iteration, convergence and relocation rules are Lloyd's.
+void HamerlyIter(const RunContext& rc, const Matrix& centers,
+                 Matrix& centers_new, bool update_centers) {
+  KMeansWorkspace& ws = *rc.ws;
+  CenterHalfDistances(rc, centers);
+  ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      const double* xi = rc.x.row(i).data();
+      int32_t label = ws.labels(i);
+      if (label >= 0) {
+        const double m =
+            std::max(ws.distance_next_center(label), ws.hamerly_lower(i));
+        if (!(ws.upper_bounds(i) > m)) continue;
+        ws.upper_bounds(i) =
+            std::sqrt(SquaredDistance(xi, centers.row(label).data(), rc.d));
+        if (!(ws.upper_bounds(i) > m)) continue;
+      }
+      double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
+      int32_t best = 0;
+      for (Index j = 0; j < rc.k; ++j) {
+        const double dist = SquaredDistance(xi, centers.row(j).data(), rc.d);
+        if (dist < d1) {
+          d2 = d1;
+          d1 = dist;
+          best = static_cast<int32_t>(j);
+        } else if (dist < d2) {
+          d2 = dist;
+        }
+      }
+      ws.labels(i) = best;
+      ws.upper_bounds(i) = std::sqrt(d1);
+      ws.hamerly_lower(i) = std::sqrt(d2);
+    }
+    if (update_centers) AccumulateChunk(rc, b, e, ws.labels);
+  });
+  if (!update_centers) return;
+  FinishCenters(rc, centers, ws.labels, centers_new);
+  Index far = 0;
+  for (Index j = 1; j < rc.k; ++j) {
+    if (ws.center_shift(j) > ws.center_shift(far)) far = j;
+  }
+  double second = 0.0;
+  for (Index j = 0; j < rc.k; ++j) {
+    if (j != far) second = std::max(second, ws.center_shift(j));
+  }
+  const double first = ws.center_shift(far);
+  for (Index i = 0; i < rc.n; ++i) {
+    const int32_t l = ws.labels(i);
+    ws.upper_bounds(i) += ws.center_shift(l);
+    ws.hamerly_lower(i) -= (l == far ? second : first);
+  }
+}
+
+RunResult RunHamerly(const RunContext& rc) {
+  KMeansWorkspace& ws = *rc.ws;
+  return RunIterations(
+      rc, [&] { HamerlyIter(rc, ws.centers, ws.centers_new, true); },
+      [&] { HamerlyIter(rc, ws.centers, ws.centers, false); });
+}
+
 // True when a and b define the same partition (scikit-learn's
 // _is_same_clustering).
 bool SameClustering(const LabelVector& a, const LabelVector& b, Index k,
@@ -432,7 +498,7 @@ const ParamSchema<KMeansOptions>& KMeansOptions::Schema() {
                      "seed; None: a different result every run")
         .String("algorithm", &KMeansOptions::algorithm,
                 "'lloyd', 'elkan' or 'auto'",
-                {"lloyd", "elkan", "auto", "full"})
+                {"lloyd", "elkan", "hamerly", "auto", "full"})
         .Int("n_jobs", &KMeansOptions::n_jobs,
              "threads: 1 serial, -1 all cores")
         .Bool("workspace", &KMeansOptions::workspace,
@@ -472,7 +538,8 @@ absl::Status KMeans::Validate(const ConstMatrixRef& x,
   ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "verbose", o.verbose, 0));
   const absl::string_view inits[] = {"k-means++", "random"};
   ECLIPSERA_RETURN_IF_ERROR(CheckOneOf(ctx, "init", o.init, inits));
-  const absl::string_view algorithms[] = {"lloyd", "elkan", "auto", "full"};
+  const absl::string_view algorithms[] = {"lloyd", "elkan", "hamerly", "auto",
+                                          "full"};
   ECLIPSERA_RETURN_IF_ERROR(
       CheckOneOf(ctx, "algorithm", o.algorithm, algorithms));
   absl::StatusOr<int> jobs = ResolveNJobs(o.n_jobs);
@@ -496,13 +563,14 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
   std::string algorithm = options_.algorithm;
   if (algorithm == "full") algorithm = "lloyd";
   if (algorithm == "auto") {
-    // Elkan's bounds pay off in low dimension, while its n x k lower bounds
-    // stay affordable.
-    algorithm =
-        (d <= 16 && n * k <= (Index{1} << 26) && k > 1) ? "elkan" : "lloyd";
+    // Bounds pay off in low dimension, where a distance costs little next to
+    // the GEMM's per-tile overhead and most samples keep their center;
+    // Hamerly's O(n) bounds, unlike Elkan's n x k, fit any n and k.
+    algorithm = (d <= 16 && k > 1) ? "hamerly" : "lloyd";
   }
   const bool elkan = algorithm == "elkan" && k > 1;
-  algorithm_used_ = elkan ? "elkan" : "lloyd";
+  const bool hamerly = algorithm == "hamerly" && k > 1;
+  algorithm_used_ = elkan ? "elkan" : hamerly ? "hamerly" : "lloyd";
 
   KMeansWorkspace& ws = ws_;
   const Index chunk_rows = ReductionChunkRows(n);
@@ -524,8 +592,13 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
   Size(ws.tiles, std::max(1, workers), AssignScratchSize(k, d));
   Size(ws.partial_sums, n_chunks * k, d);
   Size(ws.partial_weights, n_chunks, k);
-  if (elkan) {
+  if (elkan || hamerly) {
     Size(ws.upper_bounds, n);
+    Size(ws.center_half_distances, k, k);
+    Size(ws.distance_next_center, k);
+  }
+  if (hamerly) Size(ws.hamerly_lower, n);
+  if (elkan) {
     Size(ws.lower_bounds, n, k);
     Size(ws.center_half_distances, k, k);
     Size(ws.distance_next_center, k);
@@ -586,7 +659,9 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
       }
     }
     if (options_.verbose) std::fprintf(stderr, "Initialization complete\n");
-    const RunResult r = elkan ? RunElkan(rc) : RunLloyd(rc);
+    const RunResult r = elkan     ? RunElkan(rc)
+                        : hamerly ? RunHamerly(rc)
+                                  : RunLloyd(rc);
     if (run == 0 || (r.inertia < best_inertia &&
                      !SameClustering(ws.labels, ws.best_labels, k, mapping))) {
       best_inertia = r.inertia;

@@ -34,9 +34,10 @@ struct KMeansOptions {
   double tol = 1e-4;
   int verbose = 0;                      // >= 0; progress on stderr.
   std::optional<int64_t> random_state;  // None: a different seed per run.
-  // 'lloyd', 'elkan', or 'auto' (elkan when its n_samples x n_clusters
-  // bounds are small and the data low-dimensional, lloyd otherwise). 'full'
-  // is accepted as scikit-learn's deprecated alias of 'lloyd'.
+  // 'lloyd', 'elkan', 'hamerly' (an extension: one upper and one lower
+  // bound per sample) or 'auto' (hamerly for n_features <= 16, lloyd
+  // otherwise; scikit-learn 1.2's 'auto' always means lloyd). 'full' is
+  // accepted as scikit-learn's deprecated alias of 'lloyd'.
   std::string algorithm = "lloyd";
   int n_jobs = 1;  // 1 serial, -1 all cores, k threads; same result.
   // Benchmark-only: false re-creates every per-iteration buffer each
@@ -68,6 +69,8 @@ struct KMeansWorkspace {
   Matrix lower_bounds;
   Matrix center_half_distances;
   Vector distance_next_center;
+  // Hamerly's per-sample lower bound (second-closest center).
+  Vector hamerly_lower;
   // k-means++ scratch.
   Matrix candidate_dist;
   Vector cumsum;
@@ -99,7 +102,7 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
   const LabelVector& labels() const { return labels_; }
   double inertia() const { return inertia_; }
   int n_iter() const { return n_iter_; }
-  // The algorithm actually run ('lloyd' or 'elkan').
+  // The algorithm actually run ('lloyd', 'elkan' or 'hamerly').
   const std::string& algorithm_used() const { return algorithm_used_; }
 
   std::string name() const override { return "KMeans"; }

@@ -64,6 +64,19 @@ TEST_P(KMeansGoldenTest, MatchesScikitLearnFromSameInit) {
   EXPECT_NEAR(km.inertia(), scalars(0, 0), 1e-9 * scalars(0, 0));
   EXPECT_EQ(km.n_iter(), static_cast<int>(scalars(0, 1)));
   EXPECT_EQ(km.algorithm_used(), c.algorithm);
+  // Hamerly's bounds give the same labels as exact-distance Elkan.
+  if (c.algorithm == "elkan") {
+    o.algorithm = "hamerly";
+    KMeans hamerly(o);
+    ECLIPSERA_ASSERT_OK(hamerly.Fit(x, weights));
+    EXPECT_EQ(hamerly.labels(), km.labels());
+    EXPECT_EQ(hamerly.n_iter(), km.n_iter());
+    EXPECT_NEAR(hamerly.inertia(), km.inertia(), 1e-12 * km.inertia());
+    o.algorithm = "auto";
+    KMeans automatic(o);
+    ECLIPSERA_ASSERT_OK(automatic.Fit(x, weights));
+    EXPECT_EQ(automatic.algorithm_used(), "hamerly");
+  }
   ASSERT_EQ(km.cluster_centers().rows(), centers.rows());
   EXPECT_LE((km.cluster_centers() - centers).cwiseAbs().maxCoeff(),
             1e-9 * centers.cwiseAbs().maxCoeff());
@@ -105,7 +118,7 @@ TEST(KMeansTest, KMeansPlusPlusFindsBlobs) {
 
 TEST(KMeansTest, SameResultForAnyNJobsAndSeedReproducible) {
   const Matrix x = Load("kmeans_uniform_X.csv");
-  for (const char* algorithm : {"lloyd", "elkan"}) {
+  for (const char* algorithm : {"lloyd", "elkan", "hamerly"}) {
     KMeansOptions o;
     o.n_clusters = 40;
     o.n_init = 2;
@@ -146,7 +159,7 @@ TEST(KMeansTest, AllocatingModeGivesSameResult) {
 // the iteration loop allocates nothing. The allocating v1.0 mode does.
 TEST(KMeansTest, IterationsDoNotAllocate) {
   const Matrix x = Load("kmeans_uniform_X.csv");
-  for (const char* algorithm : {"lloyd", "elkan"}) {
+  for (const char* algorithm : {"lloyd", "elkan", "hamerly"}) {
     for (int n_jobs : {1, 2}) {
       KMeansOptions o;
       o.init_centers = Load("kmeans_uniform_init.csv");
