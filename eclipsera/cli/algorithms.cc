@@ -1,15 +1,19 @@
 // The list of algorithms the `eclipsera` command offers.
 #include "eclipsera/cli/algorithms.h"
 
+#include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
+#include "eclipsera/mixture/gaussian_mixture.h"
 
 namespace eclipsera::cli {
 
 absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   // Each algorithm package adds one line here (and its target to the
-  // :algorithms deps), e.g.
-  //   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterKMeans(registry));
-  (void)registry;
+  // :algorithms deps).
+  ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterKMeans(registry));
+  ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterMiniBatchKMeans(registry));
+  ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   return absl::OkStatus();
 }
 
