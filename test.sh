@@ -46,15 +46,22 @@ consumer() {
   return $rc
 }
 
-TSAN_TARGETS=(//eclipsera/core:parallel_test)
-[[ -d eclipsera/pool ]] && TSAN_TARGETS+=(//eclipsera/pool/...)
+# Everything that runs threads: the thread pool, the pools, and the
+# estimators' n_jobs determinism tests.
+TSAN_TARGETS=(
+  //eclipsera/core:parallel_test
+  //eclipsera/pool/...
+  //eclipsera/cluster:kmeans_test
+  //eclipsera/cluster:mini_batch_kmeans_test
+  //eclipsera/mixture:gaussian_mixture_test
+)
 
 step "format" format_check
 step "bazel test //..." ./bazelw test //...
 step "tsan" ./bazelw test --config=tsan "${TSAN_TARGETS[@]}"
 step "consumer workspace" consumer
 if [[ -x fuzz/run_fuzzers.sh ]]; then
-  step "fuzz (short)" fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-20}"
+  step "fuzz (short)" fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
 fi
 
 echo "test.sh: ${passed} passed, ${failed} failed"
