@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eclipsera/cluster/internal/agglomerative_core.h"
+#include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 
@@ -87,6 +88,8 @@ AgglomerativeClusteringOptions::Schema() {
             })
         .Bool("compute_distances", &O::compute_distances,
               "keep the merge distances without distance_threshold")
+        .Int("n_jobs", &O::n_jobs,
+             "threads for the scans: 1 serial, -1 all cores (same result)")
         .Bool("workspace", &O::workspace,
               "benchmark-only: false re-allocates buffers (v1.0)");
     return s;
@@ -202,6 +205,13 @@ absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
                      ") > n_samples (", n, ")"));
   }
 
+  absl::StatusOr<int> n_jobs = ResolveNJobs(o.n_jobs);
+  if (!n_jobs.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFitContext, ": n_jobs = ", o.n_jobs,
+        ", must be 1 (serial), -1 (all cores) or another non-zero integer"));
+  }
+  tree.n_jobs = *n_jobs;
   tree.fresh_buffers = !o.workspace;
   if (!o.workspace || workspace_ == nullptr) {
     workspace_ = std::make_unique<AgglomerativeWorkspace>();  // v1.0

@@ -335,5 +335,35 @@ TEST(AgglomerativeClusteringTest, RefitDoesNotAllocate) {
   }
 }
 
+// Scans split into parallel chunks only above 8192 positions.
+TEST(AgglomerativeClusteringTest, SameResultForAnyNJobs) {
+  const Index n = 8300;
+  Matrix x(n, 2);
+  uint64_t state = 12345;
+  for (Index i = 0; i < x.size(); ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    x.data()[i] = static_cast<double>(state >> 11) * 0x1.0p-53;
+  }
+  for (const std::string linkage : {"ward", "single"}) {
+    AgglomerativeClusteringOptions o;
+    o.linkage = linkage;
+    o.n_clusters = 7;
+    o.compute_distances = true;
+    AgglomerativeClustering serial(o);
+    ECLIPSERA_ASSERT_OK(serial.Fit(x));
+    o.n_jobs = 2;
+    AgglomerativeClustering parallel(o);
+    ECLIPSERA_ASSERT_OK(parallel.Fit(x));
+    EXPECT_EQ(serial.children(), parallel.children()) << linkage;
+    EXPECT_EQ(serial.distances(), parallel.distances()) << linkage;
+    EXPECT_EQ(serial.labels(), parallel.labels()) << linkage;
+  }
+  AgglomerativeClusteringOptions bad;
+  bad.n_jobs = 0;
+  AgglomerativeClustering m(bad);
+  EXPECT_THAT(m.Fit(x.topRows(10)), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("n_jobs = 0")));
+}
+
 }  // namespace
 }  // namespace eclipsera::cluster

@@ -10,6 +10,7 @@
 
 #include "Eigen/Core"
 #include "absl/strings/str_cat.h"
+#include "eclipsera/core/parallel.h"
 
 namespace eclipsera::cluster_internal {
 namespace {
@@ -28,6 +29,10 @@ using ConstArrayMap = Eigen::Map<const Eigen::ArrayXd>;
 constexpr Index kGroup = 8;
 using Group = Eigen::Array<double, kGroup, 1>;
 using GroupMap = Eigen::Map<const Group>;
+
+// Positions per parallel task: a multiple of kGroup, large enough to
+// amortize the fork/join of one scan.
+constexpr Index kChunk = 4096;
 
 inline Index RoundUp(Index m) { return (m + kGroup - 1) / kGroup * kGroup; }
 
@@ -185,6 +190,7 @@ absl::Status LoadPositions(absl::string_view context, const ConstMatrixRef& x,
   Size(ws->remap, cap);
   Size(ws->sizes, cap);
   Size(ws->min_dist, cap);
+  Size(ws->chunk_min, NumChunks(cap, kChunk));
   for (Index i = 0; i < cap; ++i) {
     ws->slot[i] = static_cast<int32_t>(std::min(i, n - 1));
     ws->penalty[i] = i < n ? 0.0 : kInf;  // padding is dead
@@ -240,10 +246,29 @@ void FillCondensed(const ConstMatrixRef& x, Positions* pos) {
   }
 }
 
+// Returns the minimum of scan(begin, end) over [0, end) split in fixed
+// chunks, run on up to n_jobs threads. The minimum is exact, so the result
+// (and everything scan writes) is the same for any n_jobs.
+template <class Scan>
+double ChunkedMin(int n_jobs, Index end, AgglomerativeWorkspace* ws,
+                  const Scan& scan) {
+  if (n_jobs == 1 || end < 2 * kChunk) return scan(0, end);
+  double* mins = ws->chunk_min.data();
+  ParallelForChunks(n_jobs, end, kChunk, [&](Index b, Index e, int) {
+    mins[b / kChunk] = scan(b, e);
+  });
+  double best = kInf;
+  for (Index c = 0; c < NumChunks(end, kChunk); ++c) {
+    best = std::min(best, mins[c]);
+  }
+  return best;
+}
+
 // One Prim step on vectors: updates min_dist with the distances from
 // ws->point, writes min_dist + penalty into row and returns its minimum.
 template <LinkageMetric kMetric>
-double PrimScan(Positions* pos, double x_norm, double* row) {
+double PrimScan(Positions* pos, double x_norm, double* row, Index begin,
+                Index end) {
   AgglomerativeWorkspace* ws = pos->ws;
   double* min_dist = ws->min_dist.data();
   const double* penalty = ws->penalty.data();
@@ -252,8 +277,7 @@ double PrimScan(Positions* pos, double x_norm, double* row) {
   const double* norms =
       kMetric == LinkageMetric::kCosine ? ws->norms.data() : nullptr;
   Group best = Group::Constant(kInf);
-  const Index end = RoundUp(pos->m);
-  for (Index p = 0; p < end; p += kGroup) {
+  for (Index p = begin; p < end; p += kGroup) {
     // Euclidean: squared distances (the square root is monotone; taken once
     // per merge).
     const Group dist = GroupDistance<kMetric, true>(coords, pos->cap, pos->d, x,
@@ -304,17 +328,21 @@ void PrimSingle(const TreeOptions& options, Positions* pos) {
       }
     } else {
       pos->LoadPoint(cur);
-      switch (pos->metric) {
-        case LinkageMetric::kEuclidean:
-          best = PrimScan<LinkageMetric::kEuclidean>(pos, 0.0, row);
-          break;
-        case LinkageMetric::kManhattan:
-          best = PrimScan<LinkageMetric::kManhattan>(pos, 0.0, row);
-          break;
-        default:
-          best = PrimScan<LinkageMetric::kCosine>(pos, ws->norms[cur], row);
-          break;
-      }
+      const double x_norm =
+          pos->metric == LinkageMetric::kCosine ? ws->norms[cur] : 0.0;
+      best = ChunkedMin(
+          options.n_jobs, RoundUp(pos->m), ws, [&](Index b, Index e) -> double {
+            switch (pos->metric) {
+              case LinkageMetric::kEuclidean:
+                return PrimScan<LinkageMetric::kEuclidean>(pos, x_norm, row, b,
+                                                           e);
+              case LinkageMetric::kManhattan:
+                return PrimScan<LinkageMetric::kManhattan>(pos, x_norm, row, b,
+                                                           e);
+              default:
+                return PrimScan<LinkageMetric::kCosine>(pos, x_norm, row, b, e);
+            }
+          });
       y = FindFirst(row, pos->m, best);
       if (pos->metric == LinkageMetric::kEuclidean) best = std::sqrt(best);
     }
@@ -359,22 +387,25 @@ void WardChain(const TreeOptions& options, Positions* pos) {
       // squared ward distance), exactly symmetric so the chain cannot
       // cycle; x itself is excluded through its penalty.
       ws->penalty[x] = kInf;
-      Group best = Group::Constant(kInf);
-      const Index end = RoundUp(pos->m);
       const double* coords = ws->coords.data();
       const double* point = ws->point.data();
       const double* sizes = ws->sizes.data();
       const double* penalty = ws->penalty.data();
-      for (Index p = 0; p < end; p += kGroup) {
-        const Group d2 = GroupDistance<LinkageMetric::kEuclidean, true>(
-            coords, pos->cap, d, point, nullptr, 0.0, p);
-        const GroupMap s(sizes + p);
-        const Group v = d2 * ((nx * s) / (nx + s)) + GroupMap(penalty + p);
-        Eigen::Map<Group>(row + p) = v;
-        best = best.min(v);
-      }
+      cur = ChunkedMin(
+          options.n_jobs, RoundUp(pos->m), ws, [&](Index b, Index e) {
+            Group best = Group::Constant(kInf);
+            for (Index p = b; p < e; p += kGroup) {
+              const Group d2 = GroupDistance<LinkageMetric::kEuclidean, true>(
+                  coords, pos->cap, d, point, nullptr, 0.0, p);
+              const GroupMap s(sizes + p);
+              const Group v =
+                  d2 * ((nx * s) / (nx + s)) + GroupMap(penalty + p);
+              Eigen::Map<Group>(row + p) = v;
+              best = best.min(v);
+            }
+            return best.minCoeff();
+          });
       ws->penalty[x] = 0.0;
-      cur = best.minCoeff();
       // scipy's scan: the previous chain element wins a tie, else the
       // first position reaching the minimum.
       if (len > 1 && row[chain[len - 2]] == cur) {

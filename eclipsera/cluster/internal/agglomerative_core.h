@@ -73,6 +73,7 @@ struct AgglomerativeWorkspace {
   std::vector<double> condensed;   // n(n-1)/2 (complete/average/precomputed)
   std::vector<int32_t> int_sizes;  // per slot (condensed nn-chain)
   std::vector<int32_t> chain;
+  std::vector<double> chunk_min;  // per parallel chunk of a scan
   std::vector<int32_t> remap;
   std::vector<RawMerge> merges;  // n-1
   std::vector<int32_t> order;    // n-1
@@ -88,6 +89,9 @@ struct TreeOptions {
   // Benchmark-only (the roadmap's v1.0): allocate a fresh distance array for
   // every nearest-neighbour search / Prim step. Same math, same result.
   bool fresh_buffers = false;
+  // Threads for the nearest-neighbour / Prim scans (a resolved n_jobs,
+  // >= 1); the result does not depend on it.
+  int n_jobs = 1;
 };
 
 // Builds the n-1 merges of x (n x d samples, or the n x n distance matrix
