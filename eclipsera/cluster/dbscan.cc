@@ -109,11 +109,12 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
     lo[j] = x.col(j).minCoeff();
     hi[j] = x.col(j).maxCoeff();
   }
-  std::vector<uint64_t> stride(d);
+  std::vector<uint64_t> stride(d), extents(d);
   long double total = 1.0L;
   for (Index j = d - 1; j >= 0; --j) {
     const long double extent =
         std::floor((hi[j] - lo[j]) / side) + 1.0L + 2.0L * reach;
+    extents[j] = static_cast<uint64_t>(extent);
     stride[j] = static_cast<uint64_t>(total);
     total *= extent;
     if (total > 4.0e18L) return false;
@@ -245,6 +246,24 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
     }
   }
 
+  // Reduced distance from a point to a cell's box (slightly enlarged so
+  // rounding in the cell assignment never excludes a true neighbour): a
+  // lower bound used to skip points that cannot reach the cell.
+  auto box_reduced = [&](const double* p, int32_t cidx) {
+    double acc = 0.0;
+    const uint64_t key = cell_key[cidx];
+    for (Index j = 0; j < d; ++j) {
+      const auto cj = static_cast<int64_t>((key / stride[j]) % extents[j]);
+      const double blo = lo[j] + (cj - reach) * side - 1e-9 * side;
+      const double bhi = blo + side * (1.0 + 2e-9);
+      const double g = std::max(std::max(blo - p[j], p[j] - bhi), 0.0);
+      acc = metric == Metric::kEuclidean   ? acc + g * g
+            : metric == Metric::kManhattan ? acc + g
+                                           : std::max(acc, g);
+    }
+    return acc;
+  };
+
   // Pass 2: join cells that share a core pair within eps.
   UnionFind uf(n_cells);
   for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
@@ -254,6 +273,7 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
       if (uf.Find(cidx) == uf.Find(nc)) return true;
       for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
         const double* pp = pts.data() + p * d;
+        if (box_reduced(pp, nc) > eps_r) continue;
         for (Index q = start[nc]; q < core_end[nc]; ++q) {
           if (Reduced(metric, pp, pts.data() + q * d, d) <= eps_r) {
             uf.Union(cidx, nc);
