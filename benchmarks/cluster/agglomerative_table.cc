@@ -87,8 +87,19 @@ void SideBySide(const Matrix& x, const std::string& linkage, double target) {
       absl::StrFormat("median of 3; max distance %.10g, sum %.10g",
                       model.distances().maxCoeff(), model.distances().sum());
   rows.push_back(m);
+  // Same fit on all cores (identical result; scikit-learn's tree build is
+  // single-threaded whatever its thread count).
+  cluster::AgglomerativeClusteringOptions po = Options(linkage);
+  po.n_jobs = -1;
+  cluster::AgglomerativeClustering parallel(po);
+  Measurement mp = Measure("Eclipsera " + linkage + " n_jobs=-1", 1,
+                           [&] { (void)parallel.Fit(x); });
+  mp.note =
+      absl::StrFormat("1 run; same tree: %s",
+                      parallel.children() == model.children() ? "yes" : "NO");
+  rows.push_back(mp);
   PrintTable(absl::StrFormat("AgglomerativeClustering %s linkage, %d x %d, "
-                             "n_clusters=10, single thread",
+                             "n_clusters=10",
                              linkage, x.rows(), x.cols()),
              rows);
   if (sk_seconds > 0) {
