@@ -1,6 +1,7 @@
 // The list of algorithms the `eclipsera` command offers.
 #include "eclipsera/cli/algorithms.h"
 
+#include "eclipsera/cluster/agglomerative.h"
 #include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
@@ -13,6 +14,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   // :algorithms deps).
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterKMeans(registry));
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterMiniBatchKMeans(registry));
+  ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterAgglomerativeClustering(registry));
   ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   return absl::OkStatus();
 }

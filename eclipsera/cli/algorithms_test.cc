@@ -79,19 +79,20 @@ TEST_P(AlgorithmsTest, RunsThroughTheCommand) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, AlgorithmsTest,
-    ::testing::Values(Case{"KMeans",
-                           {"--n_clusters=3", "--random_state=0"},
-                           {"inertia", "n_iter"},
-                           true},
-                      Case{"minibatchkmeans",
-                           {"--n_clusters=3", "--random_state=0",
-                            "--batch_size=16"},
-                           {"inertia", "n_iter"},
-                           true},
-                      Case{"GaussianMixture",
-                           {"--n_components=3", "--random_state=0"},
-                           {"lower_bound", "n_iter", "converged", "bic", "aic"},
-                           true}),
+    ::testing::Values(
+        Case{"KMeans",
+             {"--n_clusters=3", "--random_state=0"},
+             {"inertia", "n_iter"},
+             true},
+        Case{"minibatchkmeans",
+             {"--n_clusters=3", "--random_state=0", "--batch_size=16"},
+             {"inertia", "n_iter"},
+             true},
+        Case{"AgglomerativeClustering", {"--n_clusters=3"}, {}, true},
+        Case{"GaussianMixture",
+             {"--n_components=3", "--random_state=0"},
+             {"lower_bound", "n_iter", "converged", "bic", "aic"},
+             true}),
     [](const ::testing::TestParamInfo<Case>& info) {
       return info.param.algorithm;
     });
