@@ -1,1 +1,354 @@
 #include "eclipsera/manifold/tsne.h"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "eclipsera/core/registry.h"
+#include "eclipsera/core/testing.h"
+#include "eclipsera/manifold/testdata/read_csv.h"
+#include "eclipsera/metrics/trustworthiness.h"
+#include "eclipsera/testing/alloc_counter.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::manifold {
+namespace {
+
+using ::eclipsera::manifold_testing::ReadCsv;
+using ::eclipsera::testing::StatusIs;
+using ::testing::HasSubstr;
+
+Matrix Load(const std::string& name) {
+  return ReadCsv("eclipsera/manifold/testdata/" + name);
+}
+
+// sklearn runs: rows exact/explicit init, BH/explicit, exact/defaults,
+// BH/defaults; columns kl_divergence_, n_iter_, trustworthiness(k=5).
+Matrix SklearnRuns() { return Load("digits400_sklearn_runs.csv"); }
+
+TEST(TSNETest, ExactHundredIterationsMatchScikitLearn) {
+  const Matrix x = Load("tsne_small_x.csv");
+  const Matrix y0 = Load("tsne_small_y0.csv");
+  const Matrix expected = Load("tsne_small_y100_exact.csv");
+  const Matrix expected_kl = Load("tsne_small_y100_exact_kl.csv");
+  ASSERT_EQ(expected.rows(), 60);
+  TSNEOptions o;
+  o.method = "exact";
+  o.perplexity = 10.0;
+  o.learning_rate = 10.0;  // 50 is chaotic: 1e-13 changes the result
+  o.n_iter = 100;
+  o.init_array = y0;
+  TSNE tsne(o);
+  ECLIPSERA_ASSERT_OK(tsne.Fit(x));
+  const double rel = (tsne.embedding() - expected).norm() / expected.norm();
+  EXPECT_LE(rel, 1e-6);
+  EXPECT_LE((tsne.embedding() - expected).cwiseAbs().maxCoeff(),
+            1e-6 * expected.cwiseAbs().maxCoeff());
+  EXPECT_NEAR(tsne.kl_divergence(), expected_kl(0, 0),
+              1e-8 * std::abs(expected_kl(0, 0)));
+  EXPECT_EQ(tsne.n_iter(), static_cast<int>(expected_kl(0, 1)));
+}
+
+class DigitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    x_ = Load("digits400_x.csv");
+    y0_ = Load("digits400_y0.csv");
+    runs_ = SklearnRuns();
+    ASSERT_EQ(x_.rows(), 400);
+    ASSERT_EQ(runs_.rows(), 6);
+  }
+  double Trust(const Matrix& emb) {
+    absl::StatusOr<double> t = metrics::Trustworthiness(x_, emb, 5);
+    EXPECT_TRUE(t.ok());
+    return t.ok() ? *t : 0.0;
+  }
+  Matrix x_, y0_, runs_;
+};
+
+// The final KL is chaotic in the initial state (scikit-learn itself lands
+// anywhere in 0.29..0.33 from inits perturbed by 1e-13), so this compares
+// the mean over the same 10 perturbed inits as the generator.
+double MeanKl(const Matrix& x, const Matrix& y0, const char* method) {
+  double sum = 0.0;
+  for (int r = 0; r < 10; ++r) {
+    TSNEOptions o;
+    o.method = method;
+    o.learning_rate = 200.0;
+    o.init_array = y0 * (1.0 + 1e-13 * r);
+    o.n_jobs = 2;
+    TSNE tsne(o);
+    EXPECT_TRUE(tsne.Fit(x).ok());
+    EXPECT_EQ(tsne.n_iter(), 999);
+    sum += tsne.kl_divergence();
+  }
+  return sum / 10.0;
+}
+
+TEST_F(DigitsTest, ExactFinalKlWithinOnePercent) {
+  EXPECT_NEAR(MeanKl(x_, y0_, "exact"), runs_(4, 0), 0.01 * runs_(4, 0));
+  TSNEOptions o;
+  o.method = "exact";
+  o.learning_rate = 200.0;
+  o.init_array = y0_;
+  TSNE tsne(o);
+  ECLIPSERA_ASSERT_OK(tsne.Fit(x_));
+  EXPECT_EQ(tsne.n_iter(), static_cast<int>(runs_(0, 1)));
+  EXPECT_GE(Trust(tsne.embedding()), runs_(0, 2) - 0.01);
+}
+
+TEST_F(DigitsTest, BarnesHutFinalKlWithinTwoPercent) {
+  EXPECT_NEAR(MeanKl(x_, y0_, "barnes_hut"), runs_(5, 0), 0.02 * runs_(5, 0));
+  TSNEOptions o;
+  o.method = "barnes_hut";
+  o.learning_rate = 200.0;
+  o.init_array = y0_;
+  TSNE tsne(o);
+  ECLIPSERA_ASSERT_OK(tsne.Fit(x_));
+  EXPECT_NEAR(tsne.kl_divergence(), runs_(1, 0), 0.03 * runs_(1, 0));
+  EXPECT_GE(Trust(tsne.embedding()), runs_(1, 2) - 0.01);
+}
+
+TEST_F(DigitsTest, DefaultsTrustworthinessAsGoodAsScikitLearn) {
+  for (const char* method : {"exact", "barnes_hut"}) {
+    TSNEOptions o;
+    o.method = method;
+    o.random_state = 0;
+    TSNE tsne(o);
+    ECLIPSERA_ASSERT_OK(tsne.Fit(x_));
+    const int row = std::string(method) == "exact" ? 2 : 3;
+    EXPECT_GE(Trust(tsne.embedding()), runs_(row, 2) - 0.01) << method;
+    // learning_rate='auto': max(400 / 12 / 4, 50) = 50.
+    EXPECT_DOUBLE_EQ(tsne.effective_learning_rate(), 50.0);
+  }
+}
+
+Matrix SmallX() { return Load("tsne_small_x.csv"); }
+
+TEST(TSNETest, SameResultForAnyNJobs) {
+  for (const char* method : {"exact", "barnes_hut"}) {
+    TSNEOptions o;
+    o.method = method;
+    o.perplexity = 10.0;
+    o.n_iter = 300;
+    o.init = "random";
+    o.random_state = 3;
+    TSNE a(o);
+    o.n_jobs = 2;
+    TSNE b(o);
+    o.n_jobs = -1;
+    TSNE c(o);
+    const Matrix x = SmallX();
+    ECLIPSERA_ASSERT_OK(a.Fit(x));
+    ECLIPSERA_ASSERT_OK(b.Fit(x));
+    ECLIPSERA_ASSERT_OK(c.Fit(x));
+    EXPECT_EQ(a.embedding(), b.embedding()) << method;
+    EXPECT_EQ(a.embedding(), c.embedding()) << method;
+    EXPECT_EQ(a.kl_divergence(), b.kl_divergence());
+  }
+}
+
+TEST(TSNETest, WorkspaceOffGivesSameResult) {
+  for (const char* method : {"exact", "barnes_hut"}) {
+    TSNEOptions o;
+    o.method = method;
+    o.perplexity = 10.0;
+    o.n_iter = 300;
+    o.random_state = 1;
+    TSNE a(o);
+    o.workspace = false;
+    TSNE b(o);
+    const Matrix x = SmallX();
+    ECLIPSERA_ASSERT_OK(a.Fit(x));
+    ECLIPSERA_ASSERT_OK(b.Fit(x));
+    EXPECT_EQ(a.embedding(), b.embedding()) << method;
+  }
+}
+
+// Counts heap allocations from the end of the first iteration to the end of
+// the last one.
+struct IterationAllocations {
+  eclipsera::testing::AllocationCounter* counter = nullptr;
+  int64_t after_first = -1;
+  int64_t at_last = -1;
+  int last = -1;
+};
+
+TEST(TSNETest, NoAllocationAfterFirstIteration) {
+  for (const char* method : {"exact", "barnes_hut"}) {
+    for (int n_jobs : {1, 2}) {
+      eclipsera::testing::AllocationCounter counter;
+      IterationAllocations rec;
+      rec.counter = &counter;
+      IterationAllocations* r = &rec;
+      TSNEOptions o;
+      o.method = method;
+      o.perplexity = 10.0;
+      o.n_iter = 400;
+      o.n_jobs = n_jobs;
+      o.n_iter_without_progress = 1000;
+      o.random_state = 0;
+      o.iteration_callback = [r](int it, double) {
+        if (it == 0) r->after_first = r->counter->allocations();
+        r->at_last = r->counter->allocations();
+        r->last = it;
+      };
+      TSNE tsne(o);
+      ECLIPSERA_ASSERT_OK(tsne.Fit(SmallX()));
+      EXPECT_EQ(rec.last, 399);
+      EXPECT_GT(rec.after_first, 0);
+      EXPECT_EQ(rec.at_last, rec.after_first) << method << " n_jobs=" << n_jobs;
+      // The "v1.0" path allocates every iteration.
+      o.workspace = false;
+      TSNE v1(o);
+      ECLIPSERA_ASSERT_OK(v1.Fit(SmallX()));
+      EXPECT_GT(rec.at_last - rec.after_first, 399);
+    }
+  }
+}
+
+TEST(TSNETest, RandomStateReproducible) {
+  TSNEOptions o;
+  o.perplexity = 10.0;
+  o.n_iter = 260;
+  o.init = "random";
+  o.random_state = 5;
+  TSNE a(o), b(o);
+  ECLIPSERA_ASSERT_OK(a.Fit(SmallX()));
+  ECLIPSERA_ASSERT_OK(b.Fit(SmallX()));
+  EXPECT_EQ(a.embedding(), b.embedding());
+  o.random_state = 6;
+  TSNE c(o);
+  ECLIPSERA_ASSERT_OK(c.Fit(SmallX()));
+  EXPECT_NE(a.embedding(), c.embedding());
+}
+
+TEST(TSNETest, ThreeComponentsAndPrecomputed) {
+  const Matrix x = SmallX();
+  const Index n = x.rows();
+  Matrix d(n, n);
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < n; ++j) d(i, j) = (x.row(i) - x.row(j)).norm();
+  }
+  TSNEOptions o;
+  o.perplexity = 10.0;
+  o.n_iter = 300;
+  o.init = "random";
+  o.random_state = 2;
+  TSNE euclid(o);
+  o.metric = "precomputed";
+  TSNE pre(o);
+  ECLIPSERA_ASSERT_OK(euclid.Fit(x));
+  ECLIPSERA_ASSERT_OK(pre.Fit(d));
+  EXPECT_LE((euclid.embedding() - pre.embedding()).cwiseAbs().maxCoeff(),
+            1e-6 * euclid.embedding().cwiseAbs().maxCoeff());
+  o.metric = "euclidean";
+  o.n_components = 3;
+  TSNE three(o);
+  absl::StatusOr<Matrix> e = three.FitTransform(x);
+  ECLIPSERA_ASSERT_OK(e);
+  EXPECT_EQ(e->cols(), 3);
+  EXPECT_TRUE(e->allFinite());
+  EXPECT_GT(three.kl_divergence(), 0.0);
+  o.method = "exact";
+  o.n_components = 4;
+  TSNE four(o);
+  ECLIPSERA_ASSERT_OK(four.Fit(x));
+  EXPECT_TRUE(four.embedding().allFinite());
+}
+
+TEST(TSNETest, BadInput) {
+  const Matrix x = SmallX();
+  auto fit = [&](TSNEOptions o, const Matrix& data) {
+    TSNE t(o);
+    return t.Fit(data);
+  };
+  TSNEOptions o;
+  o.perplexity = 60.0;
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("less than n_samples (60)")));
+  o = TSNEOptions();
+  o.perplexity = 0.0;
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("perplexity")));
+  o = TSNEOptions();
+  o.learning_rate = -1.0;
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("learning_rate")));
+  o = TSNEOptions();
+  o.n_components = 4;
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("<= 3 for method='barnes_hut'")));
+  o = TSNEOptions();
+  o.init_array = Matrix::Zero(59, 2);
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("init array")));
+  o = TSNEOptions();
+  Matrix bad = x;
+  bad(4, 2) = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(fit(o, bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Inf")));
+  Matrix one = x.topRows(1);
+  o.perplexity = 0.5;
+  EXPECT_THAT(fit(o, one),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+  o = TSNEOptions();
+  o.metric = "precomputed";
+  o.init = "random";
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("square")));
+  o.init = "pca";
+  Matrix sq = Matrix::Ones(40, 40);
+  EXPECT_THAT(fit(o, sq), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("init='pca'")));
+  o = TSNEOptions();
+  o.n_jobs = 0;
+  EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("n_jobs")));
+  // Still usable after errors.
+  TSNEOptions good;
+  good.perplexity = 5.0;
+  good.n_iter = 251;
+  TSNE t(good);
+  EXPECT_THAT(t.Fit(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Inf")));
+  ECLIPSERA_EXPECT_OK(t.Fit(x));
+  EXPECT_TRUE(t.fitted());
+}
+
+TEST(TSNETest, ParamsAndRegistry) {
+  TSNE t;
+  ECLIPSERA_ASSERT_OK(t.SetParams(
+      {{"learning_rate", 120.0}, {"method", std::string("exact")}}));
+  EXPECT_EQ(*t.options().learning_rate, 120.0);
+  EXPECT_EQ(std::get<double>(t.GetParams().at("learning_rate")), 120.0);
+  ECLIPSERA_ASSERT_OK(t.SetParams({{"learning_rate", std::string("auto")}}));
+  EXPECT_FALSE(t.options().learning_rate.has_value());
+  EXPECT_EQ(std::get<std::string>(t.GetParams().at("learning_rate")), "auto");
+  EXPECT_THAT(
+      t.SetParams({{"method", std::string("fast")}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("allowed")));
+  EXPECT_THAT(t.SetParams({{"perplexty", 3.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("valid parameters")));
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterTSNE(registry));
+  absl::StatusOr<const EstimatorEntry*> e = registry.Find("tsne");
+  ECLIPSERA_ASSERT_OK(e);
+  EXPECT_EQ((*e)->output, MainOutput::kTransform);
+  std::unique_ptr<Estimator> est = (*e)->make();
+  ECLIPSERA_ASSERT_OK(est->SetParams({{"perplexity", 5.0},
+                                      {"n_iter", int64_t{260}},
+                                      {"random_state", int64_t{0}}}));
+  absl::StatusOr<Matrix> emb = est->FitTransform(SmallX());
+  ECLIPSERA_ASSERT_OK(emb);
+  EXPECT_EQ(emb->rows(), 60);
+  EXPECT_EQ(emb->cols(), 2);
+  EXPECT_EQ(est->FittedScalars().size(), 3u);
+  EXPECT_EQ(est->FittedScalars()[0].name, "kl_divergence");
+}
+
+}  // namespace
+}  // namespace eclipsera::manifold

@@ -1,0 +1,146 @@
+// The roadmap's t-SNE workspace table (v1.0 fresh arrays vs v2.0 workspace)
+// and t-SNE side by side with scikit-learn on the same data.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmarks/common/report.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/manifold/testdata/read_csv.h"
+#include "eclipsera/manifold/tsne.h"
+
+namespace {
+
+using eclipsera::Index;
+using eclipsera::Matrix;
+using eclipsera::bench::Measure;
+using eclipsera::bench::Measurement;
+using eclipsera::manifold::TSNE;
+using eclipsera::manifold::TSNEOptions;
+
+// Gaussian blobs: 10 centres in d dimensions, unit noise.
+Matrix Blobs(Index n, Index d, uint64_t seed) {
+  eclipsera::Random rng(seed);
+  Matrix centres(10, d);
+  for (Index i = 0; i < centres.size(); ++i) {
+    centres.data()[i] = 8.0 * rng.Normal();
+  }
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const Index c = static_cast<Index>(rng.UniformInt(10));
+    for (Index j = 0; j < d; ++j) x(i, j) = centres(c, j) + rng.Normal();
+  }
+  return x;
+}
+
+double FitOnce(const Matrix& x, TSNEOptions o, double* kl) {
+  TSNE t(o);
+  Measurement m = Measure(
+      "fit", 1,
+      [&] {
+        absl::Status s = t.Fit(x);
+        if (!s.ok())
+          std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      },
+      /*warmup=*/false);
+  *kl = t.kl_divergence();
+  return m.seconds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  eclipsera::bench::ParseFlags(argc, argv);
+  const bool smoke = eclipsera::bench::TableSmokeMode();
+
+  // 1. Roadmap table: exact t-SNE, 1000 samples, 1000 iterations.
+  {
+    const Index n = smoke ? 120 : 1000;
+    const Matrix x = Blobs(n, 50, 1);
+    TSNEOptions o;
+    o.method = "exact";
+    o.n_iter = smoke ? 260 : 1000;
+    o.n_iter_without_progress = 100000;  // run every iteration
+    o.random_state = 0;
+    std::vector<Measurement> rows;
+    for (bool ws : {false, true}) {
+      o.workspace = ws;
+      TSNE t(o);
+      rows.push_back(Measure(ws ? "v2.0 workspace" : "v1.0 fresh arrays",
+                             smoke ? 1 : 3, [&] { (void)t.Fit(x); }));
+      rows.back().note =
+          absl::StrFormat("KL %.4f, n_jobs=1", t.kl_divergence());
+    }
+    o.n_jobs = -1;
+    TSNE t(o);
+    rows.push_back(Measure("v2.0 workspace, n_jobs=-1", smoke ? 1 : 3,
+                           [&] { (void)t.Fit(x); }));
+    rows.back().note = absl::StrFormat("KL %.4f", t.kl_divergence());
+    eclipsera::bench::PrintTable(
+        absl::StrCat("t-SNE workspace (exact, ", n, " x 50, ", o.n_iter,
+                     " iterations)"),
+        rows);
+  }
+
+  // 2. Side by side with scikit-learn.
+  const bool sk = !smoke && eclipsera::bench::SklearnAvailable();
+  const std::string script =
+      eclipsera::bench::Runfile("benchmarks/manifold/tsne_sklearn.py");
+  Matrix digits;
+  if (sk) {
+    const std::string dir =
+        eclipsera::bench::WriteTempNpy(Matrix::Zero(1, 1), "probe");
+    const std::string csv = dir + ".digits.csv";
+    auto r = eclipsera::bench::RunPython(script, {"dump-digits", csv});
+    if (r.ok()) digits = eclipsera::manifold_testing::ReadCsv(csv);
+  }
+  if (digits.rows() == 0) digits = Blobs(smoke ? 150 : 1797, 64, 2);
+  struct Case {
+    std::string name;
+    Matrix x;
+    std::string method;
+  };
+  std::vector<Case> cases = {
+      {absl::StrCat("digits ", digits.rows(), " x 64, exact"), digits, "exact"},
+      {absl::StrCat("digits ", digits.rows(), " x 64, barnes_hut"), digits,
+       "barnes_hut"},
+      {smoke ? "blobs 300 x 50, barnes_hut" : "blobs 10000 x 50, barnes_hut",
+       Blobs(smoke ? 300 : 10000, 50, 3), "barnes_hut"},
+  };
+  const int n_iter = smoke ? 260 : 1000;
+  for (const Case& c : cases) {
+    std::vector<Measurement> rows;
+    Measurement sk_row;
+    sk_row.config = "scikit-learn 1.2 (all cores)";
+    if (sk) {
+      const std::string npy = eclipsera::bench::WriteTempNpy(c.x, "x");
+      auto r = eclipsera::bench::RunPython(
+          script, {"fit", npy, c.method, std::to_string(n_iter)});
+      if (r.ok()) {
+        sk_row.seconds = r->at("seconds");
+        sk_row.note = absl::StrFormat("KL %.4f", r->at("kl_divergence"));
+      } else {
+        sk_row.note = std::string(r.status().message());
+      }
+    } else {
+      sk_row.note = "not run";
+    }
+    rows.push_back(sk_row);
+    TSNEOptions o;
+    o.method = c.method;
+    o.n_iter = n_iter;
+    o.random_state = 0;
+    o.n_jobs = -1;
+    TSNE t(o);
+    rows.push_back(Measure(
+        "eclipsera (n_jobs=-1)", 1, [&] { (void)t.Fit(c.x); },
+        /*warmup=*/false));
+    rows.back().note = absl::StrFormat("KL %.4f", t.kl_divergence());
+    eclipsera::bench::PrintTable(
+        absl::StrCat("t-SNE vs scikit-learn: ", c.name), rows);
+  }
+  return 0;
+}
