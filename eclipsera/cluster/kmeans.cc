@@ -385,6 +385,8 @@ void HamerlyIter(const RunContext& rc, const Matrix& centers,
                  Matrix& centers_new, bool update_centers) {
   KMeansWorkspace& ws = *rc.ws;
   CenterHalfDistances(rc, centers);
+  const bool use_tree = cluster_internal::CenterTree::Useful(rc.k, rc.d);
+  if (use_tree) ws.center_tree.Build(centers);
   ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
     for (Index i = b; i < e; ++i) {
       const double* xi = rc.x.row(i).data();
@@ -399,14 +401,18 @@ void HamerlyIter(const RunContext& rc, const Matrix& centers,
       }
       double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
       int32_t best = 0;
-      for (Index j = 0; j < rc.k; ++j) {
-        const double dist = SquaredDistance(xi, centers.row(j).data(), rc.d);
-        if (dist < d1) {
-          d2 = d1;
-          d1 = dist;
-          best = static_cast<int32_t>(j);
-        } else if (dist < d2) {
-          d2 = dist;
+      if (use_tree) {
+        ws.center_tree.Query2(xi, &best, &d1, &d2);
+      } else {
+        for (Index j = 0; j < rc.k; ++j) {
+          const double dist = SquaredDistance(xi, centers.row(j).data(), rc.d);
+          if (dist < d1) {
+            d2 = d1;
+            d1 = dist;
+            best = static_cast<int32_t>(j);
+          } else if (dist < d2) {
+            d2 = dist;
+          }
         }
       }
       ws.labels(i) = best;

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "eclipsera/cluster/internal/kmeans_kernels.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
@@ -69,8 +70,10 @@ struct KMeansWorkspace {
   Matrix lower_bounds;
   Matrix center_half_distances;
   Vector distance_next_center;
-  // Hamerly's per-sample lower bound (second-closest center).
+  // Hamerly's per-sample lower bound (second-closest center), and a k-d
+  // tree over the centers for its full searches in low dimension.
   Vector hamerly_lower;
+  cluster_internal::CenterTree center_tree;
   // k-means++ scratch.
   Matrix candidate_dist;
   Vector cumsum;

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "eclipsera/cluster/internal/kmeans_kernels.h"
+#include "eclipsera/core/random.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/testing/alloc_counter.h"
@@ -305,3 +307,45 @@ TEST(KMeansTest, GenericInterfaceAndRegistry) {
 
 }  // namespace
 }  // namespace eclipsera::cluster
+
+namespace eclipsera::cluster_internal {
+namespace {
+
+// The center tree answers exactly what a full scan answers, ties included
+// (integer coordinates make many equal distances).
+TEST(CenterTreeTest, MatchesFullScan) {
+  Random r(11);
+  for (Index d : {1, 2, 3, 5}) {
+    Matrix centers(97, d);
+    for (Index i = 0; i < centers.size(); ++i) {
+      centers.data()[i] = static_cast<double>(r.UniformInt(6));
+    }
+    CenterTree tree;
+    tree.Build(centers);
+    for (int q = 0; q < 500; ++q) {
+      std::vector<double> x(d);
+      for (double& v : x) v = static_cast<double>(r.UniformInt(14)) * 0.5 - 1;
+      int32_t best_scan = -1;
+      double s1 = std::numeric_limits<double>::infinity(), s2 = s1;
+      for (Index j = 0; j < centers.rows(); ++j) {
+        const double dist = SquaredDistance(x.data(), centers.row(j).data(), d);
+        if (dist < s1) {
+          s2 = s1;
+          s1 = dist;
+          best_scan = static_cast<int32_t>(j);
+        } else if (dist < s2) {
+          s2 = dist;
+        }
+      }
+      int32_t best;
+      double d1, d2;
+      tree.Query2(x.data(), &best, &d1, &d2);
+      ASSERT_EQ(best, best_scan) << "d=" << d << " q=" << q;
+      ASSERT_EQ(d1, s1);
+      ASSERT_EQ(d2, s2);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace eclipsera::cluster_internal

@@ -2,6 +2,7 @@
 #include "eclipsera/cluster/internal/kmeans_kernels.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "eclipsera/simd/distance.h"
 
@@ -38,6 +39,98 @@ void AssignNearest(const ConstMatrixRef& x, Index begin, Index end,
                        x_sqnorms == nullptr ? nullptr : x_sqnorms + begin,
                        centers.data(), centers.rows(), centers.outerStride(),
                        c_sqnorms, x.cols(), labels + begin, nullptr, scratch);
+}
+
+namespace {
+constexpr int32_t kLeafSize = 8;
+}  // namespace
+
+void CenterTree::Build(const ConstMatrixRef& centers) {
+  const Index k = centers.rows();
+  d_ = centers.cols();
+  if (static_cast<Index>(order_.size()) != k) order_.resize(k);
+  for (Index j = 0; j < k; ++j) order_[j] = static_cast<int32_t>(j);
+  if (points_.rows() != k || points_.cols() != d_) points_.resize(k, d_);
+  points_ = centers;  // scratch copy used for partitioning by coordinate
+  nodes_.clear();
+  BuildNode(0, static_cast<int32_t>(k));
+  for (Index j = 0; j < k; ++j) points_.row(j) = centers.row(order_[j]);
+}
+
+int32_t CenterTree::BuildNode(int32_t begin, int32_t end) {
+  const int32_t id = static_cast<int32_t>(nodes_.size());
+  nodes_.push_back({begin, end, -1, -1, 0, 0.0});
+  if (end - begin <= kLeafSize) return id;
+  // Split the widest dimension at the median.
+  int32_t dim = 0;
+  double widest = -1.0;
+  for (Index c = 0; c < d_; ++c) {
+    double lo = points_(order_[begin], c), hi = lo;
+    for (int32_t i = begin + 1; i < end; ++i) {
+      const double v = points_(order_[i], c);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (hi - lo > widest) {
+      widest = hi - lo;
+      dim = static_cast<int32_t>(c);
+    }
+  }
+  const int32_t mid = begin + (end - begin) / 2;
+  std::nth_element(
+      order_.begin() + begin, order_.begin() + mid, order_.begin() + end,
+      [&](int32_t a, int32_t b) { return points_(a, dim) < points_(b, dim); });
+  const double split = points_(order_[mid], dim);
+  const int32_t left = BuildNode(begin, mid);
+  const int32_t right = BuildNode(mid, end);
+  nodes_[id].left = left;
+  nodes_[id].right = right;
+  nodes_[id].dim = dim;
+  nodes_[id].split = split;
+  return id;
+}
+
+void CenterTree::Query2(const double* x, int32_t* best, double* d1,
+                        double* d2) const {
+  double b1 = std::numeric_limits<double>::infinity(), b2 = b1;
+  int32_t bi = -1;
+  // Depth-first, nearer child first; a subtree is skipped when the plane
+  // is farther than the current second-best distance.
+  struct Item {
+    int32_t node;
+    double plane_sq;
+  };
+  Item stack[128];
+  int top = 0;
+  stack[top++] = {0, 0.0};
+  while (top > 0) {
+    const Item it = stack[--top];
+    if (it.plane_sq > b2) continue;
+    const Node& n = nodes_[it.node];
+    if (n.left < 0) {
+      for (int32_t p = n.begin; p < n.end; ++p) {
+        const double dist = SquaredDistance(x, points_.row(p).data(), d_);
+        const int32_t j = order_[p];
+        if (dist < b1 || (dist == b1 && j < bi)) {
+          b2 = b1;
+          b1 = dist;
+          bi = j;
+        } else if (dist < b2) {
+          b2 = dist;
+        }
+      }
+      continue;
+    }
+    const double diff = x[n.dim] - n.split;
+    const double plane = diff * diff;
+    const int32_t near = diff < 0 ? n.left : n.right;
+    const int32_t far = diff < 0 ? n.right : n.left;
+    stack[top++] = {far, plane};
+    stack[top++] = {near, 0.0};
+  }
+  *best = bi;
+  *d1 = b1;
+  *d2 = b2;
 }
 
 }  // namespace eclipsera::cluster_internal

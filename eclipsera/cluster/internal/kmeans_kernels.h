@@ -4,6 +4,7 @@
 #define ECLIPSERA_CLUSTER_INTERNAL_KMEANS_KERNELS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "eclipsera/core/matrix.h"
 
@@ -32,6 +33,37 @@ Index AssignScratchSize(Index k, Index d);
 void AssignNearest(const ConstMatrixRef& x, Index begin, Index end,
                    const double* x_sqnorms, const ConstMatrixRef& centers,
                    const double* c_sqnorms, double* scratch, int32_t* labels);
+
+// A k-d tree over the (few) centers for exact nearest and second-nearest
+// center queries in low dimension, where scanning all k centers dominates
+// Hamerly's iterations. Rebuilt once per iteration; after the first build
+// of a given k it never allocates. Queries are thread-safe.
+class CenterTree {
+ public:
+  // Worth it when centers are many and the dimension low.
+  static bool Useful(Index k, Index d) { return k >= 32 && d <= 8; }
+
+  void Build(const ConstMatrixRef& centers);
+
+  // Nearest center (ties: lowest index) with its squared distance, and the
+  // second-smallest squared distance over the other centers; the same
+  // results as a full scan with SquaredDistance.
+  void Query2(const double* x, int32_t* best, double* d1, double* d2) const;
+
+ private:
+  struct Node {
+    int32_t begin, end;   // range of order_ for leaves
+    int32_t left, right;  // children (-1 for a leaf)
+    int32_t dim;
+    double split;
+  };
+  int32_t BuildNode(int32_t begin, int32_t end);
+
+  Index d_ = 0;
+  Matrix points_;               // centers in tree order
+  std::vector<int32_t> order_;  // tree position -> center index
+  std::vector<Node> nodes_;
+};
 
 }  // namespace eclipsera::cluster_internal
 
