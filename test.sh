@@ -53,6 +53,10 @@ TSAN_TARGETS=(
   //eclipsera/pool/...
   //eclipsera/cluster:kmeans_test
   //eclipsera/cluster:mini_batch_kmeans_test
+  //eclipsera/cluster:dbscan_test
+  //eclipsera/cluster:mean_shift_test
+  //eclipsera/cluster:agglomerative_test
+  //eclipsera/neighbors/...
   //eclipsera/mixture:gaussian_mixture_test
 )
 

@@ -2,7 +2,9 @@
 #include "eclipsera/cli/algorithms.h"
 
 #include "eclipsera/cluster/agglomerative.h"
+#include "eclipsera/cluster/dbscan.h"
 #include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/cluster/mean_shift.h"
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
@@ -14,6 +16,8 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   // :algorithms deps).
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterKMeans(registry));
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterMiniBatchKMeans(registry));
+  ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterDBSCAN(registry));
+  ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterMeanShift(registry));
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterAgglomerativeClustering(registry));
   ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   return absl::OkStatus();

@@ -89,6 +89,8 @@ INSTANTIATE_TEST_SUITE_P(
              {"inertia", "n_iter"},
              true},
         Case{"AgglomerativeClustering", {"--n_clusters=3"}, {}, true},
+        Case{"DBSCAN", {"--eps=1.5", "--min_samples=3"}, {}, true},
+        Case{"meanshift", {"--bandwidth=3"}, {"n_iter"}, true},
         Case{"GaussianMixture",
              {"--n_components=3", "--random_state=0"},
              {"lower_bound", "n_iter", "converged", "bic", "aic"},
