@@ -85,16 +85,16 @@ void PrintTable(const std::string& title,
   std::printf("|---|---|---|---|---|\n");
   const double base = rows.empty() ? 0.0 : rows.front().seconds;
   for (const Measurement& r : rows) {
-    std::string time = r.seconds > 0 ? absl::StrFormat("%.4f", r.seconds)
-                                     : std::string("n/a");
+    std::string time =
+        r.seconds > 0 ? absl::StrFormat("%.4f", r.seconds) : std::string("n/a");
     std::string speedup = (r.seconds > 0 && base > 0)
                               ? absl::StrFormat("%.2fx", base / r.seconds)
                               : std::string("n/a");
     std::string mem = r.peak_mb >= 0 && r.allocations >= 0
                           ? absl::StrFormat("%.1f", r.peak_mb)
                           : std::string("n/a");
-    std::string allocs = r.allocations >= 0 ? absl::StrCat(r.allocations)
-                                            : std::string("n/a");
+    std::string allocs =
+        r.allocations >= 0 ? absl::StrCat(r.allocations) : std::string("n/a");
     std::printf("| %s%s | %s | %s | %s | %s |\n", r.config.c_str(),
                 r.note.empty() ? "" : (" (" + r.note + ")").c_str(),
                 time.c_str(), speedup.c_str(), mem.c_str(), allocs.c_str());
@@ -106,9 +106,9 @@ std::string WriteTempNpy(const Matrix& x, const std::string& name) {
   char dir_template[] = "/tmp/eclipsera_bench_XXXXXX";
   const char* dir = mkdtemp(dir_template);
   const std::string path = absl::StrCat(dir ? dir : "/tmp", "/", name);
-  std::string header = absl::StrCat(
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (", x.rows(), ", ",
-      x.cols(), "), }");
+  std::string header =
+      absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': (",
+                   x.rows(), ", ", x.cols(), "), }");
   // Magic (6) + version (2) + length (2) + header + newline, padded to 64.
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -127,8 +127,7 @@ std::string WriteTempNpy(const Matrix& x, const std::string& name) {
 
 bool SklearnAvailable() {
   static const bool available =
-      std::system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") ==
-      0;
+      std::system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") == 0;
   return available;
 }
 

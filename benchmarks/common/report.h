@@ -19,10 +19,10 @@ namespace eclipsera::bench {
 // One row of a roadmap table.
 struct Measurement {
   std::string config;
-  double seconds = 0.0;       // median wall time of the repeats
-  double peak_mb = 0.0;       // peak live heap above the starting point
-  int64_t allocations = 0;    // heap allocations per call
-  std::string note;           // free text (e.g. "sklearn 1.2.1")
+  double seconds = 0.0;     // median wall time of the repeats
+  double peak_mb = 0.0;     // peak live heap above the starting point
+  int64_t allocations = 0;  // heap allocations per call
+  std::string note;         // free text (e.g. "sklearn 1.2.1")
 };
 
 // Runs fn `repeats` times (after one untimed warm-up run when warmup is
