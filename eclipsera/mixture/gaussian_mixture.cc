@@ -19,7 +19,7 @@
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/mixture/internal/kmeans_plusplus.h"
-
+#include "eclipsera/simd/gaussian.h"
 
 namespace eclipsera::mixture {
 namespace {
@@ -91,7 +91,7 @@ void InverseTransposeLower(const double* l, Index d, double* out) {
 struct EmContext {
   CovType type;
   const ConstMatrixRef* x;
-  const Matrix* x_squared;  // diag/spherical only
+  const Matrix* x_squared;  // diag/spherical only: [X | X^2], n x 2d
   const GaussianMixtureParams* params;
   GaussianMixtureWorkspace* ws;
   Index n, d, k;
@@ -99,6 +99,15 @@ struct EmContext {
   double reg_covar;
   bool want_resp;
 };
+
+// Doubles of SIMD kernel scratch one worker needs.
+Index KernelScratchSize(Index d, Index k) {
+  const size_t ud = static_cast<size_t>(d), uk = static_cast<size_t>(k);
+  return static_cast<Index>(std::max(
+      {simd::QuadFormScratchSize(ud), simd::WeightedSyrkScratchSize(ud),
+       simd::TransposedProductScratchSize(2 * ud),
+       simd::DotBlockScratchSize(uk, 2 * ud)}));
+}
 
 // Sizes the workspace for (n, d, k, type, workers); allocates only when a
 // size changes.
@@ -121,7 +130,7 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   size(ws.resp, n, k);
   vsize(ws.log_prob_norm, n);
   const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
-  size(ws.x_squared, diag ? n : 0, diag ? d : 0);
+  size(ws.x_squared, diag ? n : 0, diag ? 2 * d : 0);
   size(ws.xtx, type == CovType::kTied ? d : 0, type == CovType::kTied ? d : 0);
   size(ws.block_nk, n_blocks, k);
   size(ws.block_sx, n_blocks * k, d);
@@ -133,6 +142,8 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   vsize(ws.log_const, k);
   size(ws.lin_coef, d, k);
   size(ws.quad_coef, d, k);
+  size(ws.diag_coef, diag ? k : 0, diag ? 2 * d : 0);
+  size(ws.kernel_scratch, workers, KernelScratchSize(d, k));
   vsize(ws.nk, k);
   if (grew) ++ws.resizes;
 }
@@ -141,7 +152,8 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
 void PrecomputeX(const EmContext& c) {
   GaussianMixtureWorkspace& ws = *c.ws;
   if (c.type == CovType::kDiag || c.type == CovType::kSpherical) {
-    ws.x_squared.array() = c.x->array().square();
+    ws.x_squared.leftCols(c.d) = *c.x;
+    ws.x_squared.rightCols(c.d) = c.x->array().square();
   } else if (c.type == CovType::kTied) {
     ws.xtx.noalias() = c.x->transpose() * *c.x;
   }
@@ -205,6 +217,8 @@ void ComputeEStepConstants(const EmContext& c) {
         quad = p.means.row(j).squaredNorm() * (pc * pc);
       }
       ws.log_const(j) -= 0.5 * quad;
+      ws.diag_coef.row(j).head(d) = ws.lin_coef.col(j).transpose();
+      ws.diag_coef.row(j).tail(d) = ws.quad_coef.col(j).transpose();
     }
   }
 }
@@ -217,58 +231,48 @@ void EStepChunk(const EmContext& c, Index b, Index e, int worker) {
   const Index rows = e - b, d = c.d, k = c.k;
   const auto xc = c.x->middleRows(b, rows);
   MapM out(ws.resp.data() + b * k, rows, k);
-  MapM y(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
-  auto quad_rows = [&](Index j) {
-    const auto m = ws.proj_means.row(j);
-    const double cst = ws.log_const(j);
-    for (Index i = 0; i < rows; ++i) {
-      out(i, j) = cst - 0.5 * (y.row(i) - m).squaredNorm();
-    }
-  };
+  double* scratch = ws.kernel_scratch.row(worker).data();
+  const size_t ld_x = static_cast<size_t>(c.x->outerStride());
+  const size_t ud = static_cast<size_t>(d), uk = static_cast<size_t>(k);
   switch (c.type) {
     case CovType::kFull:
+      // cst - 0.5 ||x P_k - mu_k P_k||^2, fused (x P_k never stored).
       for (Index j = 0; j < k; ++j) {
-        CMapM pc(p.precisions_cholesky.data() + j * d * d, d, d);
-        if (p.cholesky_lower) {
-          y.noalias() = xc * pc.triangularView<Eigen::Lower>();
-        } else {
-          y.noalias() = xc * pc.triangularView<Eigen::Upper>();
-        }
-        quad_rows(j);
+        simd::QuadFormRows(xc.data(), static_cast<size_t>(rows), ld_x,
+                           p.precisions_cholesky.data() + j * d * d, ud,
+                           /*upper_triangular=*/!p.cholesky_lower,
+                           ws.proj_means.row(j).data(), ud, -0.5,
+                           ws.log_const(j), out.data() + j, uk, scratch);
       }
       break;
     case CovType::kTied: {
+      MapM y(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
       CMapM pc(p.precisions_cholesky.data(), d, d);
       if (p.cholesky_lower) {
         y.noalias() = xc * pc.triangularView<Eigen::Lower>();
       } else {
         y.noalias() = xc * pc.triangularView<Eigen::Upper>();
       }
-      for (Index j = 0; j < k; ++j) quad_rows(j);
+      for (Index j = 0; j < k; ++j) {
+        const auto m = ws.proj_means.row(j);
+        const double cst = ws.log_const(j);
+        for (Index i = 0; i < rows; ++i) {
+          out(i, j) = cst - 0.5 * (y.row(i) - m).squaredNorm();
+        }
+      }
       break;
     }
     case CovType::kDiag:
     case CovType::kSpherical:
-      out.noalias() = xc * ws.lin_coef;
-      out.noalias() += c.x_squared->middleRows(b, rows) * ws.quad_coef;
-      out.rowwise() += ws.log_const.transpose();
+      // [x, x^2] . [mu / var, -1 / (2 var)] + cst.
+      simd::DotBlock(c.x_squared->row(b).data(), static_cast<size_t>(rows),
+                     2 * ud, ws.diag_coef.data(), uk, 2 * ud, 2 * ud,
+                     ws.log_const.data(), out.data(), uk, scratch);
       break;
   }
-  // scipy.special.logsumexp per row.
-  for (Index i = 0; i < rows; ++i) {
-    auto row = out.row(i).array();
-    double mx = row.maxCoeff();
-    if (!std::isfinite(mx)) mx = 0.0;
-    double s;
-    if (c.want_resp) {
-      row = (row - mx).exp();
-      s = row.sum();
-      row /= s;
-    } else {
-      s = (row - mx).exp().sum();
-    }
-    ws.log_prob_norm(b + i) = std::log(s) + mx;
-  }
+  // scipy.special.logsumexp per row, then the responsibilities.
+  simd::LogSumExpRows(out.data(), static_cast<size_t>(rows), uk, uk,
+                      c.want_resp, ws.log_prob_norm.data() + b);
 }
 
 // Runs the E-step over all rows; returns mean log p(x).
@@ -284,26 +288,35 @@ double EStep(const EmContext& c, int n_jobs) {
 }
 
 // M-step pass 1 for block `blk`: sums of resp, resp^T X (and resp^T X^2).
-void MStepBlock(const EmContext& c, Index blk) {
+void MStepBlock(const EmContext& c, Index blk, int worker) {
   GaussianMixtureWorkspace& ws = *c.ws;
-  const Index k = c.k;
+  const Index k = c.k, d = c.d;
   const Index b0 = blk * c.block_rows;
   const Index b1 = std::min(c.n, b0 + c.block_rows);
+  const size_t rows = static_cast<size_t>(b1 - b0);
+  const size_t ud = static_cast<size_t>(d), uk = static_cast<size_t>(k);
+  double* scratch = ws.kernel_scratch.row(worker).data();
+  const double* r = ws.resp.data() + b0 * k;
   auto nk = ws.block_nk.row(blk);
   nk.setZero();
+  for (Index b = b0; b < b1; b += kChunk) {
+    const Index cr = std::min(kChunk, b1 - b);
+    nk += CMapM(ws.resp.data() + b * k, cr, k).colwise().sum();
+  }
   auto sx = ws.block_sx.middleRows(blk * k, k);
   sx.setZero();
-  const bool diag = c.type == CovType::kDiag || c.type == CovType::kSpherical;
-  for (Index b = b0; b < b1; b += kChunk) {
-    const Index rows = std::min(kChunk, b1 - b);
-    CMapM r(ws.resp.data() + b * k, rows, k);
-    nk += r.colwise().sum();
-    sx.noalias() += r.transpose() * c.x->middleRows(b, rows);
-    if (diag) {
-      auto sx2 = ws.block_sx2.middleRows(blk * k, k);
-      if (b == b0) sx2.setZero();
-      sx2.noalias() += r.transpose() * ws.x_squared.middleRows(b, rows);
-    }
+  if (c.type == CovType::kDiag || c.type == CovType::kSpherical) {
+    auto sx2 = ws.block_sx2.middleRows(blk * k, k);
+    sx2.setZero();
+    const double* xa = ws.x_squared.row(b0).data();
+    simd::TransposedProductAdd(r, rows, uk, uk, xa, 2 * ud, ud, sx.data(), ud,
+                               scratch);
+    simd::TransposedProductAdd(r, rows, uk, uk, xa + d, 2 * ud, ud, sx2.data(),
+                               ud, scratch);
+  } else {
+    simd::TransposedProductAdd(r, rows, uk, uk, c.x->row(b0).data(),
+                               static_cast<size_t>(c.x->outerStride()), ud,
+                               sx.data(), ud, scratch);
   }
 }
 
@@ -318,16 +331,11 @@ void MStepFullBlock(const EmContext& c, const Matrix& means, Index t,
   const Index b1 = std::min(c.n, b0 + c.block_rows);
   MapM cov(ws.block_cov.data() + t * d * d, d, d);
   cov.setZero();
-  const auto mu = means.row(j);
-  for (Index b = b0; b < b1; b += kChunk) {
-    const Index rows = std::min(kChunk, b1 - b);
-    MapM w(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
-    for (Index i = 0; i < rows; ++i) {
-      const double sr = std::sqrt(ws.resp(b + i, j));
-      w.row(i) = (c.x->row(b + i) - mu) * sr;
-    }
-    cov.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose());
-  }
+  simd::WeightedSyrkLower(
+      c.x->row(b0).data(), static_cast<size_t>(b1 - b0),
+      static_cast<size_t>(c.x->outerStride()), ws.resp.data() + b0 * k + j,
+      static_cast<size_t>(k), means.row(j).data(), static_cast<size_t>(d),
+      cov.data(), static_cast<size_t>(d), ws.kernel_scratch.row(worker).data());
 }
 
 // Computes the Cholesky factors of the precisions from params->covariances
@@ -365,7 +373,8 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
   const Index k = c.k, d = c.d;
   const Index n_blocks = NumChunks(c.n, c.block_rows);
   const EmContext* cp = &c;
-  ParallelFor(n_jobs, n_blocks, [cp](Index blk, int) { MStepBlock(*cp, blk); });
+  ParallelFor(n_jobs, n_blocks,
+              [cp](Index blk, int worker) { MStepBlock(*cp, blk, worker); });
   // Reduce in block order.
   ws.nk.setZero();
   p->means.setZero();
@@ -825,7 +834,8 @@ int64_t GaussianMixtureWorkspace::bytes() const {
       resp.size() + log_prob_norm.size() + x_squared.size() + xtx.size() +
       block_nk.size() + block_sx.size() + block_sx2.size() + block_cov.size() +
       worker_scratch.size() + chol.size() + proj_means.size() +
-      log_const.size() + lin_coef.size() + quad_coef.size() + nk.size();
+      log_const.size() + lin_coef.size() + quad_coef.size() + nk.size() +
+      diag_coef.size() + kernel_scratch.size();
   return doubles * static_cast<int64_t>(sizeof(double));
 }
 

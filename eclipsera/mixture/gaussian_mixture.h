@@ -84,7 +84,8 @@ struct GaussianMixtureWorkspace {
   Matrix resp;            // n_samples x n_components: weighted log-densities,
                           // then responsibilities.
   Vector log_prob_norm;   // n_samples: log p(x_i).
-  Matrix x_squared;       // n_samples x n_features ('diag', 'spherical').
+  Matrix x_squared;       // n_samples x 2 n_features: [X | X^2] ('diag',
+                          // 'spherical').
   Matrix xtx;             // n_features x n_features ('tied'): X^T X.
   Matrix block_nk;        // n_blocks x n_components: per-block partial sums.
   Matrix block_sx;        // (n_blocks * n_components) x n_features.
@@ -93,12 +94,14 @@ struct GaussianMixtureWorkspace {
   Matrix worker_scratch;  // (workers * chunk) x n_features.
   Matrix chol;            // d x d Cholesky scratch.
   // E-step constants derived from the parameters.
-  Matrix proj_means;    // n x d: mean_k * P_k ('full', 'tied').
-  Vector log_const;     // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
-  Matrix lin_coef;      // d x n ('diag', 'spherical').
-  Matrix quad_coef;     // d x n ('diag', 'spherical').
-  Vector nk;            // n
-  int64_t resizes = 0;  // how many times Prepare had to (re)allocate.
+  Matrix proj_means;      // n x d: mean_k * P_k ('full', 'tied').
+  Vector log_const;       // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
+  Matrix lin_coef;        // d x n ('diag', 'spherical').
+  Matrix quad_coef;       // d x n ('diag', 'spherical').
+  Matrix diag_coef;       // n x 2d: [lin_coef^T | quad_coef^T] per component.
+  Matrix kernel_scratch;  // workers x SIMD kernel scratch.
+  Vector nk;              // n
+  int64_t resizes = 0;    // how many times Prepare had to (re)allocate.
 
   // Heap bytes held by the buffers.
   int64_t bytes() const;
