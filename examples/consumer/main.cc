@@ -1,25 +1,33 @@
-// Uses Eclipsera's seeded random source and parallel-for from another
-// workspace; prints a checksum that is the same for any thread count.
+// Clusters three separated groups with Eclipsera's KMeans from another
+// Bazel workspace and checks that it finds them.
 #include <cstdio>
-#include <vector>
 
-#include "eclipsera/core/parallel.h"
-#include "eclipsera/core/random.h"
+#include "eclipsera/cluster/kmeans.h"
 
 int main() {
-  const eclipsera::Index n = 1 << 16, chunk = 4096;
-  std::vector<double> partial(eclipsera::NumChunks(n, chunk));
-  eclipsera::Random root(42);
-  eclipsera::ParallelForChunks(
-      -1, n, chunk, [&](eclipsera::Index b, eclipsera::Index e, int) {
-        eclipsera::Random r = root.Fork(static_cast<uint64_t>(b / chunk));
-        double s = 0.0;
-        for (eclipsera::Index i = b; i < e; ++i) s += r.Uniform();
-        partial[b / chunk] = s;
-      });
-  double total = 0.0;
-  for (double p : partial) total += p;
-  std::printf("consumer: mean of %lld uniforms = %.6f\n",
-              static_cast<long long>(n), total / n);
-  return (total / n > 0.49 && total / n < 0.51) ? 0 : 1;
+  eclipsera::Matrix x(300, 2);
+  eclipsera::Random r(42);
+  for (int i = 0; i < 300; ++i) {
+    const int g = i % 3;
+    x(i, 0) = 10.0 * g + r.Normal();
+    x(i, 1) = -7.0 * g + r.Normal();
+  }
+  eclipsera::cluster::KMeansOptions options;
+  options.n_clusters = 3;
+  options.random_state = 0;
+  options.n_jobs = -1;
+  eclipsera::cluster::KMeans km(options);
+  const absl::Status status = km.Fit(x);
+  if (!status.ok()) {
+    std::fprintf(stderr, "consumer: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  // Every group must map to one label, and the groups to distinct labels.
+  bool ok = km.labels()(0) != km.labels()(1) &&
+            km.labels()(1) != km.labels()(2) &&
+            km.labels()(0) != km.labels()(2);
+  for (int i = 3; i < 300; ++i) ok &= km.labels()(i) == km.labels()(i % 3);
+  std::printf("consumer: KMeans inertia %.3f after %d iterations: %s\n",
+              km.inertia(), km.n_iter(), ok ? "found the 3 groups" : "WRONG");
+  return ok ? 0 : 1;
 }
