@@ -16,6 +16,7 @@ def eclipsera_cc_benchmark(name, srcs, deps = [], smoke_args = [], **kwargs):
         copts = ECLIPSERA_COPTS,
         testonly = True,
         tags = ["benchmark"],
+        visibility = ["//benchmarks:__pkg__"],
         deps = deps + ["//benchmarks/common:benchmark_main"],
         **kwargs
     )
@@ -39,6 +40,7 @@ def eclipsera_cc_table(name, srcs, deps = [], data = [], **kwargs):
         copts = ECLIPSERA_COPTS,
         testonly = True,
         tags = ["benchmark"],
+        visibility = ["//benchmarks:__pkg__"],
         data = data,
         deps = deps + ["//benchmarks/common:report"],
         **kwargs

@@ -119,7 +119,10 @@ TEST_F(PoolStressTest, ThreadLocalPoolWithCrossThreadRelease) {
   EXPECT_EQ(s.resets, kThreads * kIters);
   EXPECT_EQ(s.hits + s.misses, s.acquisitions);
   EXPECT_EQ(s.in_use, 0);
-  EXPECT_GT(s.hits, s.misses) << "objects came back and were reused";
+  // Every odd iteration releases on the acquiring thread, so the next
+  // acquisition there finds an idle object whatever the interleaving.
+  EXPECT_GE(s.hits, kThreads * (kIters / 2 - 1))
+      << "objects came back and were reused";
   EXPECT_LE(pool.num_slots(), static_cast<size_t>(kThreads));
 }
 
