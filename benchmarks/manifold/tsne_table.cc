@@ -36,20 +36,6 @@ Matrix Blobs(Index n, Index d, uint64_t seed) {
   return x;
 }
 
-double FitOnce(const Matrix& x, TSNEOptions o, double* kl) {
-  TSNE t(o);
-  Measurement m = Measure(
-      "fit", 1,
-      [&] {
-        absl::Status s = t.Fit(x);
-        if (!s.ok())
-          std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-      },
-      /*warmup=*/false);
-  *kl = t.kl_divergence();
-  return m.seconds;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
