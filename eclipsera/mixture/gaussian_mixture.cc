@@ -91,7 +91,6 @@ void InverseTransposeLower(const double* l, Index d, double* out) {
 struct EmContext {
   CovType type;
   const ConstMatrixRef* x;
-  const Matrix* x_squared;  // diag/spherical only: [X | X^2], n x 2d
   const GaussianMixtureParams* params;
   GaussianMixtureWorkspace* ws;
   Index n, d, k;
@@ -103,10 +102,13 @@ struct EmContext {
 // Doubles of SIMD kernel scratch one worker needs.
 Index KernelScratchSize(Index d, Index k) {
   const size_t ud = static_cast<size_t>(d), uk = static_cast<size_t>(k);
+  // Kernel scratch, then k x 2d for the diagonal M-step sums.
   return static_cast<Index>(std::max(
-      {simd::QuadFormScratchSize(ud), simd::WeightedSyrkScratchSize(ud),
-       simd::TransposedProductScratchSize(2 * ud),
-       simd::DotBlockScratchSize(uk, 2 * ud)}));
+             {simd::QuadFormScratchSize(ud), simd::WeightedSyrkScratchSize(ud),
+              simd::TransposedProductScratchSize(ud),
+              simd::TransposedProductWithSquaresScratchSize(ud),
+              simd::DotBlockWithSquaresScratchSize(uk, ud)})) +
+         k * 2 * d;
 }
 
 // Sizes the workspace for (n, d, k, type, workers); allocates only when a
@@ -130,7 +132,6 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   size(ws.resp, n, k);
   vsize(ws.log_prob_norm, n);
   const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
-  size(ws.x_squared, diag ? n : 0, diag ? 2 * d : 0);
   size(ws.xtx, type == CovType::kTied ? d : 0, type == CovType::kTied ? d : 0);
   size(ws.block_nk, n_blocks, k);
   size(ws.block_sx, n_blocks * k, d);
@@ -151,10 +152,7 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
 // Per-fit precomputations that depend on X only.
 void PrecomputeX(const EmContext& c) {
   GaussianMixtureWorkspace& ws = *c.ws;
-  if (c.type == CovType::kDiag || c.type == CovType::kSpherical) {
-    ws.x_squared.leftCols(c.d) = *c.x;
-    ws.x_squared.rightCols(c.d) = c.x->array().square();
-  } else if (c.type == CovType::kTied) {
+  if (c.type == CovType::kTied) {
     ws.xtx.noalias() = c.x->transpose() * *c.x;
   }
 }
@@ -264,10 +262,10 @@ void EStepChunk(const EmContext& c, Index b, Index e, int worker) {
     }
     case CovType::kDiag:
     case CovType::kSpherical:
-      // [x, x^2] . [mu / var, -1 / (2 var)] + cst.
-      simd::DotBlock(c.x_squared->row(b).data(), static_cast<size_t>(rows),
-                     2 * ud, ws.diag_coef.data(), uk, 2 * ud, 2 * ud,
-                     ws.log_const.data(), out.data(), uk, scratch);
+      // [x, x^2] . [mu / var, -1 / (2 var)] + cst (x^2 on the fly).
+      simd::DotBlockWithSquares(xc.data(), static_cast<size_t>(rows), ld_x,
+                                ws.diag_coef.data(), uk, 2 * ud, ud,
+                                ws.log_const.data(), out.data(), uk, scratch);
       break;
   }
   // scipy.special.logsumexp per row, then the responsibilities.
@@ -308,11 +306,15 @@ void MStepBlock(const EmContext& c, Index blk, int worker) {
   if (c.type == CovType::kDiag || c.type == CovType::kSpherical) {
     auto sx2 = ws.block_sx2.middleRows(blk * k, k);
     sx2.setZero();
-    const double* xa = ws.x_squared.row(b0).data();
-    simd::TransposedProductAdd(r, rows, uk, uk, xa, 2 * ud, ud, sx.data(), ud,
-                               scratch);
-    simd::TransposedProductAdd(r, rows, uk, uk, xa + d, 2 * ud, ud, sx2.data(),
-                               ud, scratch);
+    // [resp^T X | resp^T X^2] in one pass over X, then split.
+    MapM both(scratch + KernelScratchSize(d, k) - k * 2 * d, k, 2 * d);
+    both.setZero();
+    simd::TransposedProductAddWithSquares(
+        r, rows, uk, uk, c.x->row(b0).data(),
+        static_cast<size_t>(c.x->outerStride()), ud, both.data(), 2 * ud,
+        scratch);
+    sx = both.leftCols(d);
+    sx2 = both.rightCols(d);
   } else {
     simd::TransposedProductAdd(r, rows, uk, uk, c.x->row(b0).data(),
                                static_cast<size_t>(c.x->outerStride()), ud,
@@ -830,12 +832,12 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
 }
 
 int64_t GaussianMixtureWorkspace::bytes() const {
-  const int64_t doubles =
-      resp.size() + log_prob_norm.size() + x_squared.size() + xtx.size() +
-      block_nk.size() + block_sx.size() + block_sx2.size() + block_cov.size() +
-      worker_scratch.size() + chol.size() + proj_means.size() +
-      log_const.size() + lin_coef.size() + quad_coef.size() + nk.size() +
-      diag_coef.size() + kernel_scratch.size();
+  const int64_t doubles = resp.size() + log_prob_norm.size() + xtx.size() +
+                          block_nk.size() + block_sx.size() + block_sx2.size() +
+                          block_cov.size() + worker_scratch.size() +
+                          chol.size() + proj_means.size() + log_const.size() +
+                          lin_coef.size() + quad_coef.size() + nk.size() +
+                          diag_coef.size() + kernel_scratch.size();
   return doubles * static_cast<int64_t>(sizeof(double));
 }
 
@@ -884,8 +886,8 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
 
   Prepare(ws_, n, d, k, type, workers);
   GaussianMixtureParams cur;
-  EmContext ctx{type,       &x,          &ws_.x_squared,    &cur, &ws_, n, d, k,
-                block_rows, o.reg_covar, /*want_resp=*/true};
+  EmContext ctx{type, &x, &cur,       &ws_,        n,
+                d,    k,  block_rows, o.reg_covar, /*want_resp=*/true};
   PrecomputeX(ctx);
 
   Random rng = Random::FromRandomState(o.random_state);
@@ -922,7 +924,6 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
         fresh = GaussianMixtureWorkspace();
         Prepare(fresh, n, d, k, type, workers);
         step.ws = &fresh;
-        step.x_squared = &fresh.x_squared;
         PrecomputeX(step);
       }
       lower_bound = EStep(step, o.n_jobs);
@@ -1027,8 +1028,8 @@ void GaussianMixture::EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
   const Index n = x.rows(), d = x.cols(), k = params_.means.rows();
   const int n_jobs = ResolveNJobs(options_.n_jobs).ok() ? options_.n_jobs : 1;
   Prepare(*ws, n, d, k, type, NumWorkers(n_jobs, NumChunks(n, kChunk)));
-  EmContext c{type, &x, &ws->x_squared, &params_,           ws,       n,
-              d,    k,  BlockRows(n),   options_.reg_covar, want_resp};
+  EmContext c{type, &x,           &params_,           ws,       n, d,
+              k,    BlockRows(n), options_.reg_covar, want_resp};
   PrecomputeX(c);
   EStep(c, n_jobs);
 }

@@ -84,8 +84,6 @@ struct GaussianMixtureWorkspace {
   Matrix resp;            // n_samples x n_components: weighted log-densities,
                           // then responsibilities.
   Vector log_prob_norm;   // n_samples: log p(x_i).
-  Matrix x_squared;       // n_samples x 2 n_features: [X | X^2] ('diag',
-                          // 'spherical').
   Matrix xtx;             // n_features x n_features ('tied'): X^T X.
   Matrix block_nk;        // n_blocks x n_components: per-block partial sums.
   Matrix block_sx;        // (n_blocks * n_components) x n_features.

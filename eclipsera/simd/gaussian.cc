@@ -285,26 +285,45 @@ HWY_INLINE void PackRows(const double* HWY_RESTRICT src, size_t ld, size_t rows,
   }
 }
 
+// c (ka x kb) += A^T B; with `squares` c is ka x 2 kb and its right half
+// gets A^T (B o B) too (the packed slice holds [b | b^2], each padded).
 void TransposedProductAddT(const double* HWY_RESTRICT a, size_t n, size_t ld_a,
                            size_t ka, const double* HWY_RESTRICT b, size_t ld_b,
-                           size_t kb, double* HWY_RESTRICT c, size_t ld_c,
-                           double* HWY_RESTRICT scratch) {
+                           size_t kb, bool squares, double* HWY_RESTRICT c,
+                           size_t ld_c, double* HWY_RESTRICT scratch) {
   if (n == 0 || ka == 0 || kb == 0) return;
   const DF df;
   const size_t N = hn::Lanes(df);
   const size_t W = kNR * N;
   const size_t kbp = RoundUp(kb, N);
+  const size_t ldp = squares ? 2 * kbp : kbp;
   for (size_t i0 = 0; i0 < n; i0 += gaussian_internal::kDepth) {
     const size_t depth = std::min(gaussian_internal::kDepth, n - i0);
-    PackRows(b + i0 * ld_b, ld_b, depth, kb, nullptr, kbp, scratch);
-    for (size_t r0 = 0; r0 < ka; r0 += kMR) {
-      const size_t mr = std::min(kMR, ka - r0);
-      for (size_t j0 = 0; j0 < kb; j0 += W) {
-        const size_t cols = std::min(W, kb - j0);
-        const TransposedTile tile{
-            a + i0 * ld_a + r0, ld_a, scratch + j0, kbp, depth,
-            c + r0 * ld_c + j0, ld_c, cols};
-        DispatchTile<kMR, kNR>(mr, (cols + N - 1) / N, tile);
+    PackRows(b + i0 * ld_b, ld_b, depth, kb, nullptr, ldp, scratch);
+    if (squares) {
+      for (size_t i = 0; i < depth; ++i) {
+        double* HWY_RESTRICT row = scratch + i * ldp;
+        for (size_t j = 0; j < kbp; j += N) {
+          const VF v = hn::LoadU(df, row + j);
+          hn::StoreU(v * v, df, row + kbp + j);
+        }
+      }
+    }
+    for (size_t half = 0; half < (squares ? 2 : 1); ++half) {
+      for (size_t r0 = 0; r0 < ka; r0 += kMR) {
+        const size_t mr = std::min(kMR, ka - r0);
+        for (size_t j0 = 0; j0 < kb; j0 += W) {
+          const size_t cols = std::min(W, kb - j0);
+          const TransposedTile tile{a + i0 * ld_a + r0,
+                                    ld_a,
+                                    scratch + half * kbp + j0,
+                                    ldp,
+                                    depth,
+                                    c + r0 * ld_c + half * kb + j0,
+                                    ld_c,
+                                    cols};
+          DispatchTile<kMR, kNR>(mr, (cols + N - 1) / N, tile);
+        }
       }
     }
   }
@@ -351,6 +370,34 @@ void WeightedSyrkLowerT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
 
 // ------------------------------------------------------------ DotBlock
 
+// acc[r][v] += x_rp b[p, v] + x_rp^2 bq[p, v] for p in [0, kc).
+template <size_t MR, size_t NR>
+HWY_INLINE void AccumulateWithSquares(const double* HWY_RESTRICT x, size_t ld_x,
+                                      const double* HWY_RESTRICT b,
+                                      const double* HWY_RESTRICT bq, size_t ldb,
+                                      size_t kc, VF (&acc)[MR][NR]) {
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  for (size_t p = 0; p < kc; ++p) {
+    VF bv[NR], qv[NR];
+    HWY_UNROLL(8)
+    for (size_t v = 0; v < NR; ++v) {
+      bv[v] = hn::LoadU(df, b + p * ldb + v * N);
+      qv[v] = hn::LoadU(df, bq + p * ldb + v * N);
+    }
+    HWY_UNROLL(8)
+    for (size_t r = 0; r < MR; ++r) {
+      const VF xr = hn::Set(df, x[r * ld_x + p]);
+      const VF x2 = xr * xr;
+      HWY_UNROLL(8)
+      for (size_t v = 0; v < NR; ++v) {
+        acc[r][v] = hn::MulAdd(xr, bv[v], acc[r][v]);
+        acc[r][v] = hn::MulAdd(x2, qv[v], acc[r][v]);
+      }
+    }
+  }
+}
+
 // out tile (MR x cols) = (first ? bias : out) + x c^T over depth [0, kc):
 // x rows (ld_x), packed c^T slice kc x ldb.
 struct DotTile {
@@ -365,19 +412,30 @@ struct DotTile {
   bool add;
   const double* bias;
 
+  // Non-null: packed slice of the coefficients of x^2 (same layout as b).
+  const double* bq;
+
   template <size_t MR, size_t NR>
   HWY_NOINLINE void Run() const {
     VF acc[MR][NR];
     ZeroAcc<MR, NR>(acc);
-    Accumulate<MR, NR, 0>(x, ld_x, 1, b, ldb, 0, kc, acc);
+    if (bq == nullptr) {
+      Accumulate<MR, NR, 0>(x, ld_x, 1, b, ldb, 0, kc, acc);
+    } else {
+      AccumulateWithSquares<MR, NR>(x, ld_x, b, bq, ldb, kc, acc);
+    }
     StoreTile<MR, NR>(acc, out, ld_out, cols, add, bias);
   }
 };
 
+// out = bias + X C^T; with `squares` c_j holds 2d values and out gets
+// x . c_j[0, d) + x^2 . c_j[d, 2d) (the quadratic panel is packed after the
+// linear one).
 void DotBlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
                const double* HWY_RESTRICT c, size_t k, size_t ld_c, size_t d,
-               const double* HWY_RESTRICT bias, double* HWY_RESTRICT out,
-               size_t ld_out, double* HWY_RESTRICT scratch) {
+               bool squares, const double* HWY_RESTRICT bias,
+               double* HWY_RESTRICT out, size_t ld_out,
+               double* HWY_RESTRICT scratch) {
   if (n == 0 || k == 0) return;
   const DF df;
   const size_t N = hn::Lanes(df);
@@ -387,6 +445,9 @@ void DotBlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
   for (size_t p = 0; p < d; ++p) {
     for (size_t j = 0; j < kp; ++j) {
       scratch[p * kp + j] = j < k ? c[j * ld_c + p] : 0.0;
+      if (squares) {
+        scratch[(d + p) * kp + j] = j < k ? c[j * ld_c + d + p] : 0.0;
+      }
     }
   }
   if (d == 0) {
@@ -412,7 +473,8 @@ void DotBlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
                            ld_out,
                            cols,
                            /*add=*/p0 > 0,
-                           bias != nullptr ? bias + j0 : nullptr};
+                           bias != nullptr ? bias + j0 : nullptr,
+                           squares ? scratch + (d + p0) * kp + j0 : nullptr};
         DispatchTile<kMR, kNR>(mr, (cols + N - 1) / N, tile);
       }
     }
@@ -469,9 +531,9 @@ HWY_AFTER_NAMESPACE();
 namespace eclipsera::simd {
 
 HWY_EXPORT(QuadFormRowsT);
-HWY_EXPORT(TransposedProductAddT);
 HWY_EXPORT(WeightedSyrkLowerT);
 HWY_EXPORT(DotBlockT);
+HWY_EXPORT(TransposedProductAddT);
 HWY_EXPORT(LogSumExpRowsT);
 
 using gaussian_internal::kPadLanes;
@@ -507,7 +569,19 @@ void TransposedProductAdd(const double* a, size_t n, size_t ld_a, size_t ka,
                           const double* b, size_t ld_b, size_t kb, double* c,
                           size_t ld_c, double* scratch) {
   HWY_DYNAMIC_DISPATCH(TransposedProductAddT)
-  (a, n, ld_a, ka, b, ld_b, kb, c, ld_c, scratch);
+  (a, n, ld_a, ka, b, ld_b, kb, /*squares=*/false, c, ld_c, scratch);
+}
+
+size_t TransposedProductWithSquaresScratchSize(size_t kb) {
+  return 2 * TransposedProductScratchSize(kb);
+}
+
+void TransposedProductAddWithSquares(const double* a, size_t n, size_t ld_a,
+                                     size_t ka, const double* b, size_t ld_b,
+                                     size_t kb, double* c, size_t ld_c,
+                                     double* scratch) {
+  HWY_DYNAMIC_DISPATCH(TransposedProductAddT)
+  (a, n, ld_a, ka, b, ld_b, kb, /*squares=*/true, c, ld_c, scratch);
 }
 
 size_t DotBlockScratchSize(size_t k, size_t d) {
@@ -518,7 +592,19 @@ void DotBlock(const double* x, size_t n, size_t ld_x, const double* c, size_t k,
               size_t ld_c, size_t d, const double* bias, double* out,
               size_t ld_out, double* scratch) {
   HWY_DYNAMIC_DISPATCH(DotBlockT)
-  (x, n, ld_x, c, k, ld_c, d, bias, out, ld_out, scratch);
+  (x, n, ld_x, c, k, ld_c, d, /*squares=*/false, bias, out, ld_out, scratch);
+}
+
+size_t DotBlockWithSquaresScratchSize(size_t k, size_t d) {
+  return 2 * DotBlockScratchSize(k, d);
+}
+
+void DotBlockWithSquares(const double* x, size_t n, size_t ld_x,
+                         const double* c, size_t k, size_t ld_c, size_t d,
+                         const double* bias, double* out, size_t ld_out,
+                         double* scratch) {
+  HWY_DYNAMIC_DISPATCH(DotBlockT)
+  (x, n, ld_x, c, k, ld_c, d, /*squares=*/true, bias, out, ld_out, scratch);
 }
 
 void LogSumExpRows(double* m, size_t n, size_t k, size_t ld, bool normalize,

@@ -58,16 +58,40 @@ void TransposedProductAdd(const double* a, size_t n, size_t ld_a, size_t ka,
                           const double* b, size_t ld_b, size_t kb, double* c,
                           size_t ld_c, double* scratch);
 
+// Returns the doubles of scratch TransposedProductAddWithSquares needs.
+size_t TransposedProductWithSquaresScratchSize(size_t kb);
+
+// c (ka x 2 kb, leading dimension ld_c) += [A^T B | A^T (B o B)], with B o B
+// the element-wise squares (computed on the fly, never stored): the
+// 'diag'/'spherical' M-step sums resp^T X and resp^T X^2 in one pass over
+// X. Does not allocate.
+void TransposedProductAddWithSquares(const double* a, size_t n, size_t ld_a,
+                                     size_t ka, const double* b, size_t ld_b,
+                                     size_t kb, double* c, size_t ld_c,
+                                     double* scratch);
+
 // Returns the doubles of scratch DotBlock needs for k rows of c of length d.
 size_t DotBlockScratchSize(size_t k, size_t d);
 
 // Writes out[i * ld_out + j] = bias[j] + x_i . c_j for i < n, j < k: the
 // product X C^T (x n x d with ld_x, c k x d with ld_c) plus a per-column
-// bias (bias may be null: zero). The 'diag'/'spherical' E-step with
-// x_i = [x, x^2] and c_j = [mu_j / var_j, -1 / (2 var_j)]. Does not allocate.
+// bias (bias may be null: zero). Does not allocate.
 void DotBlock(const double* x, size_t n, size_t ld_x, const double* c, size_t k,
               size_t ld_c, size_t d, const double* bias, double* out,
               size_t ld_out, double* scratch);
+
+// Returns the doubles of scratch DotBlockWithSquares needs.
+size_t DotBlockWithSquaresScratchSize(size_t k, size_t d);
+
+// Like DotBlock with the rows of x extended by their squares, computed on
+// the fly: c is k x 2d (ld_c >= 2d) and out[i * ld_out + j] = bias[j] +
+// x_i . c_j[0, d) + (x_i o x_i) . c_j[d, 2d). The 'diag'/'spherical'
+// E-step with c_j = [mu_j / var_j, -1 / (2 var_j)], reading X only. Does
+// not allocate.
+void DotBlockWithSquares(const double* x, size_t n, size_t ld_x,
+                         const double* c, size_t k, size_t ld_c, size_t d,
+                         const double* bias, double* out, size_t ld_out,
+                         double* scratch);
 
 // For each of the n rows of m (n x k, leading dimension ld), k >= 1:
 // log_norm[i] = log(sum_j exp(m_ij)) computed as scipy.special.logsumexp

@@ -164,33 +164,47 @@ void TestWeightedSyrkLower() {
 }
 
 void TestTransposedProductAdd() {
-  for (size_t kb : Dims()) {
-    for (size_t ka : {size_t{1}, size_t{3}, size_t{16}, size_t{17}}) {
-      for (size_t n : {size_t{0}, size_t{1}, size_t{65}, size_t{200}}) {
-        const size_t ld_a = ka + 2, ld_b = kb + 1, ld_c = kb + 3;
-        const std::vector<double> a = Random(n * ld_a + 1, 800 + ka + n);
-        const std::vector<double> b = Random(n * ld_b + 1, 900 + kb + n);
-        const std::vector<double> c0 = Random(ka * ld_c + 1, 1000 + kb);
-        std::vector<double> c = c0;
-        std::vector<double> scratch(TransposedProductScratchSize(kb) + 1);
-        TransposedProductAdd(a.data() + 1, n, ld_a, ka, b.data() + 1, ld_b, kb,
-                             c.data() + 1, ld_c, scratch.data() + 1);
-        for (size_t r = 0; r < ka; ++r) {
-          for (size_t j = 0; j < ld_c; ++j) {
-            const size_t at = 1 + r * ld_c + j;
-            if (at >= c.size()) continue;
-            if (j >= kb) {
-              EXPECT_EQ(c0[at], c[at]);
-              continue;
+  for (bool squares : {false, true}) {
+    for (size_t kb : Dims()) {
+      for (size_t ka : {size_t{1}, size_t{3}, size_t{16}, size_t{17}}) {
+        for (size_t n : {size_t{0}, size_t{1}, size_t{65}, size_t{200}}) {
+          const size_t cols = squares ? 2 * kb : kb;
+          const size_t ld_a = ka + 2, ld_b = kb + 1, ld_c = cols + 3;
+          const std::vector<double> a = Random(n * ld_a + 1, 800 + ka + n);
+          const std::vector<double> b = Random(n * ld_b + 1, 900 + kb + n);
+          const std::vector<double> c0 = Random(ka * ld_c + 1, 1000 + kb);
+          std::vector<double> c = c0;
+          if (squares) {
+            std::vector<double> scratch(
+                TransposedProductWithSquaresScratchSize(kb) + 1);
+            TransposedProductAddWithSquares(
+                a.data() + 1, n, ld_a, ka, b.data() + 1, ld_b, kb, c.data() + 1,
+                ld_c, scratch.data() + 1);
+          } else {
+            std::vector<double> scratch(TransposedProductScratchSize(kb) + 1);
+            TransposedProductAdd(a.data() + 1, n, ld_a, ka, b.data() + 1, ld_b,
+                                 kb, c.data() + 1, ld_c, scratch.data() + 1);
+          }
+          for (size_t r = 0; r < ka; ++r) {
+            for (size_t j = 0; j < ld_c; ++j) {
+              const size_t at = 1 + r * ld_c + j;
+              if (at >= c.size()) continue;
+              if (j >= cols) {
+                EXPECT_EQ(c0[at], c[at]);
+                continue;
+              }
+              double s = c0[at], mag = std::abs(s);
+              for (size_t i = 0; i < n; ++i) {
+                double bij = b[1 + i * ld_b + (j % kb)];
+                if (j >= kb) bij *= bij;
+                const double t = a[1 + i * ld_a + r] * bij;
+                s += t;
+                mag += std::abs(t);
+              }
+              EXPECT_NEAR(s, c[at], Tol(n, mag))
+                  << "ka=" << ka << " kb=" << kb << " n=" << n
+                  << " squares=" << squares;
             }
-            double s = c0[at], mag = std::abs(s);
-            for (size_t i = 0; i < n; ++i) {
-              const double t = a[1 + i * ld_a + r] * b[1 + i * ld_b + j];
-              s += t;
-              mag += std::abs(t);
-            }
-            EXPECT_NEAR(s, c[at], Tol(n, mag))
-                << "ka=" << ka << " kb=" << kb << " n=" << n;
           }
         }
       }
@@ -202,39 +216,54 @@ void TestDotBlock() {
   std::vector<size_t> dims = Dims();
   dims.push_back(0);
   dims.push_back(300);  // More than one depth slice.
-  for (size_t d : dims) {
-    for (size_t k : {size_t{1}, size_t{5}, size_t{16}, size_t{37}}) {
-      for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{20}}) {
-        for (bool with_bias : {true, false}) {
-          const size_t ld_x = d + 1, ld_c = d + 2, ld_out = k + 3;
-          const std::vector<double> x = Random(n * ld_x + 1, 1100 + d + n);
-          const std::vector<double> c = Random(k * ld_c + 1, 1200 + d + k);
-          const std::vector<double> bias = Random(k + 1, 1300 + k);
-          std::vector<double> out(n * ld_out + 1, kSentinel);
-          std::vector<double> scratch(DotBlockScratchSize(k, d) + 1);
-          DotBlock(x.data() + 1, n, ld_x, c.data() + 1, k, ld_c, d,
-                   with_bias ? bias.data() + 1 : nullptr, out.data() + 1,
-                   ld_out, scratch.data() + 1);
-          for (size_t i = 0; i < n; ++i) {
-            for (size_t j = 0; j < ld_out; ++j) {
-              const size_t at = 1 + i * ld_out + j;
-              if (at >= out.size()) continue;
-              if (j >= k) {
-                EXPECT_EQ(kSentinel, out[at]);
-                continue;
-              }
-              double s = with_bias ? bias[1 + j] : 0.0, mag = std::abs(s);
-              for (size_t p = 0; p < d; ++p) {
-                const double t = x[1 + i * ld_x + p] * c[1 + j * ld_c + p];
-                s += t;
-                mag += std::abs(t);
-              }
-              EXPECT_NEAR(s, out[at], Tol(d, mag))
-                  << "d=" << d << " k=" << k << " n=" << n << " i=" << i
-                  << " j=" << j;
+  for (bool squares : {false, true}) {
+    for (size_t d : dims) {
+      for (size_t k : {size_t{1}, size_t{5}, size_t{16}, size_t{37}}) {
+        for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{20}}) {
+          for (bool with_bias : {true, false}) {
+            const size_t dc = squares ? 2 * d : d;
+            const size_t ld_x = d + 1, ld_c = dc + 2, ld_out = k + 3;
+            const std::vector<double> x = Random(n * ld_x + 1, 1100 + d + n);
+            const std::vector<double> c = Random(k * ld_c + 1, 1200 + d + k);
+            const std::vector<double> bias = Random(k + 1, 1300 + k);
+            std::vector<double> out(n * ld_out + 1, kSentinel);
+            const double* pb = with_bias ? bias.data() + 1 : nullptr;
+            if (squares) {
+              std::vector<double> scratch(DotBlockWithSquaresScratchSize(k, d) +
+                                          1);
+              DotBlockWithSquares(x.data() + 1, n, ld_x, c.data() + 1, k, ld_c,
+                                  d, pb, out.data() + 1, ld_out,
+                                  scratch.data() + 1);
+            } else {
+              std::vector<double> scratch(DotBlockScratchSize(k, d) + 1);
+              DotBlock(x.data() + 1, n, ld_x, c.data() + 1, k, ld_c, d, pb,
+                       out.data() + 1, ld_out, scratch.data() + 1);
             }
+            for (size_t i = 0; i < n; ++i) {
+              for (size_t j = 0; j < ld_out; ++j) {
+                const size_t at = 1 + i * ld_out + j;
+                if (at >= out.size()) continue;
+                if (j >= k) {
+                  EXPECT_EQ(kSentinel, out[at]);
+                  continue;
+                }
+                double s = with_bias ? bias[1 + j] : 0.0, mag = std::abs(s);
+                for (size_t p = 0; p < d; ++p) {
+                  const double xv = x[1 + i * ld_x + p];
+                  double t = xv * c[1 + j * ld_c + p];
+                  if (squares) t += xv * xv * c[1 + j * ld_c + d + p];
+                  s += t;
+                  mag += std::abs(xv * c[1 + j * ld_c + p]);
+                  if (squares)
+                    mag += std::abs(xv * xv * c[1 + j * ld_c + d + p]);
+                }
+                EXPECT_NEAR(s, out[at], Tol(2 * d, mag))
+                    << "d=" << d << " k=" << k << " n=" << n << " i=" << i
+                    << " j=" << j << " squares=" << squares;
+              }
+            }
+            EXPECT_EQ(kSentinel, out[0]);
           }
-          EXPECT_EQ(kSentinel, out[0]);
         }
       }
     }
