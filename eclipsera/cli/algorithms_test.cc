@@ -2,6 +2,8 @@
 // a small data set of three blobs, checking the output file and JSON line.
 #include "eclipsera/cli/algorithms.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -91,6 +93,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"AgglomerativeClustering", {"--n_clusters=3"}, {}, true},
         Case{"DBSCAN", {"--eps=1.5", "--min_samples=3"}, {}, true},
         Case{"meanshift", {"--bandwidth=3"}, {"n_iter"}, true},
+        Case{"TSNE",
+             {"--perplexity=10", "--n_iter=300", "--random_state=0"},
+             {"kl_divergence", "n_iter"},
+             false},
         Case{"GaussianMixture",
              {"--n_components=3", "--random_state=0"},
              {"lower_bound", "n_iter", "converged", "bic", "aic"},
@@ -98,6 +104,69 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Case>& info) {
       return info.param.algorithm;
     });
+
+std::string ReadAll(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return "";
+  std::string s;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+
+// --plot draws the embedding coloured by --labels (t-SNE), or the input
+// coloured by the labels found (clusterers).
+TEST(AlgorithmsTest, PlotsAnSvg) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  const std::string input = TempPath("plot_in.csv");
+  const std::string labels = TempPath("plot_labels.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, ThreeBlobs()));
+  LabelVector y(60);
+  for (int i = 0; i < 60; ++i) y(i) = i / 20;
+  ECLIPSERA_ASSERT_OK(io::WriteLabels(labels, y));
+  {
+    const std::string svg = TempPath("tsne.svg");
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"tsne", "--input", input, "--perplexity=10",
+                      "--n_iter=300", "--plot", svg, "--labels", labels},
+                     registry, out, err),
+              0)
+        << err.str();
+    const std::string text = ReadAll(svg);
+    EXPECT_THAT(text, HasSubstr("<svg"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n') > 60, true);
+  }
+  {
+    const std::string svg = TempPath("kmeans.svg");
+    std::ostringstream out, err;
+    ASSERT_EQ(
+        RunCli({"kmeans", "--input", input, "--n_clusters=3", "--plot", svg},
+               registry, out, err),
+        0)
+        << err.str();
+    EXPECT_THAT(ReadAll(svg), HasSubstr("<svg"));
+  }
+  {
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli({"kmeans", "--input", input, "--labels", labels}, registry,
+                     out, err),
+              2);
+    EXPECT_THAT(err.str(), HasSubstr("--labels only colours a --plot"));
+  }
+  {
+    const std::string bad = TempPath("bad_labels.csv");
+    ECLIPSERA_ASSERT_OK(io::WriteLabels(bad, y.head(10)));
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli({"tsne", "--input", input, "--perplexity=5", "--plot",
+                      TempPath("x.svg"), "--labels", bad},
+                     registry, out, err),
+              1);
+    EXPECT_THAT(err.str(), HasSubstr("one label per input row (60)"));
+  }
+}
 
 TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   EstimatorRegistry registry;
@@ -107,7 +176,7 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   for (const EstimatorEntry& e : registry.entries()) {
     EXPECT_THAT(out.str(), HasSubstr(e.name));
   }
-  EXPECT_GE(registry.entries().size(), 3u);
+  EXPECT_EQ(registry.entries().size(), 7u);
 }
 
 }  // namespace

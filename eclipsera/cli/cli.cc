@@ -22,6 +22,7 @@
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/io/data_file.h"
+#include "eclipsera/plot/scatter_svg.h"
 
 namespace eclipsera::cli {
 namespace {
@@ -44,6 +45,10 @@ constexpr char kCommonFlags[] =
     "  --input=PATH    data to fit: .csv/.txt (numbers, optional header row)"
     " or .npy\n"
     "  --output=PATH   where to write the result: .csv or .npy\n"
+    "  --plot=PATH     an SVG scatter plot of the result (t-SNE embedding),\n"
+    "                  or of the input's first two columns coloured by the\n"
+    "                  labels found\n"
+    "  --labels=PATH   labels (.csv/.npy, one per row) colouring the plot\n"
     "  --verbose=V     progress on stderr (passed to the algorithm's "
     "'verbose')\n";
 
@@ -125,6 +130,9 @@ std::optional<Failure> PrintHelp(const EstimatorRegistry& registry,
 struct FitCommand {
   std::string input;
   std::string output;
+  std::string plot;    // SVG scatter plot of the result (or of X's first
+                       // two columns for label outputs)
+  std::string labels;  // labels colouring the plot (one per row)
   int64_t verbose = 0;
   ParamMap params;
 };
@@ -164,11 +172,15 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
     if (!seen.insert(name).second) {
       return Usage(absl::StrCat("flag --", name, " given twice"));
     }
-    if (name == "input" || name == "output") {
+    if (name == "input" || name == "output" || name == "plot" ||
+        name == "labels") {
       if (!has_value || value.empty()) {
         return Usage(absl::StrCat("--", name, " needs a file name"));
       }
-      (name == "input" ? cmd->input : cmd->output) = value;
+      (name == "input"    ? cmd->input
+       : name == "output" ? cmd->output
+       : name == "plot"   ? cmd->plot
+                          : cmd->labels) = value;
       continue;
     }
     if (!has_value) value = "true";
@@ -189,8 +201,9 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
     }
     if (!valid.count(name)) {
       return Usage(absl::StrCat(
-          "unknown flag --", name, " for ", est.name(), "; valid parameters: ",
-          ParamNames(est), "; common flags: --input, --output, --verbose"));
+          "unknown flag --", name, " for ", est.name(),
+          "; valid parameters: ", ParamNames(est),
+          "; common flags: --input, --output, --plot, --labels, --verbose"));
     }
     cmd->params[name] = ParseParamValue(value);
   }
@@ -288,6 +301,37 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
                                : io::WriteMatrix(cmd.output, transformed);
     if (!s.ok()) return Fail(s);
     if (cmd.verbose > 0) err << "eclipsera: wrote " << cmd.output << "\n";
+  }
+
+  if (!cmd.plot.empty()) {
+    const bool labels_out = (*entry)->output == MainOutput::kLabels;
+    const Matrix& points = labels_out ? *x : transformed;
+    if (points.cols() < 2) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--plot needs at least 2 columns to draw, the ",
+          labels_out ? "input has " : "result has ", points.cols())));
+    }
+    std::vector<double> colour;
+    if (!cmd.labels.empty()) {
+      absl::StatusOr<Matrix> y = io::ReadMatrix(cmd.labels);
+      if (!y.ok()) return Fail(y.status());
+      if (y->rows() != points.rows() || y->cols() != 1) {
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
+            cmd.labels,
+            ": --labels needs one column with one label per "
+            "input row (",
+            points.rows(), "); got ", y->rows(), " x ", y->cols())));
+      }
+      colour.assign(y->data(), y->data() + y->size());
+    } else if (labels_out) {
+      colour.assign(labels.data(), labels.data() + labels.size());
+    }
+    const absl::Status s = plot::WriteScatterSvg(cmd.plot, points.leftCols(2),
+                                                 colour, est->name());
+    if (!s.ok()) return Fail(s);
+    if (cmd.verbose > 0) err << "eclipsera: plotted " << cmd.plot << "\n";
+  } else if (!cmd.labels.empty()) {
+    return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
   }
 
   const bool label_output = (*entry)->output == MainOutput::kLabels;
