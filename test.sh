@@ -58,6 +58,7 @@ TSAN_TARGETS=(
   //eclipsera/cluster:agglomerative_test
   //eclipsera/neighbors/...
   //eclipsera/mixture:gaussian_mixture_test
+  //eclipsera/manifold/...
 )
 
 step "format" format_check
