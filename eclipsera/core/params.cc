@@ -101,7 +101,15 @@ absl::StatusOr<int64_t> ParamAsInt(absl::string_view name,
 
 absl::StatusOr<double> ParamAsDouble(absl::string_view name,
                                      const ParamValue& v) {
-  if (const double* d = std::get_if<double>(&v)) return *d;
+  if (const double* d = std::get_if<double>(&v)) {
+    // No estimator parameter is meaningful at NaN or +-Inf, and "1e400" on a
+    // command line parses to Inf: reject here rather than fit garbage.
+    if (!std::isfinite(*d)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parameter '", name, "' = ", *d, ", must be a finite number"));
+    }
+    return *d;
+  }
   if (const int64_t* i = std::get_if<int64_t>(&v)) {
     return static_cast<double>(*i);
   }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,6 +81,11 @@ class ParamSchema {
         [field, name](Options& o, const ParamValue& v) -> absl::Status {
           absl::StatusOr<int64_t> i = ParamAsInt(name, v);
           if (!i.ok()) return i.status();
+          if (*i < std::numeric_limits<int>::min() ||
+              *i > std::numeric_limits<int>::max()) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "parameter '", name, "' = ", *i, " does not fit a 32-bit int"));
+          }
           o.*field = static_cast<int>(*i);
           return absl::OkStatus();
         });

@@ -1,5 +1,7 @@
 #include "eclipsera/core/params.h"
 
+#include <limits>
+
 #include "eclipsera/core/testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -83,6 +85,15 @@ TEST(ParamsTest, TypeErrorsAreAtomic) {
   EXPECT_THAT(ToyOptions::Schema().Set(o, {{"n_clusters", 2.5}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("expects an int")));
+  EXPECT_THAT(
+      ToyOptions::Schema().Set(o, {{"n_clusters", int64_t{4294967298}}}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("'n_clusters' = 4294967298 does not fit a 32-bit "
+                         "int")));
+  EXPECT_THAT(ToyOptions::Schema().Set(
+                  o, {{"tol", std::numeric_limits<double>::infinity()}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'tol' = inf, must be a finite number")));
   EXPECT_THAT(ToyOptions::Schema().Set(o, {{"copy_x", int64_t{1}}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("expects a bool")));

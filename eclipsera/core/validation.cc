@@ -96,6 +96,10 @@ absl::Status CheckLength(absl::string_view context, absl::string_view name,
 
 absl::Status CheckAtLeast(absl::string_view context, absl::string_view name,
                           double value, double min) {
+  if (!std::isfinite(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        context, ": ", name, " = ", value, ", must be finite and >= ", min));
+  }
   if (!(value >= min)) {
     return absl::InvalidArgumentError(
         absl::StrCat(context, ": ", name, " = ", value, ", must be >= ", min));
@@ -105,6 +109,10 @@ absl::Status CheckAtLeast(absl::string_view context, absl::string_view name,
 
 absl::Status CheckGreater(absl::string_view context, absl::string_view name,
                           double value, double min) {
+  if (!std::isfinite(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        context, ": ", name, " = ", value, ", must be finite and > ", min));
+  }
   if (!(value > min)) {
     return absl::InvalidArgumentError(
         absl::StrCat(context, ": ", name, " = ", value, ", must be > ", min));

@@ -79,6 +79,10 @@ TEST(ValidationTest, Ranges) {
   EXPECT_THAT(CheckGreater("DBSCAN", "eps", 0.0, 0.0),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("eps = 0, must be > 0")));
+  EXPECT_THAT(CheckGreater("MeanShift", "bandwidth",
+                           std::numeric_limits<double>::infinity(), 0.0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("bandwidth = inf, must be finite and > 0")));
   EXPECT_THAT(CheckGreater("DBSCAN", "eps",
                            std::numeric_limits<double>::quiet_NaN(), 0.0),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("eps")));

@@ -130,25 +130,23 @@ absl::Status TSNE::Validate(const ConstMatrixRef& x) const {
   if (o.n_components < 1) {
     return CheckAtLeast(kFit, "n_components", o.n_components, 1);
   }
-  if (!(o.perplexity > 0)) {
-    return CheckGreater(kFit, "perplexity", o.perplexity, 0);
-  }
-  if (!(o.early_exaggeration >= 1)) {
-    return CheckAtLeast(kFit, "early_exaggeration", o.early_exaggeration, 1);
-  }
-  if (o.learning_rate.has_value() && !(*o.learning_rate > 0)) {
+  s = CheckGreater(kFit, "perplexity", o.perplexity, 0);
+  if (!s.ok()) return s;
+  s = CheckAtLeast(kFit, "early_exaggeration", o.early_exaggeration, 1);
+  if (!s.ok()) return s;
+  if (o.learning_rate.has_value() &&
+      !(*o.learning_rate > 0 && std::isfinite(*o.learning_rate))) {
     return absl::InvalidArgumentError(
         absl::StrCat(kFit, ": learning_rate = ", *o.learning_rate,
-                     ", must be > 0 or 'auto'"));
+                     ", must be finite and > 0, or 'auto'"));
   }
   if (o.n_iter < 1) return CheckAtLeast(kFit, "n_iter", o.n_iter, 1);
   if (o.n_iter_without_progress < -1) {
     return CheckAtLeast(kFit, "n_iter_without_progress",
                         o.n_iter_without_progress, -1);
   }
-  if (!(o.min_grad_norm >= 0)) {
-    return CheckAtLeast(kFit, "min_grad_norm", o.min_grad_norm, 0);
-  }
+  s = CheckAtLeast(kFit, "min_grad_norm", o.min_grad_norm, 0);
+  if (!s.ok()) return s;
   if (!(o.angle >= 0 && o.angle <= 1)) {
     return CheckInRange(kFit, "angle", o.angle, 0, 1);
   }

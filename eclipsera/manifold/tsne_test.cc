@@ -278,6 +278,16 @@ TEST(TSNETest, BadInput) {
   EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
                                   HasSubstr("learning_rate")));
   o = TSNEOptions();
+  o.learning_rate = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(fit(o, x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("learning_rate = inf, must be finite")));
+  o = TSNEOptions();
+  o.early_exaggeration = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(fit(o, x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("early_exaggeration = inf, must be finite")));
+  o = TSNEOptions();
   o.n_components = 4;
   EXPECT_THAT(fit(o, x), StatusIs(absl::StatusCode::kInvalidArgument,
                                   HasSubstr("<= 3 for method='barnes_hut'")));

@@ -900,7 +900,7 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   // v1.0 mode: a fresh workspace every iteration (benchmark only).
   GaussianMixtureWorkspace fresh;
   for (int init_i = 0; init_i < n_init; ++init_i) {
-    if (o.verbose >= 1) std::printf("Initialization %d\n", init_i);
+    if (o.verbose >= 1) std::fprintf(stderr, "Initialization %d\n", init_i);
     const auto init_start = Clock::now();
     auto iter_prev = init_start;
     if (do_init) {
@@ -932,12 +932,13 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
       const double change = lower_bound - prev;
       if (o.verbose >= 1 && n_iter % o.verbose_interval == 0) {
         if (o.verbose == 1) {
-          std::printf("  Iteration %d\n", n_iter);
+          std::fprintf(stderr, "  Iteration %d\n", n_iter);
         } else {
           const auto now = Clock::now();
-          std::printf(
-              "  Iteration %d\t time lapse %.5fs\t ll change %.5f\n", n_iter,
-              std::chrono::duration<double>(now - iter_prev).count(), change);
+          std::fprintf(
+              stderr, "  Iteration %d\t time lapse %.5fs\t ll change %.5f\n",
+              n_iter, std::chrono::duration<double>(now - iter_prev).count(),
+              change);
           iter_prev = now;
         }
       }
@@ -949,11 +950,11 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
     }
     if (n_iter > o.max_iter) n_iter = o.max_iter;
     if (o.verbose == 1) {
-      std::printf("Initialization converged: %s\n",
-                  converged ? "True" : "False");
+      std::fprintf(stderr, "Initialization converged: %s\n",
+                   converged ? "True" : "False");
     } else if (o.verbose >= 2) {
-      std::printf(
-          "Initialization converged: %s\t time lapse %.5fs\t ll %.5f\n",
+      std::fprintf(
+          stderr, "Initialization converged: %s\t time lapse %.5fs\t ll %.5f\n",
           converged ? "True" : "False",
           std::chrono::duration<double>(Clock::now() - init_start).count(),
           lower_bound);
