@@ -114,6 +114,9 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
   for (Index j = d - 1; j >= 0; --j) {
     const long double extent =
         std::floor((hi[j] - lo[j]) / side) + 1.0L + 2.0L * reach;
+    // Too fine a grid for 64-bit cell keys: the caller falls back to the
+    // k-d tree (checked before the cast, which would overflow).
+    if (!(extent < 4.0e18L) || total * extent > 4.0e18L) return false;
     extents[j] = static_cast<uint64_t>(extent);
     stride[j] = static_cast<uint64_t>(total);
     total *= extent;

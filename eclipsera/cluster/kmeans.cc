@@ -693,6 +693,11 @@ absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
         absl::StrCat("kmeans_plusplus: n_clusters = ", n_clusters,
                      ", must be in [1, ", n, "]"));
   }
+  if (n_local_trials == 0) {
+    return absl::InvalidArgumentError(
+        "kmeans_plusplus: n_local_trials = 0, must be >= 1 (or negative "
+        "for the default 2 + log(n_clusters))");
+  }
   if (n_local_trials < 0) {
     n_local_trials = 2 + static_cast<int>(std::log(n_clusters));
   }

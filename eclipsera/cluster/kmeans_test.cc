@@ -181,9 +181,9 @@ TEST(KMeansTest, IterationsDoNotAllocate) {
       km.set_options(many);
       ::eclipsera::testing::AllocationCounter counter;
       ECLIPSERA_ASSERT_OK(km.Fit(x));
+      const int64_t allocs_many = counter.allocations();
       EXPECT_EQ(km.n_iter(), 25);
-      EXPECT_EQ(counter.allocations(), allocs_one)
-          << algorithm << " n_jobs=" << n_jobs;
+      EXPECT_EQ(allocs_many, allocs_one) << algorithm << " n_jobs=" << n_jobs;
     }
   }
   KMeansOptions o;
@@ -196,7 +196,8 @@ TEST(KMeansTest, IterationsDoNotAllocate) {
   ECLIPSERA_ASSERT_OK(v1.Fit(x));
   ::eclipsera::testing::AllocationCounter counter;
   ECLIPSERA_ASSERT_OK(v1.Fit(x));
-  EXPECT_GE(counter.allocations(), 25 * 3);
+  const int64_t v1_allocs = counter.allocations();
+  EXPECT_GE(v1_allocs, 25 * 3);
 }
 
 TEST(KMeansTest, PredictTransformScore) {
@@ -282,6 +283,17 @@ TEST(KMeansTest, RejectsBadInputAndStaysUsable) {
                        HasSubstr("valid parameters: n_clusters")));
   ECLIPSERA_EXPECT_OK(km.Fit(x));
   EXPECT_TRUE(km.fitted());
+}
+
+TEST(KMeansTest, KMeansPlusPlusRejectsZeroTrials) {
+  const Matrix x = Load("kmeans_blobs_X.csv");
+  Random r(0);
+  EXPECT_THAT(KMeansPlusPlus(x, 3, r, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("n_local_trials = 0")));
+  absl::StatusOr<Matrix> c = KMeansPlusPlus(x, 3, r, 1);
+  ECLIPSERA_ASSERT_OK(c);
+  EXPECT_EQ(c->rows(), 3);
 }
 
 TEST(KMeansTest, GenericInterfaceAndRegistry) {

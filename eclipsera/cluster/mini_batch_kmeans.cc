@@ -87,7 +87,11 @@ absl::Status MiniBatchKMeans::Validate(
   const MiniBatchKMeansOptions& o = options_;
   ECLIPSERA_RETURN_IF_ERROR(CheckData(ctx, "X", x));
   ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_clusters", o.n_clusters, 1));
-  if (o.n_clusters > x.rows()) {
+  // scikit-learn checks n_samples >= n_clusters on the data used for the
+  // initialisation only; later partial_fit batches may be smaller.
+  const bool initialised =
+      fitted_ && absl::string_view(ctx) == "MiniBatchKMeans::PartialFit";
+  if (!initialised && o.n_clusters > x.rows()) {
     return absl::InvalidArgumentError(
         absl::StrCat(ctx, ": n_samples = ", x.rows(),
                      " should be >= n_clusters = ", o.n_clusters));

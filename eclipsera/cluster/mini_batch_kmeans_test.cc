@@ -135,6 +135,8 @@ TEST(MiniBatchKMeansTest, RejectsBadInput) {
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not fitted")));
   ECLIPSERA_ASSERT_OK(mb.Fit(x));
   ECLIPSERA_ASSERT_OK(mb.PredictLabels(x));
+  // After initialisation, batches smaller than n_clusters are fine.
+  ECLIPSERA_EXPECT_OK(mb.PartialFit(x.topRows(2)));
   EXPECT_THAT(mb.PartialFit(Matrix::Zero(4, 2)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("has 2 features")));

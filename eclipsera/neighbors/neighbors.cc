@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
+#include "eclipsera/core/validation.h"
 
 namespace eclipsera::neighbors {
 namespace {
@@ -428,6 +429,10 @@ void BruteForce::KNearest(const double* query, Index k, QueryScratch& scratch,
 absl::StatusOr<std::unique_ptr<NeighborIndex>> BuildIndex(
     const ConstMatrixRef& x, Metric metric, Algorithm algorithm,
     int leaf_size) {
+  // NaN would break the tree's orderings (std::nth_element needs a strict
+  // weak order): reject it here, as every public entry point must.
+  absl::Status valid = CheckData("BuildIndex", "X", x);
+  if (!valid.ok()) return valid;
   if (leaf_size < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("leaf_size = ", leaf_size, ", must be >= 1"));
@@ -506,6 +511,8 @@ absl::Status KNearestAll(const NeighborIndex& index,
                          bool exclude_self) {
   absl::StatusOr<int> jobs = ResolveNJobs(n_jobs);
   if (!jobs.ok()) return jobs.status();
+  absl::Status valid = CheckData("KNearestAll", "queries", queries);
+  if (!valid.ok()) return valid;
   const bool self = exclude_self;
   const Index max_k = index.size() - (self ? 1 : 0);
   if (k < 1 || k > max_k) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "eclipsera/core/random.h"
@@ -212,6 +214,25 @@ TEST(NeighborsTest, DuplicatePointsAndParsing) {
   EXPECT_THAT(
       BuildIndex(x, Metric::kEuclidean, Algorithm::kKDTree, 0),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("leaf_size = 0")));
+}
+
+}  // namespace
+}  // namespace eclipsera::neighbors
+
+namespace eclipsera::neighbors {
+namespace {
+
+TEST(NeighborsBadInputTest, RejectsNonFiniteAndEmptyData) {
+  Matrix x = Matrix::Zero(5, 2);
+  x(3, 1) = std::numeric_limits<double>::quiet_NaN();
+  absl::StatusOr<std::unique_ptr<NeighborIndex>> index =
+      BuildIndex(x, Metric::kEuclidean, Algorithm::kKDTree, 10);
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(index.status().message()).find("row 3, column 1"),
+            std::string::npos);
+  EXPECT_FALSE(
+      BuildIndex(Matrix(0, 2), Metric::kEuclidean, Algorithm::kBrute, 10).ok());
 }
 
 }  // namespace
