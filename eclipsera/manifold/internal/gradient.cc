@@ -8,11 +8,11 @@
 #include <limits>
 
 #include "eclipsera/core/parallel.h"
+#include "eclipsera/simd/tsne.h"
 
 namespace eclipsera::manifold_internal {
 namespace {
 
-constexpr Index kTile = 512;
 constexpr Index kExactRowChunk = 16;
 constexpr Index kBhRowChunk = 64;
 constexpr double kFloat32Tiny = FLT_MIN;
@@ -36,51 +36,41 @@ void ExactGradient::Resize(Index n, int d, int n_jobs) {
   attr_.resize(n, d);
   rep_.resize(n, d);
   const int workers = NumWorkers(n_jobs, NumChunks(n, kExactRowChunk));
-  if (static_cast<int>(tiles_.size()) < workers) tiles_.resize(workers);
-  for (Matrix& t : tiles_) t.resize(d + 3, kTile);
+  if (static_cast<int>(rows_.size()) < workers) rows_.resize(workers);
+  for (Vector& r : rows_) r.resize(n);
+}
+
+// Kernel row i for dof != 1 (into `w`), where the SIMD kernels cannot
+// compute it themselves.
+void ExactGradient::KernelRow(Index i, double* w) const {
+  for (Index j = 0; j < n_; ++j) {
+    double d2 = 0.0;
+    for (int k = 0; k < d_; ++k) {
+      const double diff = yt_(k, i) - yt_(k, j);
+      d2 += diff * diff;
+    }
+    w[j] = Kernel(d2, dof_);
+  }
+  w[i] = 0.0;
+}
+
+// Row i's kernel values for the SIMD kernels: the precomputed matrix, a
+// row computed into the worker's scratch, or nullptr (dof == 1: the kernel
+// computes 1 / (1 + d2) itself, fused with the sums).
+const double* ExactGradient::KernelValues(Index i, int worker) {
+  if (w_ != nullptr) return w_->data() + i * n_;
+  if (dof_ == 1) return nullptr;
+  double* w = rows_[worker].data();
+  KernelRow(i, w);
+  return w;
 }
 
 void ExactGradient::RowTerms(Index begin, Index end, int worker) {
-  Matrix& t = tiles_[worker];
-  const int d = d_;
   for (Index i = begin; i < end; ++i) {
-    const double* prow = p_->data() + i * n_;
-    double z = 0.0;
     double max_d2 = 0.0;
-    for (int k = 0; k < d; ++k) {
-      attr_(i, k) = 0.0;
-      rep_(i, k) = 0.0;
-    }
-    for (Index j0 = 0; j0 < n_; j0 += kTile) {
-      const Index len = std::min(kTile, n_ - j0);
-      auto d2 = t.row(d).head(len).array();
-      d2.setZero();
-      for (int k = 0; k < d; ++k) {
-        auto diff = t.row(k).head(len).array();
-        diff = yt_(k, i) - yt_.row(k).segment(j0, len).array();
-        d2 += diff.square();
-      }
-      max_d2 = std::max(max_d2, d2.maxCoeff());
-      auto w = t.row(d + 1).head(len).array();
-      if (w_ != nullptr) {
-        w = w_->row(i).segment(j0, len).array();
-      } else if (dof_ == 1) {
-        w = (1.0 + d2).inverse();
-      } else {
-        const int dof = dof_;
-        w = d2.unaryExpr([dof](double v) { return Kernel(v, dof); });
-      }
-      if (i >= j0 && i < j0 + len) w(i - j0) = 0.0;
-      z += w.sum();
-      auto pw = t.row(d + 2).head(len).array();
-      pw = Eigen::Map<const Eigen::ArrayXd>(prow + j0, len).transpose() * w;
-      for (int k = 0; k < d; ++k) {
-        const auto diff = t.row(k).head(len).array();
-        attr_(i, k) += (pw * diff).sum();
-        rep_(i, k) += (w.square() * diff).sum();
-      }
-    }
-    row_z_(i) = z;
+    row_z_(i) = simd::TsneExactRowTerms(
+        yt_.data(), n_, d_, n_, i, p_->data() + i * n_, KernelValues(i, worker),
+        &attr_(i, 0), &rep_(i, 0), &max_d2);
     row_max_(i) = max_d2;
   }
 }
@@ -108,20 +98,11 @@ void ExactGradient::ClampedRows(Index begin, Index end) {
   }
 }
 
-void ExactGradient::ErrorRows(Index begin, Index end) {
+void ExactGradient::ErrorRows(Index begin, Index end, int worker) {
   for (Index i = begin; i < end; ++i) {
-    const double* prow = p_->data() + i * n_;
-    double s = 0.0;
-    for (Index j = i + 1; j < n_; ++j) {
-      double d2 = 0.0;
-      for (int k = 0; k < d_; ++k) {
-        const double diff = yt_(k, i) - yt_(k, j);
-        d2 += diff * diff;
-      }
-      const double q = std::max(Kernel(d2, dof_) / sum_w_, kMachineEpsilon);
-      s += prow[j] * std::log(std::max(prow[j], kMachineEpsilon) / q);
-    }
-    row_kl_(i) = s;
+    row_kl_(i) =
+        simd::TsneExactKlRow(yt_.data(), n_, d_, n_, i, p_->data() + i * n_,
+                             KernelValues(i, worker), sum_w_, kMachineEpsilon);
   }
 }
 
@@ -139,19 +120,20 @@ double ExactGradient::Compute(const Matrix& p, const double* y, int dof,
   if (kernel_matrix != nullptr) {
     // The "v1.0" path: the whole kernel matrix first, then the same sums.
     Matrix* km = kernel_matrix;
-    ParallelForChunks(
-        n_jobs, n_, kExactRowChunk, [self, km](Index b, Index e, int) {
-          for (Index i = b; i < e; ++i) {
-            for (Index j = 0; j < self->n_; ++j) {
-              double d2 = 0.0;
-              for (int k = 0; k < self->d_; ++k) {
-                const double diff = self->yt_(k, i) - self->yt_(k, j);
-                d2 += diff * diff;
-              }
-              (*km)(i, j) = i == j ? 0.0 : Kernel(d2, self->dof_);
-            }
-          }
-        });
+    ParallelForChunks(n_jobs, n_, kExactRowChunk,
+                      [self, km](Index b, Index e, int) {
+                        for (Index i = b; i < e; ++i) {
+                          double* row = km->data() + i * self->n_;
+                          if (self->dof_ == 1) {
+                            // Bitwise the values the fused kernel computes
+                            // itself.
+                            simd::TsneStudentRow(self->yt_.data(), self->n_,
+                                                 self->d_, self->n_, i, row);
+                          } else {
+                            self->KernelRow(i, row);
+                          }
+                        }
+                      });
     w_ = kernel_matrix;
   }
   ParallelForChunks(
@@ -177,8 +159,9 @@ double ExactGradient::Compute(const Matrix& p, const double* y, int dof,
     }
   }
   if (!compute_error) return std::numeric_limits<double>::quiet_NaN();
-  ParallelForChunks(n_jobs, n_, kExactRowChunk,
-                    [self](Index b, Index e, int) { self->ErrorRows(b, e); });
+  ParallelForChunks(
+      n_jobs, n_, kExactRowChunk,
+      [self](Index b, Index e, int worker) { self->ErrorRows(b, e, worker); });
   double kl = 0.0;
   for (Index i = 0; i < n_; ++i) kl += row_kl_(i);
   return 2.0 * kl;
@@ -195,15 +178,12 @@ void BarnesHutGradient::Resize(Index n, int d, int n_jobs) {
 
 void BarnesHutGradient::Forces(Index begin, Index end) {
   const int d = d_;
+  tree_.RepulsionRange(y_, begin, end, squared_theta_, dof_, neg_.data(),
+                       row_q_.data());
   for (Index i = begin; i < end; ++i) {
     const double* yi = y_ + i * d;
-    double* neg = neg_.data() + i * d;
     double* pos = pos_.data() + i * d;
-    for (int k = 0; k < d; ++k) {
-      neg[k] = 0.0;
-      pos[k] = 0.0;
-    }
-    row_q_(i) = tree_.Repulsion(yi, squared_theta_, dof_, neg);
+    for (int k = 0; k < d; ++k) pos[k] = 0.0;
     for (int64_t e = p_->indptr[i]; e < p_->indptr[i + 1]; ++e) {
       const double* yj = y_ + static_cast<Index>(p_->indices[e]) * d;
       double buff[SpaceTree::kMaxDims];

@@ -1,6 +1,6 @@
 // The t-SNE objective: KL divergence of P and the Student-t Q and its
-// gradient, exact (streamed over row tiles) and Barnes-Hut, with all their
-// scratch owned here so that repeated calls allocate nothing.
+// gradient, exact (one fused SIMD pass per row, simd/tsne.h) and Barnes-Hut,
+// with all their scratch owned here so that repeated calls allocate nothing.
 #ifndef ECLIPSERA_MANIFOLD_INTERNAL_GRADIENT_H_
 #define ECLIPSERA_MANIFOLD_INTERNAL_GRADIENT_H_
 
@@ -13,9 +13,9 @@
 namespace eclipsera::manifold_internal {
 
 // scikit-learn's _kl_divergence, without materialising any n x n matrix:
-// one pass over row tiles computes, per row i, sum_j w_ij,
-// sum_j P_ij w_ij (y_i - y_j) and sum_j w_ij^2 (y_i - y_j), from which the
-// gradient 2 (dof + 1) / dof * sum_j (P_ij - Q_ij) w_ij (y_i - y_j) follows
+// one fused pass per row (simd::TsneExactRowTerms) computes, per row i, sum_j
+// w_ij, sum_j P_ij w_ij (y_i - y_j) and sum_j w_ij^2 (y_i - y_j), from which
+// the gradient 2 (dof + 1) / dof * sum_j (P_ij - Q_ij) w_ij (y_i - y_j) follows
 // with Q = max(w / sum(w), MACHINE_EPSILON); a second, exact pass runs in
 // the (rare) case where that clamp applies. The error pass (only when
 // asked) is a third pass over the upper triangle.
@@ -33,9 +33,11 @@ class ExactGradient {
                  int n_jobs, double* grad, Matrix* kernel_matrix = nullptr);
 
  private:
+  void KernelRow(Index i, double* w) const;
+  const double* KernelValues(Index i, int worker);
   void RowTerms(Index begin, Index end, int worker);
   void ClampedRows(Index begin, Index end);
-  void ErrorRows(Index begin, Index end);
+  void ErrorRows(Index begin, Index end, int worker);
 
   Index n_ = 0;
   int d_ = 0;
@@ -44,13 +46,13 @@ class ExactGradient {
   const Matrix* w_ = nullptr;
   double* grad_ = nullptr;
   double sum_w_ = 0.0;
-  Matrix yt_;                  // d x n: coordinates, one row per dimension
-  Vector row_z_;               // n
-  Vector row_max_;             // n: largest squared distance per row
-  Vector row_kl_;              // n
-  Matrix attr_;                // n x d
-  Matrix rep_;                 // n x d
-  std::vector<Matrix> tiles_;  // per worker: (d + 3) x kTile
+  Matrix yt_;                 // d x n: coordinates, one row per dimension
+  Vector row_z_;              // n
+  Vector row_max_;            // n: largest squared distance per row
+  Vector row_kl_;             // n
+  Matrix attr_;               // n x d
+  Matrix rep_;                // n x d
+  std::vector<Vector> rows_;  // per worker: one kernel row (dof != 1)
 };
 
 // scikit-learn's _kl_divergence_bh (in double precision): positive forces

@@ -109,6 +109,11 @@ void SpaceTree::Build(const double* y, Index n, int d) {
     }
   }
   cells_.clear();
+  if (cells_.capacity() < static_cast<size_t>(4 * n + 1)) {
+    cells_.reserve(4 * n + 1);
+    flat_.reserve(4 * n + 1);
+    stack_.reserve(8 * n + 2);
+  }
   Cell root;
   root.squared_max_width = 0.0;
   for (int ax = 0; ax < d; ++ax) {
@@ -128,44 +133,108 @@ void SpaceTree::Build(const double* y, Index n, int d) {
   root.is_leaf = true;
   cells_.push_back(root);
   for (Index i = 0; i < n; ++i) Insert(y + i * d, static_cast<int32_t>(i));
+  Flatten();
 }
 
-void SpaceTree::Visit(int32_t cell_id, const double* point,
-                      double squared_theta, int dof, double* neg_force,
-                      double* sum_q) const {
-  const Cell& cell = cells_[cell_id];
-  double diff[kMaxDims];
+void SpaceTree::Flatten() {
+  flat_.resize(cells_.size());
+  // Preorder: a cell, then its children's subtrees in child order. The
+  // stack holds cell ids, pushed in reverse child order; a negative entry
+  // -(k + 1) closes flat cell k (its skip is the next free slot).
+  stack_.clear();
+  stack_.push_back(0);
+  int32_t next = 0;
+  while (!stack_.empty()) {
+    const int32_t top = stack_.back();
+    stack_.pop_back();
+    if (top < 0) {
+      flat_[-top - 1].skip = next;
+      continue;
+    }
+    const Cell& c = cells_[top];
+    FlatCell& f = flat_[next];
+    for (int ax = 0; ax < kMaxDims; ++ax) {
+      f.barycenter[ax] = ax < d_ ? c.barycenter[ax] : 0.0;
+    }
+    f.squared_max_width = c.squared_max_width;
+    f.size = static_cast<double>(c.cumulative_size);
+    f.is_leaf = c.is_leaf ? 1 : 0;
+    stack_.push_back(-(next + 1));
+    ++next;
+    for (int k = n_children_ - 1; k >= 0; --k) {
+      if (c.children[k] != -1) stack_.push_back(c.children[k]);
+    }
+  }
+}
+
+// One step of a scan: the cell at *i for `point`; advances *i.
+template <int D>
+inline void SpaceTree::Step(const FlatCell* flat, const double* point,
+                            double squared_theta, int dof, int32_t* i,
+                            double* force, double* sum_q) {
+  const FlatCell& cell = flat[*i];
+  double diff[D];
   double d2 = 0.0;
   bool duplicate = true;
-  for (int ax = 0; ax < d_; ++ax) {
+  for (int ax = 0; ax < D; ++ax) {
     diff[ax] = point[ax] - cell.barycenter[ax];
     d2 += diff[ax] * diff[ax];
     duplicate &= std::fabs(diff[ax]) <= kDuplicateEpsilon;
   }
-  if (duplicate && cell.is_leaf) return;
-  if (cell.is_leaf || cell.squared_max_width / d2 < squared_theta) {
-    double q = dof / (dof + d2);
-    if (dof != 1) q = std::pow(q, (dof + 1.0) / 2.0);
-    const double size = static_cast<double>(cell.cumulative_size);
-    *sum_q += size * q;
-    const double mult = size * q * q;
-    for (int ax = 0; ax < d_; ++ax) neg_force[ax] += mult * diff[ax];
+  if (cell.is_leaf) {
+    *i = cell.skip;
+    if (duplicate) return;
+  } else if (cell.squared_max_width < squared_theta * d2) {
+    *i = cell.skip;
+  } else {
+    ++*i;
     return;
   }
-  for (int c = 0; c < n_children_; ++c) {
-    const int32_t child = cell.children[c];
-    if (child != -1) {
-      Visit(child, point, squared_theta, dof, neg_force, sum_q);
+  double q = dof / (dof + d2);
+  if (dof != 1) q = std::pow(q, (dof + 1.0) / 2.0);
+  *sum_q += cell.size * q;
+  const double mult = cell.size * q * q;
+  for (int ax = 0; ax < D; ++ax) force[ax] += mult * diff[ax];
+}
+
+template <int D>
+void SpaceTree::ScanRange(const double* y, Index begin, Index end,
+                          double squared_theta, int dof, double* neg_force,
+                          double* sum_q) const {
+  const FlatCell* flat = flat_.data();
+  const int32_t n_flat = static_cast<int32_t>(flat_.size());
+  for (Index p = begin; p < end; ++p) {
+    double force[D];
+    for (int ax = 0; ax < D; ++ax) force[ax] = 0.0;
+    double q = 0.0;
+    for (int32_t at = 0; at < n_flat;) {
+      Step<D>(flat, y + p * D, squared_theta, dof, &at, force, &q);
     }
+    for (int ax = 0; ax < D; ++ax) neg_force[p * D + ax] = force[ax];
+    sum_q[p] = q;
+  }
+}
+
+void SpaceTree::RepulsionRange(const double* y, Index begin, Index end,
+                               double squared_theta, int dof, double* neg_force,
+                               double* sum_q) const {
+  switch (d_) {
+    case 1:
+      return ScanRange<1>(y, begin, end, squared_theta, dof, neg_force, sum_q);
+    case 2:
+      return ScanRange<2>(y, begin, end, squared_theta, dof, neg_force, sum_q);
+    default:
+      return ScanRange<3>(y, begin, end, squared_theta, dof, neg_force, sum_q);
   }
 }
 
 double SpaceTree::Repulsion(const double* point, double squared_theta, int dof,
                             double* neg_force) const {
+  double force[kMaxDims] = {0.0, 0.0, 0.0};
   double sum_q = 0.0;
-  if (!cells_.empty()) {
-    Visit(0, point, squared_theta, dof, neg_force, &sum_q);
-  }
+  // The point as row 0 of a one-row matrix.
+  RepulsionRange(point, 0, 1, squared_theta, dof, force, &sum_q);
+  for (int ax = 0; ax < d_; ++ax) neg_force[ax] += force[ax];
   return sum_q;
 }
 

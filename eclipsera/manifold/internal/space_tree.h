@@ -16,17 +16,29 @@ class SpaceTree {
   static constexpr int kMaxDims = 3;
 
   // Rebuilds the tree over the n points of y (n x d, row-major, d in
-  // [1, 3]) by inserting them in index order. Reuses the cell storage: it
-  // allocates only when the tree needs more cells than it ever had.
+  // [1, 3]) by inserting them in index order, then lays it out flat in
+  // depth-first order for Repulsion. Reuses the cell storage (4n cells are
+  // reserved): it allocates only when the tree needs more cells than it
+  // ever had.
   void Build(const double* y, Index n, int d);
 
   // Adds to neg_force (d entries) the repulsive force on `point` summarised
   // with the Barnes-Hut criterion squared_width / squared_distance <
   // theta^2, and returns the sum of the (unnormalised) Student-t kernel
   // over the summarised cells; self interactions are skipped. Thread-safe
-  // and allocation-free.
+  // and allocation-free. The cells are visited in the order of a recursive
+  // traversal (children 0, 1, ...), as scikit-learn does, but as one
+  // forward scan of the flat layout: a summarised cell jumps over its
+  // subtree, a refined one steps into its first child.
   double Repulsion(const double* point, double squared_theta, int dof,
                    double* neg_force) const;
+
+  // The same for the points [begin, end) of y (n x d, row-major): writes
+  // neg_force[i * d + k] (not added) and sum_q[i]. Thread-safe for
+  // disjoint ranges, allocation-free.
+  void RepulsionRange(const double* y, Index begin, Index end,
+                      double squared_theta, int dof, double* neg_force,
+                      double* sum_q) const;
 
   Index num_cells() const { return static_cast<Index>(cells_.size()); }
   size_t capacity() const { return cells_.capacity(); }
@@ -49,12 +61,31 @@ class SpaceTree {
                    int64_t size);
   int SelectChild(const Cell& cell, const double* point) const;
   bool IsDuplicate(const double* a, const double* b) const;
-  void Visit(int32_t cell_id, const double* point, double squared_theta,
-             int dof, double* neg_force, double* sum_q) const;
+  void Flatten();
+
+  // A cell of the depth-first layout: 48 bytes instead of Cell's 160, and
+  // its subtree is flat[i + 1, skip).
+  struct FlatCell {
+    double barycenter[kMaxDims];
+    double squared_max_width;
+    double size;
+    int32_t skip;
+    int32_t is_leaf;
+  };
+
+  template <int D>
+  static void Step(const FlatCell* flat, const double* point,
+                   double squared_theta, int dof, int32_t* i, double* force,
+                   double* sum_q);
+  template <int D>
+  void ScanRange(const double* y, Index begin, Index end, double squared_theta,
+                 int dof, double* neg_force, double* sum_q) const;
 
   int d_ = 2;
   int n_children_ = 4;
   std::vector<Cell> cells_;
+  std::vector<FlatCell> flat_;
+  std::vector<int32_t> stack_;  // Flatten's traversal stack
 };
 
 }  // namespace eclipsera::manifold_internal
