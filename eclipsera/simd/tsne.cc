@@ -3,6 +3,7 @@
 #include "eclipsera/simd/tsne.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <algorithm>
 #include <cmath>
@@ -362,6 +363,191 @@ double TsneExactKlRowT(const double* yt, size_t ld, size_t d, size_t n,
   return KlRowW<false>(yt, ld, d, n, i, p, w, sum_w, floor);
 }
 
+// ------------------------------------------------- Barnes-Hut summaries
+
+template <int D, bool kSkip>
+HWY_INLINE void RepulsionBlock(DF df, const Point<D>& pt,
+                               const double* HWY_RESTRICT bt, size_t ld,
+                               const double* HWY_RESTRICT size, size_t j,
+                               size_t count, VF veps, VF* z, VF* f0, VF* f1,
+                               VF* f2) {
+  // count < N only for the tail: its missing lanes load size 0, so they
+  // add exactly zero.
+  const VF b0 = LoadFirst(df, bt + j, count);
+  VF e0 = hn::Sub(pt.c0, b0), e1 = hn::Zero(df), e2 = e1;
+  VF d2 = hn::Mul(e0, e0);
+  if (D > 1) {
+    e1 = hn::Sub(pt.c1, LoadFirst(df, bt + ld + j, count));
+    d2 = hn::MulAdd(e1, e1, d2);
+  }
+  if (D > 2) {
+    e2 = hn::Sub(pt.c2, LoadFirst(df, bt + 2 * ld + j, count));
+    d2 = hn::MulAdd(e2, e2, d2);
+  }
+  VF sz = LoadFirst(df, size + j, count);
+  if (kSkip) {
+    auto dup = hn::Le(hn::Abs(e0), veps);
+    if (D > 1) dup = hn::And(dup, hn::Le(hn::Abs(e1), veps));
+    if (D > 2) dup = hn::And(dup, hn::Le(hn::Abs(e2), veps));
+    sz = hn::IfThenZeroElse(dup, sz);
+  }
+  const VF q = Student(df, d2);
+  const VF sq = hn::Mul(sz, q);
+  *z = hn::Add(*z, sq);
+  const VF m = hn::Mul(sq, q);
+  *f0 = hn::MulAdd(m, e0, *f0);
+  if (D > 1) *f1 = hn::MulAdd(m, e1, *f1);
+  if (D > 2) *f2 = hn::MulAdd(m, e2, *f2);
+}
+
+template <int D, bool kSkip>
+double RepulsionListD(const double* point, const double* HWY_RESTRICT bt,
+                      size_t ld, const double* HWY_RESTRICT size, size_t count,
+                      double eps, double* force) {
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  // Point<D> reads coordinate k at yt[k * ld + i]: the point as a column.
+  const Point<D> pt(df, point, 1, 0);
+  const VF veps = hn::Set(df, eps);
+  VF z0 = hn::Zero(df), a0 = z0, a1 = z0, a2 = z0;
+  VF z1 = z0, b0 = z0, b1 = z0, b2 = z0;
+  size_t j = 0;
+  for (; j + 2 * N <= count; j += 2 * N) {
+    RepulsionBlock<D, kSkip>(df, pt, bt, ld, size, j, N, veps, &z0, &a0, &a1,
+                             &a2);
+    RepulsionBlock<D, kSkip>(df, pt, bt, ld, size, j + N, N, veps, &z1, &b0,
+                             &b1, &b2);
+  }
+  for (; j < count; j += N) {
+    RepulsionBlock<D, kSkip>(df, pt, bt, ld, size, j, count - j, veps, &z0, &a0,
+                             &a1, &a2);
+  }
+  force[0] += Sum(df, hn::Add(a0, b0));
+  if (D > 1) force[1] += Sum(df, hn::Add(a1, b1));
+  if (D > 2) force[2] += Sum(df, hn::Add(a2, b2));
+  return Sum(df, hn::Add(z0, z1));
+}
+
+template <int D>
+HWY_INLINE void AttractionBlock(DF df, const Point<D>& pt,
+                                const double* HWY_RESTRICT y,
+                                const int32_t* HWY_RESTRICT idx,
+                                const double* HWY_RESTRICT val, VF* a0, VF* a1,
+                                VF* a2) {
+  const hn::RebindToSigned<DF> di;
+  const hn::Rebind<int32_t, DF> d32;
+  auto vi = hn::PromoteTo(di, hn::LoadU(d32, idx));
+  if (D == 2) vi = hn::Add(vi, vi);
+  if (D == 3) vi = hn::Add(vi, hn::Add(vi, vi));
+  const VF e0 = hn::Sub(pt.c0, hn::GatherIndex(df, y, vi));
+  VF d2 = hn::Mul(e0, e0);
+  VF e1 = hn::Zero(df), e2 = e1;
+  if (D > 1) {
+    e1 = hn::Sub(pt.c1, hn::GatherIndex(df, y + 1, vi));
+    d2 = hn::MulAdd(e1, e1, d2);
+  }
+  if (D > 2) {
+    e2 = hn::Sub(pt.c2, hn::GatherIndex(df, y + 2, vi));
+    d2 = hn::MulAdd(e2, e2, d2);
+  }
+  const VF m = hn::Mul(hn::LoadU(df, val), Student(df, d2));
+  *a0 = hn::MulAdd(m, e0, *a0);
+  if (D > 1) *a1 = hn::MulAdd(m, e1, *a1);
+  if (D > 2) *a2 = hn::MulAdd(m, e2, *a2);
+}
+
+template <int D>
+void AttractionRowD(const double* HWY_RESTRICT y, size_t i,
+                    const int32_t* HWY_RESTRICT idx,
+                    const double* HWY_RESTRICT val, size_t count,
+                    double* HWY_RESTRICT pos) {
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  const Point<D> pt(df, y + i * D, 1, 0);
+  VF a0 = hn::Zero(df), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+  size_t e = 0;
+  for (; e + 2 * N <= count; e += 2 * N) {
+    AttractionBlock<D>(df, pt, y, idx + e, val + e, &a0, &a1, &a2);
+    AttractionBlock<D>(df, pt, y, idx + e + N, val + e + N, &b0, &b1, &b2);
+  }
+  for (; e < count; e += N) {
+    // The tail through buffers: missing lanes gather row 0 with weight 0.
+    HWY_ALIGN int32_t ib[HWY_MAX_BYTES / sizeof(double)] = {};
+    HWY_ALIGN double vb[HWY_MAX_BYTES / sizeof(double)] = {};
+    const size_t len = std::min(N, count - e);
+    for (size_t k = 0; k < len; ++k) {
+      ib[k] = idx[e + k];
+      vb[k] = val[e + k];
+    }
+    AttractionBlock<D>(df, pt, y, ib, vb, &a0, &a1, &a2);
+  }
+  pos[0] = Sum(df, hn::Add(a0, b0));
+  if (D > 1) pos[1] = Sum(df, hn::Add(a1, b1));
+  if (D > 2) pos[2] = Sum(df, hn::Add(a2, b2));
+}
+
+void TsneAttractionRowT(const double* y, size_t d, size_t i, const int32_t* idx,
+                        const double* val, size_t count, double* pos) {
+  switch (d) {
+    case 1:
+      return AttractionRowD<1>(y, i, idx, val, count, pos);
+    case 2:
+      return AttractionRowD<2>(y, i, idx, val, count, pos);
+    case 3:
+      return AttractionRowD<3>(y, i, idx, val, count, pos);
+    default:
+      break;
+  }
+  for (size_t k = 0; k < d; ++k) pos[k] = 0.0;
+  for (size_t e = 0; e < count; ++e) {
+    const double* yi = y + i * d;
+    const double* yj = y + static_cast<size_t>(idx[e]) * d;
+    double d2 = 0.0;
+    for (size_t k = 0; k < d; ++k) d2 += (yi[k] - yj[k]) * (yi[k] - yj[k]);
+    const double m = val[e] / (1.0 + d2);
+    for (size_t k = 0; k < d; ++k) pos[k] += m * (yi[k] - yj[k]);
+  }
+}
+
+double TsneRepulsionListT(const double* point, size_t d, const double* bt,
+                          size_t ld, const double* size, size_t count,
+                          bool skip_duplicates, double eps, double* force) {
+  switch (d * 2 + (skip_duplicates ? 1 : 0)) {
+    case 2:
+      return RepulsionListD<1, false>(point, bt, ld, size, count, eps, force);
+    case 3:
+      return RepulsionListD<1, true>(point, bt, ld, size, count, eps, force);
+    case 4:
+      return RepulsionListD<2, false>(point, bt, ld, size, count, eps, force);
+    case 5:
+      return RepulsionListD<2, true>(point, bt, ld, size, count, eps, force);
+    case 6:
+      return RepulsionListD<3, false>(point, bt, ld, size, count, eps, force);
+    case 7:
+      return RepulsionListD<3, true>(point, bt, ld, size, count, eps, force);
+    default:
+      break;
+  }
+  // d > 3: scalar.
+  double z = 0.0;
+  for (size_t j = 0; j < count; ++j) {
+    double d2 = 0.0;
+    bool dup = skip_duplicates;
+    for (size_t k = 0; k < d; ++k) {
+      const double e = point[k] - bt[k * ld + j];
+      d2 += e * e;
+      dup = dup && std::abs(e) <= eps;
+    }
+    if (dup) continue;
+    const double q = 1.0 / (1.0 + d2);
+    z += size[j] * q;
+    for (size_t k = 0; k < d; ++k) {
+      force[k] += size[j] * q * q * (point[k] - bt[k * ld + j]);
+    }
+  }
+  return z;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace eclipsera::simd
 HWY_AFTER_NAMESPACE();
@@ -372,6 +558,20 @@ namespace eclipsera::simd {
 HWY_EXPORT(TsneExactRowTermsT);
 HWY_EXPORT(TsneStudentRowT);
 HWY_EXPORT(TsneExactKlRowT);
+HWY_EXPORT(TsneRepulsionListT);
+HWY_EXPORT(TsneAttractionRowT);
+
+void TsneAttractionRow(const double* y, size_t d, size_t i, const int32_t* idx,
+                       const double* val, size_t count, double* pos) {
+  HWY_DYNAMIC_DISPATCH(TsneAttractionRowT)(y, d, i, idx, val, count, pos);
+}
+
+double TsneRepulsionList(const double* point, size_t d, const double* bt,
+                         size_t ld, const double* size, size_t count,
+                         bool skip_duplicates, double eps, double* force) {
+  return HWY_DYNAMIC_DISPATCH(TsneRepulsionListT)(point, d, bt, ld, size, count,
+                                                  skip_duplicates, eps, force);
+}
 
 double TsneExactRowTerms(const double* yt, size_t ld, size_t d, size_t n,
                          size_t i, const double* p, const double* w,

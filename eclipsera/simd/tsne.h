@@ -16,6 +16,7 @@
 #define ECLIPSERA_SIMD_TSNE_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 namespace eclipsera::simd {
 
@@ -47,6 +48,25 @@ void TsneStudentRow(const double* yt, size_t ld, size_t d, size_t n, size_t i,
 double TsneExactKlRow(const double* yt, size_t ld, size_t d, size_t n, size_t i,
                       const double* p, const double* w, double sum_w,
                       double floor);
+
+// Barnes-Hut repulsion on `point` (d coordinates) from `count` summary
+// entries (cells or points): entry j has coordinates bt[k * ld + j] and
+// weight size[j]. Adds sum_j size_j q_j^2 (point_k - b_jk) to force[k] and
+// returns sum_j size_j q_j, where q_j = 1 / (1 + ||point - b_j||^2). With
+// skip_duplicates, entries within eps of the point in every coordinate are
+// left out (scikit-learn's rule for a point's own leaf and duplicates).
+// Vectorised for d <= 3; does not allocate.
+double TsneRepulsionList(const double* point, size_t d, const double* bt,
+                         size_t ld, const double* size, size_t count,
+                         bool skip_duplicates, double eps, double* force);
+
+// Barnes-Hut attraction on point i of y (n x d, row-major, d <= 3 for the
+// vector path) from its sparse row of P: writes
+//   pos[k] = sum_e val[e] q_e (y_ik - y_jk),  j = idx[e], q_e = 1 / (1 +
+//   ||y_i - y_j||^2),
+// for e < count (the entries are gathered). Does not allocate.
+void TsneAttractionRow(const double* y, size_t d, size_t i, const int32_t* idx,
+                       const double* val, size_t count, double* pos);
 
 }  // namespace eclipsera::simd
 

@@ -192,6 +192,85 @@ void TestKlRow() {
   }
 }
 
+void TestRepulsionList() {
+  const double eps = 1e-6;
+  for (size_t d : {1, 2, 3, 4}) {
+    for (size_t count : Sizes(Lanes())) {
+      const size_t ld = count + 1;
+      std::vector<double> bt = Random(d * ld + 1, 80 + d + count, -3, 3);
+      const std::vector<double> size = Random(count + 1, 90 + count, 1, 5);
+      const std::vector<double> point = Random(d, 95 + d, -3, 3);
+      // Entry 1 is a duplicate of the point (within eps in every axis).
+      if (count > 1) {
+        for (size_t k = 0; k < d; ++k) {
+          bt[1 + k * ld + 1] = point[k] + 0.5 * eps;
+        }
+      }
+      for (bool skip : {false, true}) {
+        double ref_force[4] = {0, 0, 0, 0}, ref_z = 0.0;
+        for (size_t j = 0; j < count; ++j) {
+          if (skip && count > 1 && j == 1) continue;
+          double d2 = 0.0;
+          for (size_t k = 0; k < d; ++k) {
+            const double e = point[k] - bt[1 + k * ld + j];
+            d2 += e * e;
+          }
+          const double q = 1.0 / (1.0 + d2);
+          ref_z += size[1 + j] * q;
+          for (size_t k = 0; k < d; ++k) {
+            ref_force[k] +=
+                size[1 + j] * q * q * (point[k] - bt[1 + k * ld + j]);
+          }
+        }
+        double force[5] = {1.0, 1.0, 1.0, 1.0, kSentinel};
+        const double z =
+            TsneRepulsionList(point.data(), d, bt.data() + 1, ld,
+                              size.data() + 1, count, skip, eps, force);
+        const double tol = 8.0 * (count + 2) * kEps * 30.0;
+        EXPECT_NEAR(ref_z, z, tol) << "d=" << d << " count=" << count;
+        for (size_t k = 0; k < d; ++k) {
+          // Added to what was there.
+          EXPECT_NEAR(1.0 + ref_force[k], force[k], tol) << "k=" << k;
+        }
+        EXPECT_EQ(kSentinel, force[4]);
+      }
+    }
+  }
+}
+
+void TestAttractionRow() {
+  for (size_t d : {1, 2, 3, 4}) {
+    const size_t n = 50;
+    const std::vector<double> y = Random(n * d, 110 + d, -3, 3);
+    for (size_t count : Sizes(Lanes())) {
+      std::mt19937_64 rng(120 + count);
+      std::vector<int32_t> idx(count);
+      for (int32_t& j : idx) j = static_cast<int32_t>(rng() % n);
+      const std::vector<double> val = Random(count, 130 + count, 0, 0.1);
+      for (size_t i : {size_t{0}, size_t{7}, n - 1}) {
+        double ref[4] = {0, 0, 0, 0};
+        for (size_t e = 0; e < count; ++e) {
+          const size_t j = static_cast<size_t>(idx[e]);
+          double d2 = 0.0;
+          for (size_t k = 0; k < d; ++k) {
+            d2 += (y[i * d + k] - y[j * d + k]) * (y[i * d + k] - y[j * d + k]);
+          }
+          for (size_t k = 0; k < d; ++k) {
+            ref[k] += val[e] / (1.0 + d2) * (y[i * d + k] - y[j * d + k]);
+          }
+        }
+        double pos[5] = {kSentinel, kSentinel, kSentinel, kSentinel, kSentinel};
+        TsneAttractionRow(y.data(), d, i, idx.data(), val.data(), count, pos);
+        for (size_t k = 0; k < d; ++k) {
+          EXPECT_NEAR(ref[k], pos[k], 8.0 * (count + 2) * kEps * 0.6)
+              << "d=" << d << " count=" << count << " k=" << k;
+        }
+        EXPECT_EQ(kSentinel, pos[d]);
+      }
+    }
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace eclipsera::simd
 HWY_AFTER_NAMESPACE();
@@ -202,5 +281,7 @@ HWY_BEFORE_TEST(TsneKernelTest);
 HWY_EXPORT_AND_TEST_P(TsneKernelTest, TestRowTerms);
 HWY_EXPORT_AND_TEST_P(TsneKernelTest, TestStudentRow);
 HWY_EXPORT_AND_TEST_P(TsneKernelTest, TestKlRow);
+HWY_EXPORT_AND_TEST_P(TsneKernelTest, TestRepulsionList);
+HWY_EXPORT_AND_TEST_P(TsneKernelTest, TestAttractionRow);
 }  // namespace eclipsera::simd
 #endif  // HWY_ONCE

@@ -15,6 +15,7 @@ namespace {
 
 constexpr Index kExactRowChunk = 16;
 constexpr Index kBhRowChunk = 64;
+constexpr Index kBhGroupChunk = 1;
 constexpr double kFloat32Tiny = FLT_MIN;
 
 // The Student-t kernel as scikit-learn's _kl_divergence computes it:
@@ -178,11 +179,20 @@ void BarnesHutGradient::Resize(Index n, int d, int n_jobs) {
 
 void BarnesHutGradient::Forces(Index begin, Index end) {
   const int d = d_;
-  tree_.RepulsionRange(y_, begin, end, squared_theta_, dof_, neg_.data(),
-                       row_q_.data());
+  if (dof_ != 1) {  // the grouped SIMD path is for dof == 1
+    tree_.RepulsionRange(y_, begin, end, squared_theta_, dof_, neg_.data(),
+                         row_q_.data());
+  }
   for (Index i = begin; i < end; ++i) {
     const double* yi = y_ + i * d;
     double* pos = pos_.data() + i * d;
+    if (dof_ == 1) {
+      const int64_t e0 = p_->indptr[i];
+      simd::TsneAttractionRow(y_, d, i, p_->indices.data() + e0,
+                              p_->values.data() + e0, p_->indptr[i + 1] - e0,
+                              pos);
+      continue;
+    }
     for (int k = 0; k < d; ++k) pos[k] = 0.0;
     for (int64_t e = p_->indptr[i]; e < p_->indptr[i + 1]; ++e) {
       const double* yj = y_ + static_cast<Index>(p_->indices[e]) * d;
@@ -232,6 +242,20 @@ double BarnesHutGradient::Compute(const CsrMatrix& p, const double* y, int dof,
   squared_theta_ = angle * angle;
   tree_.Build(y, n_, d_);
   BarnesHutGradient* self = this;
+  if (dof == 1) {
+    const Index groups = tree_.num_groups();
+    const int workers = NumWorkers(n_jobs, NumChunks(groups, kBhGroupChunk));
+    if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
+    for (int w = 0; w < workers; ++w) scratch_[w].Reserve(tree_.capacity());
+    ParallelForChunks(
+        n_jobs, groups, kBhGroupChunk, [self](Index b, Index e, int worker) {
+          SpaceTree::Scratch* s = &self->scratch_[worker];
+          for (Index g = b; g < e; ++g) {
+            self->tree_.GroupRepulsion(g, self->y_, self->squared_theta_, s,
+                                       self->neg_.data(), self->row_q_.data());
+          }
+        });
+  }
   ParallelForChunks(n_jobs, n_, kBhRowChunk,
                     [self](Index b, Index e, int) { self->Forces(b, e); });
   double sum_q = 0.0;

@@ -78,10 +78,11 @@ class BarnesHutGradient {
   const CsrMatrix* p_ = nullptr;
   const double* y_ = nullptr;
   SpaceTree tree_;
-  Vector neg_;        // n x d
-  Vector pos_;        // n x d
-  Vector row_q_;      // n
-  Vector row_error_;  // n
+  std::vector<SpaceTree::Scratch> scratch_;  // per worker
+  Vector neg_;                               // n x d
+  Vector pos_;                               // n x d
+  Vector row_q_;                             // n
+  Vector row_error_;                         // n
 };
 
 }  // namespace eclipsera::manifold_internal

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "eclipsera/simd/tsne.h"
+
 namespace eclipsera::manifold_internal {
 namespace {
 // scikit-learn's _quad_tree EPSILON: coordinates closer than this in every
@@ -112,6 +114,12 @@ void SpaceTree::Build(const double* y, Index n, int d) {
   if (cells_.capacity() < static_cast<size_t>(4 * n + 1)) {
     cells_.reserve(4 * n + 1);
     flat_.reserve(4 * n + 1);
+    flat_of_cell_.reserve(4 * n + 1);
+    count_.reserve(4 * n + 1);
+    group_cell_.reserve(n);
+    group_start_.reserve(n + 1);
+    group_points_.reserve(n);
+    point_group_flat_.reserve(n);
     stack_.reserve(8 * n + 2);
   }
   Cell root;
@@ -134,10 +142,12 @@ void SpaceTree::Build(const double* y, Index n, int d) {
   cells_.push_back(root);
   for (Index i = 0; i < n; ++i) Insert(y + i * d, static_cast<int32_t>(i));
   Flatten();
+  MakeGroups(y, n);
 }
 
 void SpaceTree::Flatten() {
   flat_.resize(cells_.size());
+  flat_of_cell_.resize(cells_.size());
   // Preorder: a cell, then its children's subtrees in child order. The
   // stack holds cell ids, pushed in reverse child order; a negative entry
   // -(k + 1) closes flat cell k (its skip is the next free slot).
@@ -152,6 +162,7 @@ void SpaceTree::Flatten() {
       continue;
     }
     const Cell& c = cells_[top];
+    flat_of_cell_[top] = next;
     FlatCell& f = flat_[next];
     for (int ax = 0; ax < kMaxDims; ++ax) {
       f.barycenter[ax] = ax < d_ ? c.barycenter[ax] : 0.0;
@@ -164,6 +175,118 @@ void SpaceTree::Flatten() {
     for (int k = n_children_ - 1; k >= 0; --k) {
       if (c.children[k] != -1) stack_.push_back(c.children[k]);
     }
+  }
+}
+
+void SpaceTree::MakeGroups(const double* y, Index n) {
+  // Each point's group: the first cell on its root-to-leaf path (the path
+  // Insert took) with at most kGroupSize points, or its leaf.
+  point_group_flat_.resize(n);
+  count_.assign(flat_.size(), 0);
+  for (Index i = 0; i < n; ++i) {
+    const double* point = y + i * d_;
+    int32_t id = 0;
+    for (;;) {
+      const Cell& c = cells_[id];
+      if (c.is_leaf || c.cumulative_size <= kGroupSize) break;
+      const int32_t child = c.children[SelectChild(c, point)];
+      if (child == -1) break;  // not reached: every point is in the tree
+      id = child;
+    }
+    const int32_t f = flat_of_cell_[id];
+    point_group_flat_[i] = f;
+    ++count_[f];
+  }
+  // Groups in flat order; points of a group in index order.
+  group_cell_.clear();
+  group_start_.clear();
+  group_start_.push_back(0);
+  for (int32_t f = 0; f < static_cast<int32_t>(flat_.size()); ++f) {
+    if (count_[f] == 0) continue;
+    group_cell_.push_back(f);
+    const int64_t start = group_start_.back();
+    group_start_.push_back(start + count_[f]);
+    count_[f] = static_cast<int32_t>(start);  // now the fill position
+  }
+  group_points_.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    group_points_[count_[point_group_flat_[i]]++] = static_cast<int32_t>(i);
+  }
+}
+
+void SpaceTree::Scratch::Reserve(size_t cells) {
+  if (ld >= cells) return;
+  ld = cells;
+  far.resize((kMaxDims + 1) * ld);
+  near.resize((kMaxDims + 1) * ld);
+}
+
+void SpaceTree::GroupRepulsion(Index g, const double* y, double squared_theta,
+                               Scratch* scratch, double* neg_force,
+                               double* sum_q) const {
+  const int d = d_;
+  const int32_t gi = group_cell_[g];
+  const int32_t* members = group_points_.data() + group_start_[g];
+  const int64_t n_members = group_start_[g + 1] - group_start_[g];
+  double lo[kMaxDims], hi[kMaxDims];
+  for (int ax = 0; ax < d; ++ax) {
+    lo[ax] = std::numeric_limits<double>::infinity();
+    hi[ax] = -std::numeric_limits<double>::infinity();
+  }
+  for (int64_t m = 0; m < n_members; ++m) {
+    const double* p = y + static_cast<Index>(members[m]) * d;
+    for (int ax = 0; ax < d; ++ax) {
+      lo[ax] = std::min(lo[ax], p[ax]);
+      hi[ax] = std::max(hi[ax], p[ax]);
+    }
+  }
+  // The interaction lists, in scan order.
+  const size_t ld = scratch->ld;
+  double* far = scratch->far.data();
+  double* near = scratch->near.data();
+  size_t n_far = 0, n_near = 0;
+  const FlatCell* flat = flat_.data();
+  const int32_t n_flat = static_cast<int32_t>(flat_.size());
+  for (int32_t at = 0; at < n_flat;) {
+    const FlatCell& cell = flat[at];
+    if (cell.is_leaf) {
+      for (int ax = 0; ax < d; ++ax)
+        near[ax * ld + n_near] = cell.barycenter[ax];
+      near[kMaxDims * ld + n_near] = cell.size;
+      ++n_near;
+      at = cell.skip;
+      continue;
+    }
+    // The group's own ancestors (and its cell) always open.
+    if (at <= gi && gi < cell.skip) {
+      ++at;
+      continue;
+    }
+    double d2 = 0.0;
+    for (int ax = 0; ax < d; ++ax) {
+      const double b = cell.barycenter[ax];
+      const double e = std::max({lo[ax] - b, b - hi[ax], 0.0});
+      d2 += e * e;
+    }
+    if (cell.squared_max_width < squared_theta * d2) {
+      for (int ax = 0; ax < d; ++ax) far[ax * ld + n_far] = cell.barycenter[ax];
+      far[kMaxDims * ld + n_far] = cell.size;
+      ++n_far;
+      at = cell.skip;
+    } else {
+      ++at;
+    }
+  }
+  for (int64_t m = 0; m < n_members; ++m) {
+    const Index i = members[m];
+    const double* p = y + i * d;
+    double force[kMaxDims] = {0.0, 0.0, 0.0};
+    double q = simd::TsneRepulsionList(p, d, far, ld, far + kMaxDims * ld,
+                                       n_far, false, kDuplicateEpsilon, force);
+    q += simd::TsneRepulsionList(p, d, near, ld, near + kMaxDims * ld, n_near,
+                                 true, kDuplicateEpsilon, force);
+    for (int ax = 0; ax < d; ++ax) neg_force[i * d + ax] = force[ax];
+    sum_q[i] = q;
   }
 }
 

@@ -40,6 +40,35 @@ class SpaceTree {
                       double squared_theta, int dof, double* neg_force,
                       double* sum_q) const;
 
+  // Grouped Barnes-Hut (what the t-SNE gradient uses). The points are
+  // partitioned into groups: the largest cells of at most kGroupSize
+  // points. For a group, one scan of the tree builds an interaction list
+  // with the opening test applied at the distance from the group's
+  // bounding box (never more than any member's distance), then every
+  // member is evaluated against the list with a SIMD kernel. A cell
+  // summarised for the group therefore passes scikit-learn's test for each
+  // member; a member may get a finer summary than scikit-learn's per-point
+  // scan (the result is never less accurate, and angle = 0 is still
+  // exact). Leaves are always exact and skip duplicates of the point.
+  static constexpr int64_t kGroupSize = 128;
+
+  // Per-worker interaction lists; Reserve once for the tree's capacity.
+  struct Scratch {
+    void Reserve(size_t cells);
+    size_t ld = 0;             // capacity of each list
+    std::vector<double> far;   // (kMaxDims + 1) x ld: coordinates, sizes
+    std::vector<double> near;  // the same for leaves
+  };
+
+  Index num_groups() const { return static_cast<Index>(group_cell_.size()); }
+
+  // Repulsion on every point of group g (y: n x d, the points the tree was
+  // built from): writes neg_force[i * d + k] and sum_q[i] for its points.
+  // Thread-safe for distinct groups and scratches; allocation-free when
+  // scratch was reserved for capacity().
+  void GroupRepulsion(Index g, const double* y, double squared_theta,
+                      Scratch* scratch, double* neg_force, double* sum_q) const;
+
   Index num_cells() const { return static_cast<Index>(cells_.size()); }
   size_t capacity() const { return cells_.capacity(); }
 
@@ -62,6 +91,7 @@ class SpaceTree {
   int SelectChild(const Cell& cell, const double* point) const;
   bool IsDuplicate(const double* a, const double* b) const;
   void Flatten();
+  void MakeGroups(const double* y, Index n);
 
   // A cell of the depth-first layout: 48 bytes instead of Cell's 160, and
   // its subtree is flat[i + 1, skip).
@@ -85,7 +115,15 @@ class SpaceTree {
   int n_children_ = 4;
   std::vector<Cell> cells_;
   std::vector<FlatCell> flat_;
-  std::vector<int32_t> stack_;  // Flatten's traversal stack
+  std::vector<int32_t> stack_;         // Flatten's traversal stack
+  std::vector<int32_t> flat_of_cell_;  // cell id -> flat index
+  // Groups in flat order: flat index of the group's cell, and its points
+  // group_points_[group_start_[g], group_start_[g + 1]).
+  std::vector<int32_t> group_cell_;
+  std::vector<int64_t> group_start_;
+  std::vector<int32_t> group_points_;
+  std::vector<int32_t> point_group_flat_;  // per point: group's flat index
+  std::vector<int32_t> count_;             // per flat cell
 };
 
 }  // namespace eclipsera::manifold_internal
