@@ -126,6 +126,9 @@ TEST_F(DigitsTest, DefaultsTrustworthinessAsGoodAsScikitLearn) {
 }
 
 Matrix SmallX() { return Load("tsne_small_x.csv"); }
+// Enough samples for several parallel tasks in every phase (Barnes-Hut
+// groups hold up to 128 points; exact rows go in chunks of 16).
+Matrix Digits400() { return Load("digits400_x.csv"); }
 
 TEST(TSNETest, SameResultForAnyNJobs) {
   for (const char* method : {"exact", "barnes_hut"}) {
@@ -140,7 +143,7 @@ TEST(TSNETest, SameResultForAnyNJobs) {
     TSNE b(o);
     o.n_jobs = -1;
     TSNE c(o);
-    const Matrix x = SmallX();
+    const Matrix x = Digits400();
     ECLIPSERA_ASSERT_OK(a.Fit(x));
     ECLIPSERA_ASSERT_OK(b.Fit(x));
     ECLIPSERA_ASSERT_OK(c.Fit(x));
@@ -196,7 +199,7 @@ TEST(TSNETest, NoAllocationAfterFirstIteration) {
         r->last = it;
       };
       TSNE tsne(o);
-      ECLIPSERA_ASSERT_OK(tsne.Fit(SmallX()));
+      ECLIPSERA_ASSERT_OK(tsne.Fit(Digits400()));
       EXPECT_EQ(rec.last, 399);
       EXPECT_GT(rec.after_first, 0);
       EXPECT_EQ(rec.at_last, rec.after_first) << method << " n_jobs=" << n_jobs;

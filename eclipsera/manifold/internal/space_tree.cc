@@ -67,6 +67,7 @@ void SpaceTree::Insert(const double* point, int32_t index) {
       cell.cumulative_size = 1;
       for (int ax = 0; ax < d_; ++ax) cell.barycenter[ax] = point[ax];
       cell.point_index = index;
+      next_point_[index] = -1;
       return;
     }
     if (!cell.is_leaf) {
@@ -78,6 +79,7 @@ void SpaceTree::Insert(const double* point, int32_t index) {
       cell.cumulative_size += 1;
       const int32_t child = cell.children[SelectChild(cell, point)];
       if (child == -1) {
+        next_point_[index] = -1;
         NewChild(cell_id, point, index, 1);
         return;
       }
@@ -86,6 +88,8 @@ void SpaceTree::Insert(const double* point, int32_t index) {
     }
     if (IsDuplicate(point, cell.barycenter)) {
       cell.cumulative_size += 1;
+      next_point_[index] = cell.point_index;  // the leaf's list of points
+      cell.point_index = index;
       return;
     }
     // Split the leaf: its points move to a new child, then insert again
@@ -114,12 +118,11 @@ void SpaceTree::Build(const double* y, Index n, int d) {
   if (cells_.capacity() < static_cast<size_t>(4 * n + 1)) {
     cells_.reserve(4 * n + 1);
     flat_.reserve(4 * n + 1);
-    flat_of_cell_.reserve(4 * n + 1);
-    count_.reserve(4 * n + 1);
+    flat_point_.reserve(4 * n + 1);
+    next_point_.reserve(n);
     group_cell_.reserve(n);
     group_start_.reserve(n + 1);
     group_points_.reserve(n);
-    point_group_flat_.reserve(n);
     stack_.reserve(8 * n + 2);
   }
   Cell root;
@@ -140,14 +143,15 @@ void SpaceTree::Build(const double* y, Index n, int d) {
   root.point_index = -1;
   root.is_leaf = true;
   cells_.push_back(root);
+  next_point_.resize(n);
   for (Index i = 0; i < n; ++i) Insert(y + i * d, static_cast<int32_t>(i));
   Flatten();
-  MakeGroups(y, n);
+  MakeGroups();
 }
 
 void SpaceTree::Flatten() {
   flat_.resize(cells_.size());
-  flat_of_cell_.resize(cells_.size());
+  flat_point_.resize(cells_.size());
   // Preorder: a cell, then its children's subtrees in child order. The
   // stack holds cell ids, pushed in reverse child order; a negative entry
   // -(k + 1) closes flat cell k (its skip is the next free slot).
@@ -162,7 +166,6 @@ void SpaceTree::Flatten() {
       continue;
     }
     const Cell& c = cells_[top];
-    flat_of_cell_[top] = next;
     FlatCell& f = flat_[next];
     for (int ax = 0; ax < kMaxDims; ++ax) {
       f.barycenter[ax] = ax < d_ ? c.barycenter[ax] : 0.0;
@@ -170,6 +173,7 @@ void SpaceTree::Flatten() {
     f.squared_max_width = c.squared_max_width;
     f.size = static_cast<double>(c.cumulative_size);
     f.is_leaf = c.is_leaf ? 1 : 0;
+    flat_point_[next] = c.is_leaf ? c.point_index : -1;
     stack_.push_back(-(next + 1));
     ++next;
     for (int k = n_children_ - 1; k >= 0; --k) {
@@ -178,39 +182,32 @@ void SpaceTree::Flatten() {
   }
 }
 
-void SpaceTree::MakeGroups(const double* y, Index n) {
-  // Each point's group: the first cell on its root-to-leaf path (the path
-  // Insert took) with at most kGroupSize points, or its leaf.
-  point_group_flat_.resize(n);
-  count_.assign(flat_.size(), 0);
-  for (Index i = 0; i < n; ++i) {
-    const double* point = y + i * d_;
-    int32_t id = 0;
-    for (;;) {
-      const Cell& c = cells_[id];
-      if (c.is_leaf || c.cumulative_size <= kGroupSize) break;
-      const int32_t child = c.children[SelectChild(c, point)];
-      if (child == -1) break;  // not reached: every point is in the tree
-      id = child;
-    }
-    const int32_t f = flat_of_cell_[id];
-    point_group_flat_[i] = f;
-    ++count_[f];
-  }
-  // Groups in flat order; points of a group in index order.
+void SpaceTree::MakeGroups() {
+  // A point's group is the first cell on its root-to-leaf path with at most
+  // kGroupSize points (or its leaf): in preorder, the first such cell met
+  // on a scan that steps into larger cells and jumps over groups.
   group_cell_.clear();
   group_start_.clear();
+  group_points_.clear();
   group_start_.push_back(0);
-  for (int32_t f = 0; f < static_cast<int32_t>(flat_.size()); ++f) {
-    if (count_[f] == 0) continue;
-    group_cell_.push_back(f);
-    const int64_t start = group_start_.back();
-    group_start_.push_back(start + count_[f]);
-    count_[f] = static_cast<int32_t>(start);  // now the fill position
-  }
-  group_points_.resize(n);
-  for (Index i = 0; i < n; ++i) {
-    group_points_[count_[point_group_flat_[i]]++] = static_cast<int32_t>(i);
+  const int32_t n_flat = static_cast<int32_t>(flat_.size());
+  for (int32_t at = 0; at < n_flat;) {
+    const FlatCell& cell = flat_[at];
+    if (!cell.is_leaf && cell.size > kGroupSize) {
+      ++at;
+      continue;
+    }
+    for (int32_t l = at; l < cell.skip; ++l) {
+      if (!flat_[l].is_leaf) continue;
+      for (int32_t p = flat_point_[l]; p != -1; p = next_point_[p]) {
+        group_points_.push_back(p);
+      }
+    }
+    if (static_cast<int64_t>(group_points_.size()) > group_start_.back()) {
+      group_cell_.push_back(at);
+      group_start_.push_back(static_cast<int64_t>(group_points_.size()));
+    }
+    at = cell.skip;
   }
 }
 

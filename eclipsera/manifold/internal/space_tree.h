@@ -91,7 +91,7 @@ class SpaceTree {
   int SelectChild(const Cell& cell, const double* point) const;
   bool IsDuplicate(const double* a, const double* b) const;
   void Flatten();
-  void MakeGroups(const double* y, Index n);
+  void MakeGroups();
 
   // A cell of the depth-first layout: 48 bytes instead of Cell's 160, and
   // its subtree is flat[i + 1, skip).
@@ -115,15 +115,14 @@ class SpaceTree {
   int n_children_ = 4;
   std::vector<Cell> cells_;
   std::vector<FlatCell> flat_;
-  std::vector<int32_t> stack_;         // Flatten's traversal stack
-  std::vector<int32_t> flat_of_cell_;  // cell id -> flat index
+  std::vector<int32_t> stack_;  // Flatten's traversal stack
   // Groups in flat order: flat index of the group's cell, and its points
   // group_points_[group_start_[g], group_start_[g + 1]).
   std::vector<int32_t> group_cell_;
   std::vector<int64_t> group_start_;
   std::vector<int32_t> group_points_;
-  std::vector<int32_t> point_group_flat_;  // per point: group's flat index
-  std::vector<int32_t> count_;             // per flat cell
+  std::vector<int32_t> flat_point_;  // per flat leaf: first of its points
+  std::vector<int32_t> next_point_;  // per point: next point in its leaf
 };
 
 }  // namespace eclipsera::manifold_internal
