@@ -4,12 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/random.h"
-#include "eclipsera/manifold/testdata/read_csv.h"
+#include "eclipsera/io/data_file.h"
 #include "eclipsera/manifold/tsne.h"
 
 namespace {
@@ -81,7 +82,10 @@ int main(int argc, char** argv) {
         eclipsera::bench::WriteTempNpy(Matrix::Zero(1, 1), "probe");
     const std::string csv = dir + ".digits.csv";
     auto r = eclipsera::bench::RunPython(script, {"dump-digits", csv});
-    if (r.ok()) digits = eclipsera::manifold_testing::ReadCsv(csv);
+    if (r.ok()) {
+      absl::StatusOr<Matrix> m = eclipsera::io::ReadMatrix(csv);
+      if (m.ok()) digits = *std::move(m);
+    }
   }
   if (digits.rows() == 0) digits = Blobs(smoke ? 150 : 1797, 64, 2);
   struct Case {

@@ -1,14 +1,13 @@
 #include "eclipsera/cluster/agglomerative.h"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -18,25 +17,8 @@ namespace {
 using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// Reads a numeric CSV written by numpy.savetxt(delimiter=",").
 Matrix ReadCsv(const std::string& name) {
-  std::ifstream in("eclipsera/cluster/testdata/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::vector<std::vector<double>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::vector<double> row;
-    std::stringstream ss(line);
-    std::string field;
-    while (std::getline(ss, field, ',')) row.push_back(std::stod(field));
-    rows.push_back(row);
-  }
-  Matrix m(rows.size(), rows.empty() ? 0 : rows[0].size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) m(i, j) = rows[i][j];
-  }
-  return m;
+  return ::eclipsera::testing::LoadGolden("eclipsera/cluster/testdata/" + name);
 }
 
 Matrix PairwiseEuclidean(const Matrix& x) {

@@ -8,8 +8,8 @@
 #include "eclipsera/cluster/internal/kmeans_kernels.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/testing.h"
-#include "eclipsera/io/data_file.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,10 +20,7 @@ using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Matrix Load(const std::string& name) {
-  absl::StatusOr<Matrix> m =
-      io::ReadMatrix("eclipsera/cluster/testdata/" + name);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? *m : Matrix();
+  return ::eclipsera::testing::LoadGolden("eclipsera/cluster/testdata/" + name);
 }
 
 struct GoldenCase {

@@ -7,8 +7,8 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
-#include "eclipsera/io/data_file.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -19,10 +19,7 @@ using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Matrix Load(const std::string& name) {
-  absl::StatusOr<Matrix> m =
-      io::ReadMatrix("eclipsera/cluster/testdata/" + name);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? *m : Matrix();
+  return ::eclipsera::testing::LoadGolden("eclipsera/cluster/testdata/" + name);
 }
 
 struct GoldenCase {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "eclipsera/core/testing.h"
-#include "eclipsera/io/data_file.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -17,10 +17,7 @@ using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Matrix Load(const std::string& name) {
-  absl::StatusOr<Matrix> m =
-      io::ReadMatrix("eclipsera/cluster/testdata/" + name);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? *m : Matrix();
+  return ::eclipsera::testing::LoadGolden("eclipsera/cluster/testdata/" + name);
 }
 
 // partial_fit steps from explicit centers are deterministic (no center is

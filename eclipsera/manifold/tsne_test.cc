@@ -7,21 +7,21 @@
 
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
-#include "eclipsera/manifold/testdata/read_csv.h"
 #include "eclipsera/metrics/trustworthiness.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace eclipsera::manifold {
 namespace {
 
-using ::eclipsera::manifold_testing::ReadCsv;
 using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Matrix Load(const std::string& name) {
-  return ReadCsv("eclipsera/manifold/testdata/" + name);
+  return ::eclipsera::testing::LoadGolden("eclipsera/manifold/testdata/" +
+                                          name);
 }
 
 // sklearn runs: rows exact/explicit init, BH/explicit, exact/defaults,

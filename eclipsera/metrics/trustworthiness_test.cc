@@ -4,22 +4,22 @@
 #include <limits>
 
 #include "eclipsera/core/testing.h"
-#include "eclipsera/manifold/testdata/read_csv.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace eclipsera::metrics {
 namespace {
 
-using ::eclipsera::manifold_testing::ReadCsv;
+using ::eclipsera::testing::LoadGolden;
 using ::eclipsera::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(TrustworthinessTest, MatchesScikitLearn) {
-  const Matrix x = ReadCsv("eclipsera/metrics/testdata/trust_x.csv");
-  const Matrix y = ReadCsv("eclipsera/metrics/testdata/trust_y.csv");
+  const Matrix x = LoadGolden("eclipsera/metrics/testdata/trust_x.csv");
+  const Matrix y = LoadGolden("eclipsera/metrics/testdata/trust_y.csv");
   const Matrix expected =
-      ReadCsv("eclipsera/metrics/testdata/trust_expected.csv");
+      LoadGolden("eclipsera/metrics/testdata/trust_expected.csv");
   ASSERT_EQ(x.rows(), 80);
   ASSERT_EQ(expected.rows(), 3);
   for (Index r = 0; r < expected.rows(); ++r) {
@@ -31,8 +31,8 @@ TEST(TrustworthinessTest, MatchesScikitLearn) {
 }
 
 TEST(TrustworthinessTest, PrecomputedMatchesEuclidean) {
-  const Matrix x = ReadCsv("eclipsera/metrics/testdata/trust_x.csv");
-  const Matrix y = ReadCsv("eclipsera/metrics/testdata/trust_y.csv");
+  const Matrix x = LoadGolden("eclipsera/metrics/testdata/trust_x.csv");
+  const Matrix y = LoadGolden("eclipsera/metrics/testdata/trust_y.csv");
   const Index n = x.rows();
   Matrix d(n, n);
   for (Index i = 0; i < n; ++i) {

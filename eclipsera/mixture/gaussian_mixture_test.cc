@@ -6,15 +6,15 @@
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
-#include "eclipsera/mixture/internal/kmeans_plusplus.h"
 #include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -27,23 +27,7 @@ using ::testing::HasSubstr;
 const char kDir[] = "eclipsera/mixture/testdata/";
 
 Matrix ReadCsv(const std::string& name) {
-  std::ifstream in(kDir + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::vector<std::vector<double>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::vector<double> row;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
-    rows.push_back(row);
-  }
-  Matrix m(rows.size(), rows.empty() ? 0 : rows[0].size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) m(i, j) = rows[i][j];
-  }
-  return m;
+  return ::eclipsera::testing::LoadGolden(kDir + std::string(name));
 }
 
 std::map<std::string, double> ReadScalars(const std::string& name) {
@@ -303,8 +287,13 @@ INSTANTIATE_TEST_SUITE_P(CovarianceTypes, TypeTest,
 TEST(GaussianMixtureTest, KMeansPlusPlusPicksOneSeedPerBlob) {
   const Matrix x = Blobs(300, 2, 1);
   Random rng(5);
-  std::vector<Index> idx = mixture_internal::KMeansPlusPlusIndices(x, 3, rng);
+  // GaussianMixture's init_params='k-means++' seeds from these indices.
+  std::vector<Index> idx;
+  absl::StatusOr<Matrix> centers =
+      cluster::KMeansPlusPlus(x, 3, rng, -1, 1, &idx);
+  ECLIPSERA_ASSERT_OK(centers.status());
   ASSERT_EQ(idx.size(), 3u);
+  for (Index j = 0; j < 3; ++j) EXPECT_EQ(centers->row(j), x.row(idx[j]));
   std::set<Index> blobs;
   for (Index i : idx) blobs.insert(i % 3);
   EXPECT_EQ(blobs.size(), 3u);

@@ -7,18 +7,16 @@
 #include "eclipsera/manifold/internal/pca.h"
 #include "eclipsera/manifold/internal/perplexity.h"
 #include "eclipsera/manifold/internal/space_tree.h"
-#include "eclipsera/manifold/testdata/read_csv.h"
+#include "eclipsera/testing/golden.h"
 #include "gtest/gtest.h"
 
 namespace eclipsera::manifold_internal {
 namespace {
 
-using ::eclipsera::manifold_testing::ReadCsv;
-
 constexpr char kDir[] = "eclipsera/manifold/testdata/";
 
 Matrix Load(const std::string& name) {
-  return ReadCsv(std::string(kDir) + name);
+  return ::eclipsera::testing::LoadGolden(std::string(kDir) + name);
 }
 
 TEST(JointProbabilitiesTest, DenseMatchesScikitLearn) {
