@@ -8,27 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/dbscan.h"
-#include "eclipsera/core/random.h"
 
 namespace eclipsera::bench {
 namespace {
-
-// Gaussian blobs (unit std) around k random centers in [-10, 10]^d.
-Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
-  Random r(seed);
-  Matrix centers(k, d);
-  for (Index i = 0; i < centers.size(); ++i) {
-    centers.data()[i] = r.Uniform(-10, 10);
-  }
-  Matrix x(n, d);
-  for (Index i = 0; i < n; ++i) {
-    const Index c = static_cast<Index>(r.UniformInt(k));
-    for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
-  }
-  return x;
-}
 
 Measurement Run(const std::string& config, const Matrix& x,
                 const std::string& algorithm, int n_jobs, int repeats) {

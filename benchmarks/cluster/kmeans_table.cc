@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/core/random.h"
@@ -16,21 +17,6 @@ Matrix Uniform(Index n, Index d, uint64_t seed) {
   Random r(seed);
   Matrix x(n, d);
   for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
-  return x;
-}
-
-// Gaussian blobs around k random centers in [-10, 10]^d.
-Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
-  Random r(seed);
-  Matrix centers(k, d);
-  for (Index i = 0; i < centers.size(); ++i) {
-    centers.data()[i] = r.Uniform(-10, 10);
-  }
-  Matrix x(n, d);
-  for (Index i = 0; i < n; ++i) {
-    const Index c = static_cast<Index>(r.UniformInt(k));
-    for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
-  }
   return x;
 }
 

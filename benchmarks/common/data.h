@@ -1,0 +1,18 @@
+// Synthetic data shared by the benchmark tables.
+#ifndef ECLIPSERA_BENCHMARKS_COMMON_DATA_H_
+#define ECLIPSERA_BENCHMARKS_COMMON_DATA_H_
+
+#include <cstdint>
+
+#include "eclipsera/core/matrix.h"
+
+namespace eclipsera::bench {
+
+// n points in d dimensions: Gaussian blobs (unit std) around k centers
+// drawn uniformly from [-10, 10]^d, each point's center uniform over the k.
+// The same seed gives the same matrix on every machine.
+Matrix Blobs(Index n, Index d, Index k, uint64_t seed);
+
+}  // namespace eclipsera::bench
+
+#endif  // ECLIPSERA_BENCHMARKS_COMMON_DATA_H_
