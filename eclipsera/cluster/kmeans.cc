@@ -655,14 +655,8 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
           ws.centers, KMeansPlusPlus(ws.x, static_cast<int>(k), random, -1,
                                      options_.n_jobs));
     } else {
-      std::vector<Index> perm(n);
-      std::iota(perm.begin(), perm.end(), 0);
-      // Partial Fisher-Yates: the first k entries are a uniform sample.
-      for (Index j = 0; j < k; ++j) {
-        const Index r = j + static_cast<Index>(random.UniformInt(n - j));
-        std::swap(perm[j], perm[r]);
-        ws.centers.row(j) = ws.x.row(perm[j]);
-      }
+      const std::vector<int64_t> rows = random.SampleIndices(n, k);
+      for (Index j = 0; j < k; ++j) ws.centers.row(j) = ws.x.row(rows[j]);
     }
     if (options_.verbose) std::fprintf(stderr, "Initialization complete\n");
     const RunResult r = elkan     ? RunElkan(rc)
@@ -686,7 +680,7 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
 
 absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
                                       Random& random, int n_local_trials,
-                                      int n_jobs) {
+                                      int n_jobs, std::vector<Index>* indices) {
   const Index n = x.rows(), d = x.cols();
   if (n_clusters < 1 || n_clusters > n) {
     return absl::InvalidArgumentError(
@@ -724,6 +718,10 @@ absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
   const Index first = static_cast<Index>(random.UniformInt(n));
   centers.row(0) = x.row(first);
   c.row(0) = x.row(first);
+  if (indices != nullptr) {
+    indices->clear();
+    indices->push_back(first);
+  }
   sqdist_to(1);
   Vector closest = cand.row(0).transpose();
   double current_pot = closest.sum();
@@ -757,6 +755,7 @@ absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
     current_pot = best_pot;
     closest = cand.row(best).transpose();
     centers.row(k) = x.row(cand_ids[best]);
+    if (indices != nullptr) indices->push_back(cand_ids[best]);
   }
   return centers;
 }

@@ -140,9 +140,12 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
 // scikit-learn's kmeans_plusplus: n_clusters centers chosen from x with
 // greedy local trials (n_local_trials < 0: 2 + floor(log(k)) candidates per
 // step). The same random state gives the same centers for any n_jobs.
+// When `indices` is not null it receives the row of x each center came from
+// (scikit-learn's second return value).
 absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
                                       Random& random, int n_local_trials = -1,
-                                      int n_jobs = 1);
+                                      int n_jobs = 1,
+                                      std::vector<Index>* indices = nullptr);
 
 absl::Status RegisterKMeans(EstimatorRegistry& registry);
 

@@ -147,15 +147,9 @@ absl::StatusOr<Matrix> MiniBatchKMeans::InitCenters(const ConstMatrixRef& x,
       return KMeansPlusPlus(data, static_cast<int>(k), random, -1,
                             options_.n_jobs);
     }
-    std::vector<Index> perm(data.rows());
-    std::iota(perm.begin(), perm.end(), 0);
+    const std::vector<int64_t> rows = random.SampleIndices(data.rows(), k);
     Matrix centers(k, x.cols());
-    for (Index j = 0; j < k; ++j) {
-      const Index r =
-          j + static_cast<Index>(random.UniformInt(data.rows() - j));
-      std::swap(perm[j], perm[r]);
-      centers.row(j) = data.row(perm[j]);
-    }
+    for (Index j = 0; j < k; ++j) centers.row(j) = data.row(rows[j]);
     return centers;
   };
   if (init_size >= n) return from(x);

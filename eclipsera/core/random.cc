@@ -2,7 +2,9 @@
 #include "eclipsera/core/random.h"
 
 #include <cmath>
+#include <numeric>
 #include <random>
+#include <utility>
 
 namespace eclipsera {
 namespace {
@@ -76,6 +78,17 @@ double Random::Normal() {
   spare_normal_ = v * f;
   has_spare_normal_ = true;
   return u * f;
+}
+
+std::vector<int64_t> Random::SampleIndices(int64_t n, int64_t k) {
+  std::vector<int64_t> perm(static_cast<size_t>(n));
+  std::iota(perm.begin(), perm.end(), int64_t{0});
+  for (int64_t j = 0; j < k; ++j) {
+    const int64_t r = j + static_cast<int64_t>(UniformInt(n - j));
+    std::swap(perm[j], perm[r]);
+  }
+  perm.resize(static_cast<size_t>(k));
+  return perm;
 }
 
 Random Random::Fork(uint64_t stream) const {

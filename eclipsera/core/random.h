@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/types/span.h"
 
@@ -48,6 +49,11 @@ class Random {
       std::swap(values[i - 1], values[j]);
     }
   }
+
+  // k distinct indices drawn uniformly from [0, n), in draw order (a
+  // partial Fisher-Yates shuffle of 0..n-1: k draws). Requires k <= n.
+  // Allocates the n-entry permutation.
+  std::vector<int64_t> SampleIndices(int64_t n, int64_t k);
 
   uint64_t seed() const { return seed_; }
 

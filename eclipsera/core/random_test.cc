@@ -89,5 +89,27 @@ TEST(RandomTest, ShuffleIsAPermutation) {
   EXPECT_NE(v, sorted);
 }
 
+TEST(RandomTest, SampleIndicesAreDistinctAndUniform) {
+  Random r(11);
+  EXPECT_TRUE(r.SampleIndices(5, 0).empty());
+  std::vector<int64_t> all = r.SampleIndices(6, 6);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  // Each of 10 indices is picked 3/10 of the time when sampling 3.
+  std::vector<int> hits(10, 0);
+  for (int t = 0; t < 20000; ++t) {
+    std::vector<int64_t> s = r.SampleIndices(10, 3);
+    ASSERT_EQ(s.size(), 3u);
+    EXPECT_NE(s[0], s[1]);
+    EXPECT_NE(s[0], s[2]);
+    EXPECT_NE(s[1], s[2]);
+    for (int64_t i : s) ++hits[i];
+  }
+  for (int h : hits) EXPECT_NEAR(h, 6000, 300);  // > 6 standard deviations
+  // The same seed gives the same sample.
+  Random a(3), b(3);
+  EXPECT_EQ(a.SampleIndices(100, 7), b.SampleIndices(100, 7));
+}
+
 }  // namespace
 }  // namespace eclipsera

@@ -18,7 +18,6 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
-#include "eclipsera/mixture/internal/kmeans_plusplus.h"
 #include "eclipsera/simd/gaussian.h"
 
 namespace eclipsera::mixture {
@@ -687,16 +686,13 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
     } else {
       std::vector<Index> idx;
       if (o.init_params == "k-means++") {
-        idx = mixture_internal::KMeansPlusPlusIndices(*c.x, static_cast<int>(k),
-                                                      rng);
+        ECLIPSERA_RETURN_IF_ERROR(cluster::KMeansPlusPlus(*c.x,
+                                                          static_cast<int>(k),
+                                                          rng, -1, n_jobs, &idx)
+                                      .status());
       } else {  // random_from_data: k distinct rows.
-        std::vector<Index> all(n);
-        std::iota(all.begin(), all.end(), Index{0});
-        for (Index j = 0; j < k; ++j) {
-          const Index pick = j + static_cast<Index>(rng.UniformInt(n - j));
-          std::swap(all[j], all[pick]);
-        }
-        idx.assign(all.begin(), all.begin() + k);
+        const std::vector<int64_t> rows = rng.SampleIndices(n, k);
+        idx.assign(rows.begin(), rows.end());
       }
       resp.setZero();
       for (Index j = 0; j < k; ++j) resp(idx[j], j) = 1.0;
