@@ -13,6 +13,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/simd/distance.h"
 
 namespace eclipsera::cluster {
 namespace {
@@ -130,20 +131,27 @@ void FinishCenters(const RunContext& rc, const Matrix& centers,
   }
 }
 
-// Accumulates w * x into chunk c's partial sums by label.
+// Accumulates w * x of rows [b, e) into chunk c's partial sums by label.
+void AccumulateRows(const RunContext& rc, Index c, Index b, Index e,
+                    const LabelVector& labels) {
+  KMeansWorkspace& ws = *rc.ws;
+  simd::AddRowsByLabel(
+      rc.x.row(b).data(), e - b, rc.x.outerStride(), rc.weights + b,
+      labels.data() + b, rc.d, ws.partial_sums.row(c * rc.k).data(),
+      ws.partial_sums.outerStride(), ws.partial_weights.row(c).data());
+}
+
+void ZeroChunk(const RunContext& rc, Index c) {
+  rc.ws->partial_sums.middleRows(c * rc.k, rc.k).setZero();
+  rc.ws->partial_weights.row(c).setZero();
+}
+
+// Accumulates w * x of chunk [b, e) into its partial sums by label.
 void AccumulateChunk(const RunContext& rc, Index b, Index e,
                      const LabelVector& labels) {
-  KMeansWorkspace& ws = *rc.ws;
   const Index c = b / rc.chunk_rows;
-  auto sums = ws.partial_sums.middleRows(c * rc.k, rc.k);
-  sums.setZero();
-  ws.partial_weights.row(c).setZero();
-  for (Index i = b; i < e; ++i) {
-    const int32_t l = labels(i);
-    const double w = rc.weights[i];
-    sums.row(l) += w * rc.x.row(i);
-    ws.partial_weights(c, l) += w;
-  }
+  ZeroChunk(rc, c);
+  AccumulateRows(rc, c, b, e, labels);
 }
 
 // One Lloyd iteration (scikit-learn's lloyd_iter_chunked_dense): labels
@@ -154,9 +162,23 @@ void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
   RowSquaredNorms(centers, ws.c_sqnorms);
   ParallelForChunks(
       rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int worker) {
-        AssignNearest(rc.x, b, e, rc.x_sqnorms, centers, ws.c_sqnorms.data(),
-                      ws.tiles.row(worker).data(), labels.data());
-        if (update_centers) AccumulateChunk(rc, b, e, labels);
+        double* scratch = ws.tiles.row(worker).data();
+        if (!update_centers) {
+          AssignNearest(rc.x, b, e, rc.x_sqnorms, centers, ws.c_sqnorms.data(),
+                        scratch, labels.data());
+          return;
+        }
+        // Label a tile, then add it to the sums while its rows are still
+        // in cache: one pass over x per iteration instead of two. The sums
+        // see the rows in the same order as a whole-chunk pass.
+        const Index c = b / rc.chunk_rows;
+        ZeroChunk(rc, c);
+        for (Index t = b; t < e; t += kTileRows) {
+          const Index te = std::min(e, t + kTileRows);
+          AssignNearest(rc.x, t, te, rc.x_sqnorms, centers, ws.c_sqnorms.data(),
+                        scratch, labels.data());
+          AccumulateRows(rc, c, t, te, labels);
+        }
       });
   if (update_centers) FinishCenters(rc, centers, labels, centers_new);
 }

@@ -509,6 +509,28 @@ void BlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
   }
 }
 
+void AddRowsByLabelT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
+                     const double* HWY_RESTRICT w,
+                     const int32_t* HWY_RESTRICT labels, size_t d,
+                     double* HWY_RESTRICT sums, size_t ld_sums,
+                     double* HWY_RESTRICT weight_sums) {
+  const hn::ScalableTag<double> df;
+  const size_t N = hn::Lanes(df);
+  for (size_t i = 0; i < n; ++i) {
+    const double wi = w == nullptr ? 1.0 : w[i];
+    const auto wv = hn::Set(df, wi);
+    const double* HWY_RESTRICT xi = x + i * ld_x;
+    double* HWY_RESTRICT s = sums + static_cast<size_t>(labels[i]) * ld_sums;
+    size_t j = 0;
+    for (; j + N <= d; j += N) {
+      const auto p = hn::Mul(wv, hn::LoadU(df, xi + j));
+      hn::StoreU(hn::Add(hn::LoadU(df, s + j), p), df, s + j);
+    }
+    for (; j < d; ++j) s[j] += wi * xi[j];
+    weight_sums[labels[i]] += wi;
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace eclipsera::simd
 HWY_AFTER_NAMESPACE();
@@ -526,6 +548,14 @@ HWY_EXPORT(L1RowToRowsT);
 HWY_EXPORT(RowSquaredNormsT);
 HWY_EXPORT(ArgMinRowsT);
 HWY_EXPORT(BlockT);
+HWY_EXPORT(AddRowsByLabelT);
+
+void AddRowsByLabel(const double* x, size_t n, size_t ld_x, const double* w,
+                    const int32_t* labels, size_t d, double* sums,
+                    size_t ld_sums, double* weight_sums) {
+  HWY_DYNAMIC_DISPATCH(AddRowsByLabelT)
+  (x, n, ld_x, w, labels, d, sums, ld_sums, weight_sums);
+}
 
 const char* DispatchedTargetName() {
   return HWY_DYNAMIC_DISPATCH(DispatchedTargetNameT)();

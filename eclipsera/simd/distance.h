@@ -102,6 +102,16 @@ void NearestCenters(const double* x, size_t n, size_t ld_x,
                     size_t ld_c, const double* c_sqnorms, size_t d,
                     int32_t* labels, double* min_sqdist, double* scratch);
 
+// The K-Means center update: for i < n, with l = labels[i] and w = w[i]
+// (1 when w is null), sums[l * ld_sums + j] += w * x[i * ld_x + j] for
+// j < d and weight_sums[l] += w. Each element is updated as s + w * x (no
+// fused multiply-add, as scikit-learn's loop), rows in order, so results
+// are identical on every target. Labels must be in range. Does not
+// allocate.
+void AddRowsByLabel(const double* x, size_t n, size_t ld_x, const double* w,
+                    const int32_t* labels, size_t d, double* sums,
+                    size_t ld_sums, double* weight_sums);
+
 }  // namespace eclipsera::simd
 
 #endif  // ECLIPSERA_SIMD_DISTANCE_H_

@@ -340,6 +340,35 @@ void TestBlockClampsCancellationAtZero() {
   }
 }
 
+void TestAddRowsByLabel() {
+  const size_t N = hn::Lanes(hn::ScalableTag<double>());
+  for (size_t d : {size_t{1}, N - 1 > 0 ? N - 1 : 1, N, N + 1, 3 * N + 5}) {
+    for (bool weighted : {false, true}) {
+      const size_t n = 37, k = 5, ld_x = d + 1, ld_s = d + 2;
+      const std::vector<double> x = Random(n * ld_x + 1, 500 + d);
+      const std::vector<double> w = Random(n, 600 + d);
+      std::vector<int32_t> labels(n);
+      for (size_t i = 0; i < n; ++i)
+        labels[i] = static_cast<int32_t>((i * 7) % k);
+      std::vector<double> sums = Random(k * ld_s, 700 + d), ws(k, 0.5);
+      std::vector<double> ref = sums, ref_w = ws;
+      for (size_t i = 0; i < n; ++i) {
+        const double wi = weighted ? w[i] : 1.0;
+        for (size_t j = 0; j < d; ++j) {
+          const double p = wi * x[1 + i * ld_x + j];
+          ref[labels[i] * ld_s + j] = ref[labels[i] * ld_s + j] + p;
+        }
+        ref_w[labels[i]] += wi;
+      }
+      AddRowsByLabel(x.data() + 1, n, ld_x, weighted ? w.data() : nullptr,
+                     labels.data(), d, sums.data(), ld_s, ws.data());
+      // Exactly the scalar loop's values, padding columns untouched.
+      EXPECT_EQ(ref, sums) << "d=" << d;
+      EXPECT_EQ(ref_w, ws) << "d=" << d;
+    }
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace eclipsera::simd
 HWY_AFTER_NAMESPACE();
@@ -354,5 +383,6 @@ HWY_EXPORT_AND_TEST_P(DistanceTest, TestArgMinRows);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestSquaredL2BlockAndNearestCenters);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestNearestCentersTiesGoToLowestIndex);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestBlockClampsCancellationAtZero);
+HWY_EXPORT_AND_TEST_P(DistanceTest, TestAddRowsByLabel);
 }  // namespace eclipsera::simd
 #endif  // HWY_ONCE
