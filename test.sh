@@ -2,7 +2,9 @@
 # Every check of the project, in the order a failure is cheapest to see:
 #   1. the format check (clang-format, Google style, .clang-format);
 #   2. all Bazel tests (unit, golden, smoke runs of every benchmark);
-#   3. the thread-safety tests again under ThreadSanitizer;
+#   3. every test again under AddressSanitizer + UBSan, then under
+#      ThreadSanitizer (the n_jobs determinism and pool stress tests are
+#      the ones that run threads);
 #   4. the consumer workspace (examples/consumer) builds and runs;
 #   5. short libFuzzer runs of the file readers.
 # Usage: ./test.sh            (what CI runs through .ci/run)
@@ -46,24 +48,10 @@ consumer() {
   return $rc
 }
 
-# Everything that runs threads: the thread pool, the pools, and the
-# estimators' n_jobs determinism tests.
-TSAN_TARGETS=(
-  //eclipsera/core:parallel_test
-  //eclipsera/pool/...
-  //eclipsera/cluster:kmeans_test
-  //eclipsera/cluster:mini_batch_kmeans_test
-  //eclipsera/cluster:dbscan_test
-  //eclipsera/cluster:mean_shift_test
-  //eclipsera/cluster:agglomerative_test
-  //eclipsera/neighbors/...
-  //eclipsera/mixture:gaussian_mixture_test
-  //eclipsera/manifold/...
-)
-
 step "format" format_check
 step "bazel test //..." ./bazelw test //...
-step "tsan" ./bazelw test --config=tsan "${TSAN_TARGETS[@]}"
+step "asan + ubsan, every test" ./bazelw test --config=asan //...
+step "tsan, every test" ./bazelw test --config=tsan //...
 step "consumer workspace" consumer
 if [[ -x fuzz/run_fuzzers.sh ]]; then
   step "fuzz (short)" fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
