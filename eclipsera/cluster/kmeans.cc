@@ -171,10 +171,16 @@ void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
         // Label a tile, then add it to the sums while its rows are still
         // in cache: one pass over x per iteration instead of two. The sums
         // see the rows in the same order as a whole-chunk pass.
+        // Tiles of about 1 MB of x: small enough to stay in L2 between the
+        // two uses, large enough that NearestCenters' per-call packing of
+        // the centers stays negligible.
+        const Index tile = std::max<Index>(
+            kTileRows, (Index{1} << 17) / std::max<Index>(rc.d, 1) / kTileRows *
+                           kTileRows);
         const Index c = b / rc.chunk_rows;
         ZeroChunk(rc, c);
-        for (Index t = b; t < e; t += kTileRows) {
-          const Index te = std::min(e, t + kTileRows);
+        for (Index t = b; t < e; t += tile) {
+          const Index te = std::min(e, t + tile);
           AssignNearest(rc.x, t, te, rc.x_sqnorms, centers, ws.c_sqnorms.data(),
                         scratch, labels.data());
           AccumulateRows(rc, c, t, te, labels);
@@ -634,8 +640,14 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
 
   // Center the data (scikit-learn does, for precision of the distances).
   const Eigen::RowVectorXd mean = x.colwise().mean();
-  ws.x.noalias() = x.rowwise() - mean;
-  RowSquaredNorms(ws.x, ws.x_sqnorms);
+  // Centering and row norms in one parallel pass (each row on its own, so
+  // the values do not depend on n_jobs).
+  ParallelForChunks(options_.n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      ws.x.row(i).noalias() = x.row(i) - mean;
+      ws.x_sqnorms(i) = ws.x.row(i).squaredNorm();
+    }
+  });
   if (sample_weight.empty()) {
     ws.weights.setOnes();
   } else {
