@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "eclipsera/core/testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,6 +29,18 @@ TEST(ValidationTest, NamesFirstNonFiniteCell) {
   EXPECT_THAT(CheckFinite("f", "X", x),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("Inf"), HasSubstr("row 3, column 0"))));
+}
+
+TEST(ValidationTest, FindsNonFiniteInEveryColumnOfAWideRow) {
+  // 19 columns: two blocks of eight and a tail, each position checked.
+  for (Index c = 0; c < 19; ++c) {
+    Matrix x = Matrix::Constant(3, 19, -1e300);
+    EXPECT_THAT(CheckFinite("f", "X", x), IsOk());
+    x(1, c) = -std::numeric_limits<double>::infinity();
+    EXPECT_THAT(CheckFinite("f", "X", x),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr(absl::StrCat("row 1, column ", c))));
+  }
 }
 
 TEST(ValidationTest, LargeFiniteValuesAreFinite) {

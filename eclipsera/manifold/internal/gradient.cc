@@ -240,9 +240,22 @@ double BarnesHutGradient::Compute(const CsrMatrix& p, const double* y, int dof,
   y_ = y;
   dof_ = dof;
   squared_theta_ = angle * angle;
-  tree_.Build(y, n_, d_);
   BarnesHutGradient* self = this;
   if (dof == 1) {
+    // The tree build is serial, and the attraction (sparse P) does not need
+    // the tree: task 0 builds it while the other workers take the
+    // attraction chunks (tasks are handed out in order, so the caller
+    // starts the build at once).
+    const Index y_n = n_;
+    ParallelFor(n_jobs, 1 + NumChunks(n_, kBhRowChunk),
+                [self, y, y_n](Index task, int) {
+                  if (task == 0) {
+                    self->tree_.Build(y, y_n, self->d_);
+                    return;
+                  }
+                  const Index b = (task - 1) * kBhRowChunk;
+                  self->Forces(b, std::min(y_n, b + kBhRowChunk));
+                });
     const Index groups = tree_.num_groups();
     const int workers = NumWorkers(n_jobs, NumChunks(groups, kBhGroupChunk));
     if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
@@ -255,9 +268,11 @@ double BarnesHutGradient::Compute(const CsrMatrix& p, const double* y, int dof,
                                        self->neg_.data(), self->row_q_.data());
           }
         });
+  } else {
+    tree_.Build(y, n_, d_);
+    ParallelForChunks(n_jobs, n_, kBhRowChunk,
+                      [self](Index b, Index e, int) { self->Forces(b, e); });
   }
-  ParallelForChunks(n_jobs, n_, kBhRowChunk,
-                    [self](Index b, Index e, int) { self->Forces(b, e); });
   double sum_q = 0.0;
   for (Index i = 0; i < n_; ++i) sum_q += row_q_(i);
   sum_q = std::max(sum_q, kMachineEpsilon);
