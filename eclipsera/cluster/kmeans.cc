@@ -639,7 +639,18 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
   }
 
   // Center the data (scikit-learn does, for precision of the distances).
-  const Eigen::RowVectorXd mean = x.colwise().mean();
+  // The column means from per-chunk row sums (fixed chunks, added in chunk
+  // order: the same for any n_jobs), in the partial-sum rows the Lloyd
+  // step overwrites later. Eigen's colwise() on row-major data walks every
+  // row once per pair of columns.
+  ParallelForChunks(options_.n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
+    auto acc = ws.partial_sums.row((b / chunk_rows) * k);
+    acc.setZero();
+    for (Index i = b; i < e; ++i) acc += x.row(i);
+  });
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(d);
+  for (Index c = 0; c < n_chunks; ++c) mean += ws.partial_sums.row(c * k);
+  mean /= static_cast<double>(n);
   // Centering and row norms in one parallel pass (each row on its own, so
   // the values do not depend on n_jobs).
   ParallelForChunks(options_.n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
