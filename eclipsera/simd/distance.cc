@@ -209,8 +209,28 @@ void RowSquaredNormsT(const double* HWY_RESTRICT x, size_t n, size_t d,
 // Minimum of row[0, len) and the lowest index attaining it; requires
 // len >= 1. Vector part over whole vectors, scalar tail after it (the tail
 // has higher indices, so strict < keeps the first minimum).
+// Scalar argmin over [0, valid) that orders NaN above every number (so a
+// row of NaN and numbers picks the smallest number, an all-NaN row index 0).
+HWY_INLINE void RowArgMinScalar(const double* HWY_RESTRICT row, size_t valid,
+                                double* min_value, size_t* index) {
+  size_t best_index = 0;
+  double best = row[0];
+  for (size_t i = 1; i < valid; ++i) {
+    if (row[i] < best || (std::isnan(best) && !std::isnan(row[i]))) {
+      best = row[i];
+      best_index = i;
+    }
+  }
+  *min_value = best;
+  *index = best_index;
+}
+
+// Index of the smallest of row[0, len) (ties: lowest index), and that value.
+// Lanes from `valid` on are padding (+inf in the callers); whatever the row
+// holds, NaN and inf included, the index returned is below `valid` (> 0): a
+// NaN anywhere in the vector pass is detected and the row rescanned.
 HWY_INLINE void RowArgMin(const double* HWY_RESTRICT row, size_t len,
-                          double* min_value, size_t* index) {
+                          size_t valid, double* min_value, size_t* index) {
   const DF df;
   const size_t N = hn::Lanes(df);
   double best;
@@ -220,21 +240,29 @@ HWY_INLINE void RowArgMin(const double* HWY_RESTRICT row, size_t len,
     VF vbest = hn::LoadU(df, row);
     VF vidx = hn::Iota(df, 0.0);
     VF cur = vidx;
+    // Lanes that ever saw NaN: a NaN lane in vbest would hide
+    // every later value of its lane, and MinOfLanes of NaN is unspecified.
+    auto any_nan = hn::IsNaN(vbest);
     const VF step = hn::Set(df, static_cast<double>(N));
     for (i = N; i + N <= len; i += N) {
       cur = cur + step;
       const VF v = hn::LoadU(df, row + i);
+      any_nan = hn::Or(any_nan, hn::IsNaN(v));
       const auto lt = hn::Lt(v, vbest);
       vbest = hn::IfThenElse(lt, v, vbest);
       vidx = hn::IfThenElse(lt, cur, vidx);
+    }
+    if (HWY_UNLIKELY(!hn::AllFalse(df, any_nan))) {
+      RowArgMinScalar(row, valid, min_value, index);
+      return;
     }
     const VF vmin = hn::MinOfLanes(df, vbest);
     const VF candidates =
         hn::IfThenElse(hn::Eq(vbest, vmin), vidx,
                        hn::Set(df, std::numeric_limits<double>::infinity()));
     best = hn::GetLane(vmin);
-    best_index =
-        static_cast<size_t>(hn::GetLane(hn::MinOfLanes(df, candidates)));
+    const double idx = hn::GetLane(hn::MinOfLanes(df, candidates));
+    best_index = idx < static_cast<double>(len) ? static_cast<size_t>(idx) : 0;
   } else {
     best = row[0];
     best_index = 0;
@@ -245,6 +273,12 @@ HWY_INLINE void RowArgMin(const double* HWY_RESTRICT row, size_t len,
       best = row[i];
       best_index = i;
     }
+  }
+  if (HWY_UNLIKELY(best_index >= valid || std::isnan(best))) {
+    // Only +inf or NaN in the valid part (a padding lane tied or won), or
+    // a NaN in the scalar tail.
+    RowArgMinScalar(row, valid, min_value, index);
+    return;
   }
   *min_value = best;
   *index = best_index;
@@ -258,7 +292,7 @@ void ArgMinRowsT(const double* HWY_RESTRICT m, size_t n, size_t k, size_t ld,
     if (k == 0) {
       argmin[i] = -1;
     } else {
-      RowArgMin(m + i * ld, k, &v, &idx);
+      RowArgMin(m + i * ld, k, k, &v, &idx);
       argmin[i] = static_cast<int32_t>(idx);
     }
     if (min_value != nullptr) min_value[i] = v;
@@ -495,7 +529,7 @@ void BlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
         for (size_t i = 0; i < mc; ++i) {
           double v;
           size_t idx;
-          RowArgMin(tile + i * ld_t, kt_pad, &v, &idx);
+          RowArgMin(tile + i * ld_t, kt_pad, kt, &v, &idx);
           if (j0 == 0 || v < best[i]) {
             best[i] = v;
             labels[i0 + i] = static_cast<int32_t>(j0 + idx);
@@ -511,23 +545,26 @@ void BlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
 
 void AddRowsByLabelT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
                      const double* HWY_RESTRICT w,
-                     const int32_t* HWY_RESTRICT labels, size_t d,
+                     const int32_t* HWY_RESTRICT labels, size_t k, size_t d,
                      double* HWY_RESTRICT sums, size_t ld_sums,
                      double* HWY_RESTRICT weight_sums) {
   const hn::ScalableTag<double> df;
   const size_t N = hn::Lanes(df);
   for (size_t i = 0; i < n; ++i) {
+    // Bounds-safe by construction: a label outside [0, k) adds nothing.
+    const size_t label = static_cast<size_t>(static_cast<uint32_t>(labels[i]));
+    if (HWY_UNLIKELY(label >= k)) continue;
     const double wi = w == nullptr ? 1.0 : w[i];
     const auto wv = hn::Set(df, wi);
     const double* HWY_RESTRICT xi = x + i * ld_x;
-    double* HWY_RESTRICT s = sums + static_cast<size_t>(labels[i]) * ld_sums;
+    double* HWY_RESTRICT s = sums + label * ld_sums;
     size_t j = 0;
     for (; j + N <= d; j += N) {
       const auto p = hn::Mul(wv, hn::LoadU(df, xi + j));
       hn::StoreU(hn::Add(hn::LoadU(df, s + j), p), df, s + j);
     }
     for (; j < d; ++j) s[j] += wi * xi[j];
-    weight_sums[labels[i]] += wi;
+    weight_sums[label] += wi;
   }
 }
 
@@ -551,10 +588,10 @@ HWY_EXPORT(BlockT);
 HWY_EXPORT(AddRowsByLabelT);
 
 void AddRowsByLabel(const double* x, size_t n, size_t ld_x, const double* w,
-                    const int32_t* labels, size_t d, double* sums,
+                    const int32_t* labels, size_t k, size_t d, double* sums,
                     size_t ld_sums, double* weight_sums) {
   HWY_DYNAMIC_DISPATCH(AddRowsByLabelT)
-  (x, n, ld_x, w, labels, d, sums, ld_sums, weight_sums);
+  (x, n, ld_x, w, labels, k, d, sums, ld_sums, weight_sums);
 }
 
 const char* DispatchedTargetName() {

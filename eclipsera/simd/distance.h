@@ -55,8 +55,9 @@ void RowSquaredNorms(const double* x, size_t n, size_t d, size_t ld,
 
 // For each of the n rows of m (n x k, leading dimension ld) writes the index
 // of its smallest element to argmin[i] and that element to min_value[i]
-// (min_value may be null). Ties go to the lowest index (numpy.argmin). With
-// k == 0 writes -1 and +infinity. Does not allocate.
+// (min_value may be null). Ties go to the lowest index (numpy.argmin). NaN
+// orders above every number, so the index is always in [0, k) (0 for a row
+// of NaN). With k == 0 writes -1 and +infinity. Does not allocate.
 void ArgMinRows(const double* m, size_t n, size_t k, size_t ld, int32_t* argmin,
                 double* min_value);
 
@@ -96,7 +97,8 @@ void SquaredL2Block(const double* x, size_t n, size_t ld_x,
 // j) and min_sqdist[i] = that distance (clamped at 0; min_sqdist may be
 // null). Never materialises more than one cache-sized tile of distances;
 // labels and distances are bit-identical to ArgMinRows over SquaredL2Block's
-// output. Requires k >= 1. Does not allocate.
+// output. Labels are in [0, k) for any input (NaN or inf distances
+// included, see ArgMinRows). Requires k >= 1. Does not allocate.
 void NearestCenters(const double* x, size_t n, size_t ld_x,
                     const double* x_sqnorms, const double* c, size_t k,
                     size_t ld_c, const double* c_sqnorms, size_t d,
@@ -106,10 +108,10 @@ void NearestCenters(const double* x, size_t n, size_t ld_x,
 // (1 when w is null), sums[l * ld_sums + j] += w * x[i * ld_x + j] for
 // j < d and weight_sums[l] += w. Each element is updated as s + w * x (no
 // fused multiply-add, as scikit-learn's loop), rows in order, so results
-// are identical on every target. Labels must be in range. Does not
-// allocate.
+// are identical on every target. Rows whose label is outside [0, k) are
+// skipped (sums and weight_sums have k rows). Does not allocate.
 void AddRowsByLabel(const double* x, size_t n, size_t ld_x, const double* w,
-                    const int32_t* labels, size_t d, double* sums,
+                    const int32_t* labels, size_t k, size_t d, double* sums,
                     size_t ld_sums, double* weight_sums);
 
 }  // namespace eclipsera::simd

@@ -361,10 +361,86 @@ void TestAddRowsByLabel() {
         ref_w[labels[i]] += wi;
       }
       AddRowsByLabel(x.data() + 1, n, ld_x, weighted ? w.data() : nullptr,
-                     labels.data(), d, sums.data(), ld_s, ws.data());
+                     labels.data(), k, d, sums.data(), ld_s, ws.data());
       // Exactly the scalar loop's values, padding columns untouched.
       EXPECT_EQ(ref, sums) << "d=" << d;
       EXPECT_EQ(ref_w, ws) << "d=" << d;
+    }
+  }
+}
+
+void TestAddRowsByLabelSkipsOutOfRangeLabels() {
+  // Labels -1, k and INT32_MIN add nothing and write nothing out of bounds
+  // (under ASan an out-of-range write would be reported).
+  const size_t d = 3, k = 2, n = 5;
+  const std::vector<double> x = {1, 2,  3,  4,  5,  6,  7, 8,
+                                 9, 10, 11, 12, 13, 14, 15};
+  const std::vector<int32_t> labels = {0, -1, 2,
+                                       std::numeric_limits<int32_t>::min(), 1};
+  std::vector<double> sums(k * d, 0.0), ws(k, 0.0);
+  AddRowsByLabel(x.data(), n, d, nullptr, labels.data(), k, d, sums.data(), d,
+                 ws.data());
+  EXPECT_EQ((std::vector<double>{1, 2, 3, 13, 14, 15}), sums);
+  EXPECT_EQ((std::vector<double>{1, 1}), ws);
+}
+
+// Every argmin kernel returns an index in [0, k) for rows holding NaN, +inf
+// and -inf anywhere (vector lanes, tails, first lane), and the smallest
+// number when there is one.
+void TestArgMinNonFinite() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const size_t N = Lanes();
+  for (size_t k : {size_t{1}, size_t{2}, N, N + 1, 2 * N + 3, size_t{40}}) {
+    for (size_t pos = 0; pos < k; ++pos) {
+      for (int pattern = 0; pattern < 4; ++pattern) {
+        std::vector<double> row(k);
+        for (size_t j = 0; j < k; ++j) row[j] = pattern == 3 ? inf : nan;
+        if (pattern == 1) row[pos] = 5.0;  // one number among NaN
+        if (pattern == 2) {                // numbers with one NaN at pos
+          for (size_t j = 0; j < k; ++j) row[j] = 10.0 + j;
+          row[pos] = nan;
+        }
+        int32_t idx = -7;
+        double v = 0.0;
+        ArgMinRows(row.data(), 1, k, k, &idx, &v);
+        ASSERT_GE(idx, 0) << "k=" << k << " pos=" << pos << " p=" << pattern;
+        ASSERT_LT(idx, static_cast<int32_t>(k));
+        if (pattern == 1) {
+          EXPECT_EQ(static_cast<int32_t>(pos), idx);
+          EXPECT_EQ(5.0, v);
+        }
+        if (pattern == 2) {
+          const size_t want = pos == 0 && k > 1 ? 1 : 0;
+          if (k > 1) {
+            EXPECT_EQ(static_cast<int32_t>(want), idx);
+            EXPECT_EQ(10.0 + want, v);
+          }
+        }
+      }
+    }
+  }
+  // NearestCenters on data whose distance tiles are inf - inf = NaN or
+  // +inf everywhere (values near 1e200 overflow the squared norms).
+  for (size_t k : {size_t{1}, size_t{2}, size_t{3}, N + 1, size_t{37}}) {
+    for (size_t d : {size_t{1}, size_t{2}, size_t{5}}) {
+      const size_t n = 70;
+      std::vector<double> x(n * d), c(k * d);
+      for (size_t i = 0; i < x.size(); ++i) {
+        x[i] = (i % 4 == 0)   ? 1e200
+               : (i % 4 == 1) ? -1e200
+               : (i % 4 == 2) ? nan
+                              : 1.0;
+      }
+      for (size_t i = 0; i < c.size(); ++i) c[i] = (i % 2) ? 1e200 : -inf;
+      std::vector<double> scratch(BlockScratchSize(k, d)), dist(n);
+      std::vector<int32_t> labels(n, -5);
+      NearestCenters(x.data(), n, d, nullptr, c.data(), k, d, nullptr, d,
+                     labels.data(), dist.data(), scratch.data());
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_GE(labels[i], 0) << "k=" << k << " d=" << d << " i=" << i;
+        ASSERT_LT(labels[i], static_cast<int32_t>(k));
+      }
     }
   }
 }
@@ -384,5 +460,7 @@ HWY_EXPORT_AND_TEST_P(DistanceTest, TestSquaredL2BlockAndNearestCenters);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestNearestCentersTiesGoToLowestIndex);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestBlockClampsCancellationAtZero);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestAddRowsByLabel);
+HWY_EXPORT_AND_TEST_P(DistanceTest, TestAddRowsByLabelSkipsOutOfRangeLabels);
+HWY_EXPORT_AND_TEST_P(DistanceTest, TestArgMinNonFinite);
 }  // namespace eclipsera::simd
 #endif  // HWY_ONCE
