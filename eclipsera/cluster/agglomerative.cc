@@ -232,6 +232,15 @@ absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
       sklearn_mst ? cluster_internal::PairOrder::kSklearnMstLabel
                   : cluster_internal::PairOrder::kScipy,
       ws, children_.data(), all_distances_.data(), /*counts=*/nullptr);
+  // A success means finite output: merge distances (ward's grow with the
+  // cluster sizes) must not have overflowed.
+  if (absl::Status s = CheckFittedFinite(
+          kFitContext, "merge distance",
+          Eigen::Map<const Matrix>(all_distances_.data(), 1, n - 1));
+      !s.ok()) {
+    if (!o.workspace) workspace_.reset();
+    return s;
+  }
   if (o.distance_threshold.has_value()) {
     Index above = 0;
     for (Index i = 0; i + 1 < n; ++i) {
@@ -248,8 +257,15 @@ absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
     distances_.resize(0);
   }
   labels_.resize(n);
-  cluster_internal::CutTree(n_clusters_found_, children_.data(), n, ws,
-                            labels_.data());
+  const bool cut = cluster_internal::CutTree(
+      n_clusters_found_, children_.data(), n, ws, labels_.data());
+  if (!cut) {
+    if (!o.workspace) workspace_.reset();
+    return absl::InternalError(
+        absl::StrCat(kFitContext,
+                     ": the merge tree is not a valid tree; the fitted state "
+                     "was dropped. Please report this with the data"));
+  }
   n_leaves_ = n;
   n_connected_components_ = 1;
   if (!o.workspace) workspace_.reset();

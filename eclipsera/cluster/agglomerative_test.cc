@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "eclipsera/cluster/internal/agglomerative_core.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/testing/alloc_counter.h"
@@ -345,6 +346,42 @@ TEST(AgglomerativeClusteringTest, SameResultForAnyNJobs) {
   AgglomerativeClustering m(bad);
   EXPECT_THAT(m.Fit(x.topRows(10)), StatusIs(absl::StatusCode::kInvalidArgument,
                                              HasSubstr("n_jobs = 0")));
+}
+
+// CutTree labels every leaf of a valid tree, and on children that are not
+// a tree (a cycle, a shared child, an index out of range: what NaN merge
+// distances used to produce) returns false instead of hanging, writing out
+// of bounds or leaving labels uninitialised.
+TEST(CutTreeTest, ValidTreeAndCorruptChildren) {
+  cluster_internal::AgglomerativeWorkspace ws;
+  // 4 leaves: node 4 = (0, 1), node 5 = (2, 3), node 6 = (4, 5).
+  std::vector<Index> children = {0, 1, 2, 3, 4, 5};
+  std::vector<int32_t> labels(4, 99);
+  ASSERT_TRUE(
+      cluster_internal::CutTree(2, children.data(), 4, &ws, labels.data()));
+  EXPECT_EQ(labels[0], labels[1]);
+  EXPECT_EQ(labels[2], labels[3]);
+  EXPECT_NE(labels[0], labels[2]);
+  const std::vector<std::vector<Index>> corrupt = {
+      {0, 1, 2, 3, 6, 5},        // node 6 is its own child
+      {0, 1, 0, 3, 4, 5},        // leaf 0 under two parents, leaf 2 lost
+      {0, 1, 2, 3, 4, 1000000},  // out of range
+      {0, -1, 2, 3, 4, 5},       // negative
+      {5, 1, 2, 3, 4, 5},        // a child larger than its parent
+  };
+  for (const std::vector<Index>& c : corrupt) {
+    for (Index k = 1; k <= 4; ++k) {
+      std::vector<int32_t> l(4, 99);
+      const bool ok = cluster_internal::CutTree(k, c.data(), 4, &ws, l.data());
+      if (!ok) {
+        for (int32_t v : l) EXPECT_TRUE(v >= -1 && v < k) << v;
+      } else {
+        for (int32_t v : l) EXPECT_TRUE(v >= 0 && v < k) << v;
+      }
+    }
+    EXPECT_FALSE(cluster_internal::CutTree(4, c.data(), 4, &ws, labels.data()))
+        << c[0] << c[1] << c[2] << c[3] << c[4] << c[5];
+  }
 }
 
 }  // namespace

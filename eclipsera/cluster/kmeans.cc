@@ -18,6 +18,20 @@
 namespace eclipsera::cluster {
 namespace {
 
+// Number of distinct labels in [0, k) (for the duplicate-points warning).
+Index CountDistinctLabels(const LabelVector& labels, Index k) {
+  std::vector<char> seen(static_cast<size_t>(k), 0);
+  Index distinct = 0;
+  for (Index i = 0; i < labels.size(); ++i) {
+    const int32_t l = labels[i];
+    if (l >= 0 && l < k && !seen[l]) {
+      seen[l] = 1;
+      ++distinct;
+    }
+  }
+  return distinct;
+}
+
 using cluster_internal::AssignNearest;
 using cluster_internal::AssignScratchSize;
 using cluster_internal::kTileRows;
@@ -137,7 +151,7 @@ void AccumulateRows(const RunContext& rc, Index c, Index b, Index e,
   KMeansWorkspace& ws = *rc.ws;
   simd::AddRowsByLabel(
       rc.x.row(b).data(), e - b, rc.x.outerStride(), rc.weights + b,
-      labels.data() + b, rc.d, ws.partial_sums.row(c * rc.k).data(),
+      labels.data() + b, rc.k, rc.d, ws.partial_sums.row(c * rc.k).data(),
       ws.partial_sums.outerStride(), ws.partial_weights.row(c).data());
 }
 
@@ -585,12 +599,14 @@ absl::Status KMeans::Validate(const ConstMatrixRef& x,
     ECLIPSERA_RETURN_IF_ERROR(
         CheckShape(ctx, "init", *o.init_centers, o.n_clusters, x.cols()));
     ECLIPSERA_RETURN_IF_ERROR(CheckFinite(ctx, "init", *o.init_centers));
+    ECLIPSERA_RETURN_IF_ERROR(CheckMagnitude(ctx, "init", *o.init_centers));
   }
   return CheckSampleWeight(sample_weight, x.rows());
 }
 
 absl::Status KMeans::Fit(const ConstMatrixRef& x,
                          absl::Span<const double> sample_weight) {
+  ClearWarnings();
   ECLIPSERA_RETURN_IF_ERROR(Validate(x, sample_weight));
   Reset();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
@@ -716,10 +732,21 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
     }
   }
   cluster_centers_ = ws.best_centers.rowwise() + mean;
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckFittedFinite("KMeans::Fit", "cluster center", cluster_centers_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckFittedFinite("KMeans::Fit", "inertia", best_inertia));
   labels_ = ws.best_labels;
   inertia_ = best_inertia;
   n_iter_ = best_n_iter;
   fitted_ = true;
+  // scikit-learn's ConvergenceWarning for duplicate points.
+  const Index distinct = CountDistinctLabels(labels_, k);
+  if (distinct < k) {
+    AddWarning(absl::StrCat("Number of distinct clusters (", distinct,
+                            ") found smaller than n_clusters (", k,
+                            "). Possibly due to duplicate points in X."));
+  }
   return absl::OkStatus();
 }
 

@@ -173,10 +173,13 @@ absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
         EstimateBandwidth(x, 0.3, std::nullopt, 0, o.n_jobs);
     if (!est.ok()) return est.status();
     bw = *est;
-    if (!(bw > 0.0)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(kContext, ": the estimated bandwidth is ", bw,
-                       " (too many identical samples); give a bandwidth > 0"));
+    // An estimate of 0 (each sample's nearest quantile of neighbours are
+    // copies of it, e.g. 3 distinct rows) is used as scikit-learn uses it:
+    // radius 0 (radii are inclusive), so every distinct row is a mode.
+    if (!(bw >= 0.0) || !std::isfinite(bw)) {
+      return absl::InternalError(absl::StrCat(kContext,
+                                              ": the estimated bandwidth is ",
+                                              bw, "; give a bandwidth > 0"));
     }
   }
   const Index d = x.cols();
@@ -247,7 +250,11 @@ absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
             if (within == 0) break;
             w.old_mean.swap(w.mean);
             w.mean = w.sum / static_cast<double>(within);
-            const bool done = (w.mean - w.old_mean).norm() < stop_thresh ||
+            // With bandwidth 0 (stop_thresh 0) scikit-learn runs max_iter
+            // iterations of a mean that cannot move; stop once it did not.
+            const double moved = (w.mean - w.old_mean).norm();
+            const bool done = moved < stop_thresh ||
+                              (stop_thresh == 0.0 && moved == 0.0) ||
                               completed == o.max_iter;
             if (done) break;
             ++completed;

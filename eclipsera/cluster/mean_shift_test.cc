@@ -199,17 +199,33 @@ TEST(MeanShiftTest, RejectsBadInputAndStaysUsable) {
   b = o;
   b.seeds = Matrix::Constant(1, 2, 100.0);  // nothing within bandwidth
   expect_error(b, "no sample was within bandwidth");
-  {
-    MeanShift e;  // estimated bandwidth of identical samples is 0
-    EXPECT_THAT(e.Fit(Matrix::Ones(10, 2)),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("estimated bandwidth")));
-  }
   ECLIPSERA_ASSERT_OK(ms.Fit(x));
   EXPECT_EQ(ms.cluster_centers().rows(), 3);
   EXPECT_THAT(
       ms.Predict(Matrix::Zero(2, 3)),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("3 features")));
+}
+
+// An estimated bandwidth of 0 is used as scikit-learn 1.2 uses it (every
+// distinct row is a mode), not rejected: for [[0,0],[1,1],[2,2],[1,1]]
+// scikit-learn gives centers [[1,1],[2,2],[0,0]] and labels [2,0,1,0], and
+// one center for identical rows.
+TEST(MeanShiftTest, EstimatedBandwidthOfZeroAsScikitLearn) {
+  Matrix x(4, 2);
+  x << 0, 0, 1, 1, 2, 2, 1, 1;
+  MeanShift e;
+  ECLIPSERA_ASSERT_OK(e.Fit(x));
+  EXPECT_EQ(0.0, e.bandwidth());
+  Matrix want(3, 2);
+  want << 1, 1, 2, 2, 0, 0;
+  EXPECT_EQ(want, e.cluster_centers());
+  LabelVector want_labels(4);
+  want_labels << 2, 0, 1, 0;
+  EXPECT_EQ(want_labels, e.labels());
+  MeanShift same;
+  ECLIPSERA_ASSERT_OK(same.Fit(Matrix::Ones(10, 2)));
+  EXPECT_EQ(Matrix::Ones(1, 2), same.cluster_centers());
+  EXPECT_EQ(LabelVector::Zero(10), same.labels());
 }
 
 TEST(MeanShiftTest, ExplicitSeedsGenericInterfaceAndRegistry) {

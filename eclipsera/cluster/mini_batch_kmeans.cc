@@ -113,6 +113,7 @@ absl::Status MiniBatchKMeans::Validate(
     ECLIPSERA_RETURN_IF_ERROR(
         CheckShape(ctx, "init", *o.init_centers, o.n_clusters, x.cols()));
     ECLIPSERA_RETURN_IF_ERROR(CheckFinite(ctx, "init", *o.init_centers));
+    ECLIPSERA_RETURN_IF_ERROR(CheckMagnitude(ctx, "init", *o.init_centers));
   }
   if (fitted_ && centers_.cols() != x.cols() &&
       absl::string_view(ctx) == "MiniBatchKMeans::PartialFit") {
@@ -305,6 +306,7 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
 absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
                                   absl::Span<const double> sample_weight) {
   const char* ctx = "MiniBatchKMeans::Fit";
+  ClearWarnings();
   ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
   Reset();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
@@ -444,6 +446,8 @@ absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
     inertia_ = ewa.value_or(0.0) * n;
   }
   random_ = random;
+  ECLIPSERA_RETURN_IF_ERROR(CheckFittedFinite(ctx, "cluster center", centers_));
+  ECLIPSERA_RETURN_IF_ERROR(CheckFittedFinite(ctx, "inertia", inertia_));
   fitted_ = true;
   return absl::OkStatus();
 }
@@ -486,6 +490,11 @@ absl::Status MiniBatchKMeans::PartialFit(
   centers_.swap(ws.centers_new);
   if (options_.compute_labels) inertia_ = LabelsInertia(x, weights, &labels_);
   ++n_steps_;
+  if (absl::Status s = CheckFittedFinite(ctx, "cluster center", centers_);
+      !s.ok() || !(s = CheckFittedFinite(ctx, "inertia", inertia_)).ok()) {
+    Reset();
+    return s;
+  }
   fitted_ = true;
   return absl::OkStatus();
 }

@@ -1,6 +1,8 @@
 // Default behaviour of the generic estimator interface.
 #include "eclipsera/core/estimator.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/validation.h"
 
@@ -14,7 +16,20 @@ absl::Status Estimator::Fit(const ConstMatrixRef& x,
     s = CheckLength(context, "y", static_cast<Index>(y.size()), x.rows());
   }
   if (!s.ok()) return s;
-  return DoFit(x, y);
+  ClearWarnings();
+  s = DoFit(x, y);
+  if (!s.ok()) return s;
+  // A success means finite results: the estimators check their own arrays
+  // in the pass that produces them; this catches any reported scalar.
+  for (const FittedScalar& f : FittedScalars()) {
+    if (!std::isfinite(f.value)) {
+      Reset();
+      return absl::InternalError(absl::StrCat(
+          context, ": the fit produced a non-finite ", f.name, " (", f.value,
+          "); this is a bug, please report it with the data"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Vector> Estimator::Predict(const ConstMatrixRef& x) const {

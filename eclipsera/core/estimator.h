@@ -74,7 +74,19 @@ class Estimator {
   // Fitted scalars for reports (the command-line tool's JSON line).
   virtual std::vector<FittedScalar> FittedScalars() const { return {}; }
 
+  // Warnings of the last Fit, as scikit-learn's ConvergenceWarning and
+  // friends (fewer distinct clusters than requested, no convergence within
+  // max_iter, ...): one sentence each, cleared when Fit starts. The
+  // command-line tool prints them on stderr and in its JSON line.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
  protected:
+  // Records a warning of the current Fit (see warnings()).
+  void AddWarning(std::string message) {
+    warnings_.push_back(std::move(message));
+  }
+  void ClearWarnings() { warnings_.clear(); }
+
   virtual absl::Status DoFit(const ConstMatrixRef& x,
                              absl::Span<const double> y) = 0;
   virtual absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const;
@@ -87,6 +99,9 @@ class Estimator {
                                          absl::Span<const double> y) const;
 
   absl::Status Unimplemented(absl::string_view method) const;
+
+ private:
+  std::vector<std::string> warnings_;
 };
 
 // Implements the parameter half of Estimator for an estimator whose

@@ -1,9 +1,11 @@
 // Input validation helpers.
 #include "eclipsera/core/validation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace eclipsera {
@@ -62,6 +64,56 @@ absl::Status CheckFiniteValues(absl::string_view context,
   return absl::OkStatus();
 }
 
+double MaxMagnitude(Index n_features) {
+  return 1e150 / std::sqrt(static_cast<double>(std::max<Index>(n_features, 1)));
+}
+
+absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
+                            const ConstMatrixRef& x) {
+  // Eight independent running maxima of |x| (NaN compares false and is
+  // skipped here: CheckFinite names it), then the exact scan for the
+  // position of the largest value only when the limit is exceeded.
+  const double limit = MaxMagnitude(x.cols());
+  const Index cols = x.cols();
+  double mx[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  for (Index i = 0; i < x.rows(); ++i) {
+    const double* row = x.row(i).data();
+    Index j = 0;
+    for (; j + 8 <= cols; j += 8) {
+      for (int l = 0; l < 8; ++l) {
+        const double a = std::fabs(row[j + l]);
+        mx[l] = a > mx[l] ? a : mx[l];
+      }
+    }
+    for (; j < cols; ++j) {
+      const double a = std::fabs(row[j]);
+      mx[0] = a > mx[0] ? a : mx[0];
+    }
+  }
+  double largest = 0.0;
+  for (double m : mx) largest = m > largest ? m : largest;
+  if (largest <= limit) return absl::OkStatus();
+  Index bad_row = 0, bad_col = 0;
+  double bad = 0.0;
+  for (Index i = 0; i < x.rows(); ++i) {
+    for (Index c = 0; c < cols; ++c) {
+      const double a = std::fabs(x(i, c));
+      if (a > bad) {
+        bad = a;
+        bad_row = i;
+        bad_col = c;
+      }
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      context, ": ", name, " has a value of magnitude ",
+      absl::StrFormat("%.3g", bad), " at row ", bad_row, ", column ", bad_col,
+      "; with ", cols, " features the largest magnitude supported is ",
+      absl::StrFormat("%.3g", limit),
+      " (squared distances and variances would overflow); rescale the data, "
+      "for example divide it by its largest absolute value"));
+}
+
 absl::Status CheckData(absl::string_view context, absl::string_view name,
                        const ConstMatrixRef& x, Index min_samples) {
   absl::Status s = CheckNonEmpty(context, name, x);
@@ -71,7 +123,34 @@ absl::Status CheckData(absl::string_view context, absl::string_view name,
         absl::StrCat(context, ": ", name, " has ", x.rows(),
                      " samples; need at least ", min_samples));
   }
-  return CheckFinite(context, name, x);
+  s = CheckFinite(context, name, x);
+  if (!s.ok()) return s;
+  return CheckMagnitude(context, name, x);
+}
+
+absl::Status CheckFittedFinite(absl::string_view context,
+                               absl::string_view name,
+                               const ConstMatrixRef& x) {
+  for (Index i = 0; i < x.rows(); ++i) {
+    for (Index c = 0; c < x.cols(); ++c) {
+      if (!std::isfinite(x(i, c))) {
+        return absl::InternalError(absl::StrCat(
+            context, ": the fit produced a non-finite ", name, " (", x(i, c),
+            " at row ", i, ", column ", c,
+            "); the fitted state was dropped. Please report this with the "
+            "data"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFittedFinite(absl::string_view context,
+                               absl::string_view name, double value) {
+  if (std::isfinite(value)) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(
+      context, ": the fit produced a non-finite ", name, " (", value,
+      "); the fitted state was dropped. Please report this with the data"));
 }
 
 absl::Status CheckColumns(absl::string_view context, absl::string_view name,

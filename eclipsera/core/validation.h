@@ -26,9 +26,33 @@ absl::Status CheckFiniteValues(absl::string_view context,
                                absl::string_view name,
                                absl::Span<const double> v);
 
-// CheckNonEmpty + CheckFinite, and at least `min_samples` rows.
+// The one rule for magnitudes: the largest |value| an estimator accepts in
+// data with `n_features` columns, 1e150 / sqrt(n_features). Below it squared
+// distances (at most 4 d max^2), variances and kernels stay far from
+// overflow in double precision; scikit-learn's float64 checks let such data
+// through and then overflow. Tiny magnitudes (1e-300, denormals) are fine.
+double MaxMagnitude(Index n_features);
+
+// InvalidArgument naming the row and column of the largest |value| when it
+// exceeds MaxMagnitude(x.cols()), suggesting to rescale. NaN is ignored here
+// (CheckFinite reports it).
+absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
+                            const ConstMatrixRef& x);
+
+// CheckNonEmpty + CheckFinite + CheckMagnitude, and at least `min_samples`
+// rows.
 absl::Status CheckData(absl::string_view context, absl::string_view name,
                        const ConstMatrixRef& x, Index min_samples = 1);
+
+// A success means finite output: Internal error "<context>: the fit produced
+// a non-finite <name> ..." when a fitted array holds NaN/Inf. Estimators
+// call it on their results (centers, means, embeddings, scalars) before
+// Fit returns OK; with CheckMagnitude on the input it never fires unless
+// something is wrong in the algorithm.
+absl::Status CheckFittedFinite(absl::string_view context,
+                               absl::string_view name, const ConstMatrixRef& x);
+absl::Status CheckFittedFinite(absl::string_view context,
+                               absl::string_view name, double value);
 
 // InvalidArgument unless x has exactly `cols` columns.
 absl::Status CheckColumns(absl::string_view context, absl::string_view name,

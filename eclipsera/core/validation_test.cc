@@ -49,6 +49,32 @@ TEST(ValidationTest, LargeFiniteValuesAreFinite) {
   EXPECT_THAT(CheckFinite("f", "X", x), IsOk());
 }
 
+TEST(ValidationTest, MagnitudeRuleNamesTheLargestValue) {
+  // 1e150 / sqrt(d): 1e150 for one feature, 5e149 for four.
+  EXPECT_DOUBLE_EQ(1e150, MaxMagnitude(1));
+  EXPECT_DOUBLE_EQ(5e149, MaxMagnitude(4));
+  Matrix x = Matrix::Ones(1000, 4);
+  EXPECT_THAT(CheckData("KMeans::Fit", "X", x), IsOk());
+  x(700, 2) = 4e149;  // below the limit for 4 features
+  EXPECT_THAT(CheckData("KMeans::Fit", "X", x), IsOk());
+  x(5, 3) = 1e155;
+  x(900, 1) = -1e200;  // the largest magnitude is the one named
+  EXPECT_THAT(CheckData("KMeans::Fit", "X", x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("KMeans::Fit"), HasSubstr("1e+200"),
+                             HasSubstr("row 900, column 1"),
+                             HasSubstr("5e+149"), HasSubstr("rescale"))));
+  // Tiny magnitudes and denormals are fine.
+  Matrix tiny(3, 2);
+  tiny << 1e-300, -1e-300, std::numeric_limits<double>::denorm_min(), 0.0,
+      -4e-320, 1e-310;
+  EXPECT_THAT(CheckData("f", "X", tiny), IsOk());
+  // NaN is reported as NaN, not as a magnitude.
+  tiny(1, 1) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(CheckData("f", "X", tiny),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NaN")));
+}
+
 TEST(ValidationTest, VectorFinite) {
   std::vector<double> v = {1.0, 2.0, -std::numeric_limits<double>::infinity()};
   EXPECT_THAT(

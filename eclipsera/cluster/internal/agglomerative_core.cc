@@ -652,16 +652,29 @@ void LabelMerges(Index n, PairOrder order, AgglomerativeWorkspace* ws,
   }
 }
 
-void CutTree(Index n_clusters, const Index* children, Index n_leaves,
+bool CutTree(Index n_clusters, const Index* children, Index n_leaves,
              AgglomerativeWorkspace* ws, int32_t* labels) {
+  std::fill(labels, labels + n_leaves, -1);
+  if (n_leaves < 2 || n_clusters < 1 || n_clusters > n_leaves) {
+    if (n_leaves == 1 && n_clusters == 1) labels[0] = 0;
+    return n_leaves == 1 && n_clusters == 1;
+  }
   Size(ws->heap, n_clusters);
   Size(ws->stack, n_leaves + 1);
+  const Index n_nodes = 2 * n_leaves - 1;
+  // Internal node `node` (id n_leaves + m) has children smaller than its id.
+  auto valid_children = [&](Index m) {
+    const Index a = children[2 * m], b = children[2 * m + 1];
+    return a >= 0 && b >= 0 && a < n_leaves + m && b < n_leaves + m;
+  };
   int64_t* heap = ws->heap.data();
   const Index last = n_leaves - 2;
+  if (!valid_children(last)) return false;
   Index size = 1;
   heap[0] = -(std::max(children[2 * last], children[2 * last + 1]) + 1);
   for (Index it = 0; it + 1 < n_clusters; ++it) {
     const Index node = -heap[0] - n_leaves;
+    if (node < 0 || node > last || !valid_children(node)) return false;
     // heappush(nodes, -children[node][0])
     heap[size] = -children[2 * node];
     SiftDown(heap, 0, size);
@@ -674,19 +687,26 @@ void CutTree(Index n_clusters, const Index* children, Index n_leaves,
     }
   }
   int64_t* stack = ws->stack.data();
+  Index visited = 0, labelled = 0;
   for (Index i = 0; i < size; ++i) {
     Index top = 0;
     stack[top++] = -heap[i];
     while (top > 0) {
       const int64_t node = stack[--top];
+      if (node < 0 || node >= n_nodes || ++visited > n_nodes) return false;
       if (node < n_leaves) {
+        if (labels[node] != -1) return false;  // a leaf reached twice
         labels[node] = static_cast<int32_t>(i);
+        ++labelled;
       } else {
-        stack[top++] = children[2 * (node - n_leaves)];
-        stack[top++] = children[2 * (node - n_leaves) + 1];
+        const Index m = node - n_leaves;
+        if (!valid_children(m) || top + 2 > n_leaves + 1) return false;
+        stack[top++] = children[2 * m];
+        stack[top++] = children[2 * m + 1];
       }
     }
   }
+  return labelled == n_leaves;
 }
 
 }  // namespace eclipsera::cluster_internal

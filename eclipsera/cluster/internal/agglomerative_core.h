@@ -119,8 +119,11 @@ void LabelMerges(Index n, PairOrder order, AgglomerativeWorkspace* ws,
 // scikit-learn's _hc_cut: labels (n_leaves) of the tree cut into n_clusters
 // (1 <= n_clusters <= n_leaves), numbered as scikit-learn numbers them (the
 // order of its heap of cluster roots). Does not allocate when the
-// workspace is sized.
-void CutTree(Index n_clusters, const Index* children, Index n_leaves,
+// workspace is sized. Safe for any `children`: every index is checked, a
+// child must be smaller than its parent (so the walk ends), and false is
+// returned (labels then hold -1 where unset) unless the children form a
+// tree whose cut labels every leaf exactly once.
+bool CutTree(Index n_clusters, const Index* children, Index n_leaves,
              AgglomerativeWorkspace* ws, int32_t* labels);
 
 }  // namespace eclipsera::cluster_internal
