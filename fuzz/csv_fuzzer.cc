@@ -1,6 +1,7 @@
 // libFuzzer target for the CSV reader: any input must give a matrix or an
-// InvalidArgument status, and every matrix read must survive a write/read
-// round trip bit for bit.
+// InvalidArgument status, every matrix read must survive a write/read
+// round trip bit for bit, and header detection must agree with reading the
+// same input with the header forbidden.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -39,6 +40,25 @@ void CheckOne(absl::string_view input, char delimiter, CsvHeader header) {
              static_cast<Index>(table->header.size()) == v.cols());
   if (header == CsvHeader::kPresent) FUZZ_CHECK(!table->header.empty());
   if (header == CsvHeader::kAbsent) FUZZ_CHECK(table->header.empty());
+  if (header == CsvHeader::kAuto) {
+    // A detected header holds text that is neither a number nor a missing
+    // value, so the same input read without a header fails; without one,
+    // the header-less read gives the same matrix.
+    options.header = CsvHeader::kAbsent;
+    absl::StatusOr<CsvTable> plain_read =
+        eclipsera::io::ParseCsv(input, options, "fuzz.csv");
+    if (!table->header.empty()) {
+      FUZZ_CHECK(!plain_read.ok());
+    } else {
+      FUZZ_CHECK(plain_read.ok() && plain_read->values.rows() == v.rows() &&
+                 plain_read->values.cols() == v.cols());
+      for (Index i = 0; i < v.rows(); ++i) {
+        for (Index j = 0; j < v.cols(); ++j) {
+          FUZZ_CHECK(SameBits(plain_read->values(i, j), v(i, j)));
+        }
+      }
+    }
+  }
 
   absl::StatusOr<std::string> text = eclipsera::io::FormatCsv(v);
   FUZZ_CHECK(text.ok());

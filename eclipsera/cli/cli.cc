@@ -22,6 +22,7 @@
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/io/data_file.h"
+#include "eclipsera/io/file.h"
 #include "eclipsera/plot/scatter_svg.h"
 
 namespace eclipsera::cli {
@@ -214,6 +215,13 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
   return std::nullopt;
 }
 
+// The warnings of the last fit, one line each on stderr.
+void PrintWarnings(const Estimator& est, std::ostream& err) {
+  for (const std::string& w : est.warnings()) {
+    err << "eclipsera: warning: " << w << "\n";
+  }
+}
+
 // Converts FitPredict's labels (doubles) to integers; they must be integral.
 absl::StatusOr<LabelVector> ToLabels(const Vector& v, absl::string_view algo) {
   LabelVector labels(v.size());
@@ -228,6 +236,36 @@ absl::StatusOr<LabelVector> ToLabels(const Vector& v, absl::string_view algo) {
     labels(i) = static_cast<int32_t>(d);
   }
   return labels;
+}
+
+// `status` with "--flag " in front of its message.
+Failure FailFlag(absl::string_view flag, const absl::Status& status) {
+  return {kExitFailure, absl::StrCat("--", flag, " ", status.message())};
+}
+
+// Checks the files the command will write before any work is done (see
+// io::CheckOutputPath): their directories exist and are writable, they are
+// not directories, and none of them is an input (the data or the --labels
+// file) or the other output.
+std::optional<Failure> CheckOutputs(const FitCommand& cmd) {
+  std::vector<std::string> inputs = {cmd.input};
+  if (!cmd.labels.empty()) inputs.push_back(cmd.labels);
+  if (!cmd.output.empty()) {
+    if (absl::Status s = io::CheckOutputPath(cmd.output, inputs); !s.ok()) {
+      return FailFlag("output", s);
+    }
+  }
+  if (!cmd.plot.empty()) {
+    if (absl::Status s = io::CheckOutputPath(cmd.plot, inputs); !s.ok()) {
+      return FailFlag("plot", s);
+    }
+    if (!cmd.output.empty() && io::SamePath(cmd.plot, cmd.output)) {
+      return Usage(absl::StrCat("--plot ", cmd.plot,
+                                " is the same file as --output ", cmd.output,
+                                "; give two different paths"));
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<Failure> RunFit(const EstimatorRegistry& registry,
@@ -256,11 +294,20 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
       return Usage(std::string(f.status().message()));
     }
   }
+  if (!cmd.labels.empty() && cmd.plot.empty()) {
+    return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
+  }
+  if (std::optional<Failure> f = CheckOutputs(cmd)) return f;
 
   using Clock = std::chrono::steady_clock;
   const Clock::time_point read_start = Clock::now();
   absl::StatusOr<Matrix> x = io::ReadMatrix(cmd.input);
   if (!x.ok()) return Fail(x.status());
+  if (!cmd.plot.empty() && (*entry)->output == MainOutput::kLabels &&
+      x->cols() < 2) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "--plot needs at least 2 columns to draw, the input has ", x->cols())));
+  }
   if (cmd.verbose > 0) {
     err << "eclipsera: read " << cmd.input << " (" << x->rows() << " x "
         << x->cols() << ") in "
@@ -280,6 +327,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
     absl::StatusOr<Vector> predicted = est->FitPredict(*x);
     fit_seconds =
         std::chrono::duration<double>(Clock::now() - fit_start).count();
+    PrintWarnings(*est, err);
     if (!predicted.ok()) return Fail(predicted.status());
     absl::StatusOr<LabelVector> l = ToLabels(*predicted, est->name());
     if (!l.ok()) return Fail(l.status());
@@ -288,6 +336,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
     absl::StatusOr<Matrix> t = est->FitTransform(*x);
     fit_seconds =
         std::chrono::duration<double>(Clock::now() - fit_start).count();
+    PrintWarnings(*est, err);
     if (!t.ok()) return Fail(t.status());
     transformed = *std::move(t);
   }
@@ -330,14 +379,12 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
                                                  colour, est->name());
     if (!s.ok()) return Fail(s);
     if (cmd.verbose > 0) err << "eclipsera: plotted " << cmd.plot << "\n";
-  } else if (!cmd.labels.empty()) {
-    return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
   }
 
   const bool label_output = (*entry)->output == MainOutput::kLabels;
   // The tool's own keys win over an estimator scalar of the same name.
   const std::set<std::string> reserved = {"fit_seconds", "n_clusters_found",
-                                          "n_noise"};
+                                          "n_noise", "warnings"};
   for (const FittedScalar& s : est->FittedScalars()) {
     if (reserved.count(s.name)) continue;
     json.Add(s.name, s.value);
@@ -353,6 +400,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
     json.Add("n_noise", noise);
   }
   json.Add("fit_seconds", fit_seconds);
+  json.AddStrings("warnings", est->warnings());
   out << json.str() << "\n";
   out.flush();
   return std::nullopt;

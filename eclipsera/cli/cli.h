@@ -23,10 +23,16 @@ inline constexpr int kExitUsage = 2;    // Bad command line.
 
 // Runs the command `argv[1..argc)` (argv[0] is the program name) against
 // `registry`. Results go to `out` (for a fit: exactly one JSON line with the
-// fitted scalars, "algorithm", "n_samples", "n_features", "fit_seconds" and,
-// for label outputs, "n_clusters_found" and "n_noise"); errors and
-// --verbose progress go to `err`. Returns the process exit code. Never
-// throws or aborts on bad input.
+// fitted scalars, "algorithm", "n_samples", "n_features", "fit_seconds",
+// "warnings" (the fit's warnings, a list of strings, [] when none) and, for
+// label outputs, "n_clusters_found" and "n_noise"); errors, warnings
+// ("eclipsera: warning: ...") and --verbose progress go to `err`. Returns
+// the process exit code. Never throws or aborts on bad input.
+//
+// --output and --plot are checked before the input is read or anything is
+// fitted (directory exists and is writable, not a directory, not the input
+// or --labels file by device and inode) and written atomically: a failed
+// write leaves an existing file untouched.
 int RunCli(int argc, const char* const* argv, const EstimatorRegistry& registry,
            std::ostream& out, std::ostream& err);
 

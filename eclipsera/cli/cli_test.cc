@@ -1,6 +1,13 @@
 #include "eclipsera/cli/cli.h"
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -42,7 +49,8 @@ struct SignOptions {
 
 // Labels rows 1 when x(i, 0) > threshold, 0 otherwise, -1 when x(i, 0) is
 // NaN. Fails for thresholds above 1e9. Reports the sum of squares of the
-// first column as "inertia", the verbose level it saw, and a NaN scalar.
+// first column as "inertia" and the verbose level it saw; warns (as
+// scikit-learn does) when all rows get the same label. Counts its fits.
 class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
  public:
   explicit SignClusterer(SignOptions o = {}) : options_(o) {}
@@ -57,9 +65,9 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
   std::vector<FittedScalar> FittedScalars() const override {
     return {{"inertia", inertia_},
             {"n_iter", 1},
-            {"verbose_seen", static_cast<double>(options_.verbose)},
-            {"undefined", std::numeric_limits<double>::quiet_NaN()}};
+            {"verbose_seen", static_cast<double>(options_.verbose)}};
   }
+  static inline int fit_calls = 0;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x,
@@ -68,9 +76,19 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
       return absl::InvalidArgumentError(
           "SignClusterer::Fit: threshold (1e+10) must be <= 1e9");
     }
+    ++fit_calls;
     inertia_ = 0;
+    int above = 0, below = 0;
     for (Index i = 0; i < x.rows(); ++i) {
       if (!std::isnan(x(i, 0))) inertia_ += x(i, 0) * x(i, 0);
+      if (x(i, 0) > options_.threshold) ++above;
+      if (x(i, 0) <= options_.threshold) ++below;
+    }
+    if (above == 0 || below == 0) {
+      AddWarning(
+          "Number of distinct clusters (1) found smaller than 2; "
+          "\"threshold\" may be out of range");
+      AddWarning("second\\warning");
     }
     fitted_ = true;
     return absl::OkStatus();
@@ -192,10 +210,10 @@ TEST_F(CliTest, FitsCsvAndWritesLabelsAndOneJsonLine) {
   EXPECT_THAT(line, StartsWith("{\"algorithm\": \"SignClusterer\", "
                                "\"n_samples\": 4, \"n_features\": 2, "
                                "\"inertia\": 15.25, \"n_iter\": 1, "
-                               "\"verbose_seen\": 0, \"undefined\": null, "
+                               "\"verbose_seen\": 0, "
                                "\"n_clusters_found\": 2, \"n_noise\": 1, "
                                "\"fit_seconds\": "));
-  EXPECT_THAT(line, EndsWith("}\n"));
+  EXPECT_THAT(line, EndsWith(", \"warnings\": []}\n"));
   EXPECT_EQ(err_.str(), "");
 }
 
@@ -310,7 +328,9 @@ TEST_F(CliTest, FailuresExitWithOne) {
   EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--output",
                  "/nonexistent/dir/l.csv"}),
             kExitFailure);
-  EXPECT_THAT(err_.str(), HasSubstr("/nonexistent/dir/l.csv: cannot open"));
+  EXPECT_THAT(err_.str(),
+              HasSubstr("--output /nonexistent/dir/l.csv: cannot write: "
+                        "directory '/nonexistent/dir' does not exist"));
 
   // Empty data: the estimator's own check.
   Matrix empty(0, 3);
@@ -318,6 +338,161 @@ TEST_F(CliTest, FailuresExitWithOne) {
   ECLIPSERA_ASSERT_OK(io::WriteNpy(e, empty));
   EXPECT_EQ(Run({"SignClusterer", "--input", e}), kExitFailure);
   EXPECT_THAT(err_.str(), HasSubstr("X is empty"));
+}
+
+TEST_F(CliTest, WarningsGoToStderrAndTheJsonLine) {
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--threshold=-5"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(err_.str(),
+            "eclipsera: warning: Number of distinct clusters (1) found "
+            "smaller than 2; \"threshold\" may be out of range\n"
+            "eclipsera: warning: second\\warning\n");
+  EXPECT_THAT(out_.str(),
+              EndsWith(", \"warnings\": [\"Number of distinct clusters (1) "
+                       "found smaller than 2; \\\"threshold\\\" may be out "
+                       "of range\", \"second\\\\warning\"]}\n"));
+  // A transform without warnings: an empty list.
+  EXPECT_EQ(Run({"Doubler", "--input", csv_}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), EndsWith(", \"warnings\": []}\n"));
+  EXPECT_EQ(err_.str(), "");
+}
+
+// Missing values in the CSV become NaN: the row is kept (SignClusterer
+// labels it -1), never taken as a header.
+TEST_F(CliTest, MissingValuesInFirstRowAreNotAHeader) {
+  const std::string in = Path("na.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(in, "NA,1\n2,3\n-1,\n"));
+  const std::string out = Path("na_labels.csv");
+  EXPECT_EQ(Run({"SignClusterer", "--input", in, "--output", out}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(*io::ReadFileToString(out), "-1\n1\n0\n");
+  EXPECT_THAT(out_.str(), HasSubstr("\"n_samples\": 3"));
+}
+
+class CliOutputTest : public CliTest {
+ protected:
+  // Runs SignClusterer with `flags` and expects a failure before fitting
+  // with `message` on stderr, nothing on stdout and the input unchanged.
+  void ExpectRefused(std::vector<std::string> flags,
+                     const std::string& message) {
+    const std::string before = *io::ReadFileToString(csv_);
+    const int fits = SignClusterer::fit_calls;
+    std::vector<std::string> args = {"SignClusterer", "--input", csv_};
+    args.insert(args.end(), flags.begin(), flags.end());
+    EXPECT_EQ(Run(args), kExitFailure) << flags[1];
+    EXPECT_EQ(err_.str(), "eclipsera: error: " + message + "\n");
+    EXPECT_EQ(out_.str(), "");
+    EXPECT_EQ(SignClusterer::fit_calls, fits) << "fitted before refusing";
+    EXPECT_EQ(*io::ReadFileToString(csv_), before);
+  }
+};
+
+TEST_F(CliOutputTest, OutputThatIsTheInputIsRefused) {
+  const std::string same =
+      "; refusing to overwrite it, choose another output path";
+  ExpectRefused({"--output", csv_}, "--output " + csv_ +
+                                        ": is the same file as the input '" +
+                                        csv_ + "'" + same);
+  // Another spelling of the same path.
+  const std::string dotted = ::testing::TempDir() + "/./x.csv";
+  ExpectRefused({"--output", dotted}, "--output " + dotted +
+                                          ": is the same file as the input '" +
+                                          csv_ + "'" + same);
+  // A hard link to it.
+  const std::string hard = Path("hard_link.csv");
+  ::unlink(hard.c_str());
+  ASSERT_EQ(::link(csv_.c_str(), hard.c_str()), 0);
+  ExpectRefused({"--output", hard}, "--output " + hard +
+                                        ": is the same file as the input '" +
+                                        csv_ + "'" + same);
+  // A .npy input cannot be replaced by its labels either.
+  Matrix x(2, 2);
+  x << 1, 2, 3, 4;
+  const std::string npy = Path("in.npy");
+  ECLIPSERA_ASSERT_OK(io::WriteNpy(npy, x));
+  const std::string npy_bytes = *io::ReadFileToString(npy);
+  EXPECT_EQ(Run({"SignClusterer", "--input", npy, "--output", npy}),
+            kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("is the same file as the input"));
+  EXPECT_EQ(*io::ReadFileToString(npy), npy_bytes);
+  // The plot and the --labels file are checked the same way.
+  ExpectRefused({"--plot", hard}, "--plot " + hard +
+                                      ": is the same file as the input '" +
+                                      csv_ + "'" + same);
+  const std::string colours = Path("colours.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(colours, "0\n1\n0\n1\n"));
+  ExpectRefused(
+      {"--plot", Path("p.svg"), "--labels", colours, "--output", colours},
+      "--output " + colours + ": is the same file as the input '" + colours +
+          "'" + same);
+  EXPECT_EQ(*io::ReadFileToString(colours), "0\n1\n0\n1\n");
+}
+
+TEST_F(CliOutputTest, BadOutputPathsAreRefusedBeforeFitting) {
+  const std::string missing = Path("no_such_dir") + "/l.csv";
+  ExpectRefused({"--output", missing},
+                "--output " + missing + ": cannot write: directory '" +
+                    Path("no_such_dir") + "' does not exist");
+  const std::string dir = Path("a_dir.csv");
+  ::mkdir(dir.c_str(), 0755);
+  ExpectRefused({"--output", dir},
+                "--output " + dir + ": is a directory, expected a file name");
+  const std::string under_file = csv_ + "/l.csv";
+  ExpectRefused({"--output", under_file}, "--output " + under_file +
+                                              ": cannot write: '" + csv_ +
+                                              "' is not a directory");
+  const std::string svg = Path("no_such_dir") + "/p.svg";
+  ExpectRefused({"--output", Path("fine.csv"), "--plot", svg},
+                "--plot " + svg + ": cannot write: directory '" +
+                    Path("no_such_dir") + "' does not exist");
+  EXPECT_FALSE(io::ReadFileToString(Path("fine.csv")).ok());
+  // The same file for two outputs (a usage error).
+  const int fits = SignClusterer::fit_calls;
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--output", Path("o.csv"),
+                 "--plot", ::testing::TempDir() + "/./o.csv"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("is the same file as --output"));
+  EXPECT_EQ(SignClusterer::fit_calls, fits);
+  // --labels without --plot is now refused before fitting too.
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--labels", csv_}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--labels only colours a --plot"));
+  EXPECT_EQ(SignClusterer::fit_calls, fits);
+}
+
+// Writes beyond RLIMIT_FSIZE fail with EFBIG, for root too: a real write
+// failure in the middle of the output. Nothing may print while it holds.
+TEST_F(CliOutputTest, FailedWriteLeavesTheExistingOutputUntouched) {
+  const std::string dir = Path("failed_write");
+  ::mkdir(dir.c_str(), 0755);
+  const std::string out = dir + "/labels.csv";
+  const std::string old(3, 'o');  // Shorter than the limit.
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(out, old));
+  struct rlimit saved, low;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  low = saved;
+  low.rlim_cur = 4;  // The labels "1\n0\n-1\n1\n" need 9 bytes.
+  void (*handler)(int) = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &low), 0);
+  const int code = Run({"SignClusterer", "--input", csv_, "--output", out});
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, handler);
+  EXPECT_EQ(code, kExitFailure);
+  EXPECT_EQ(err_.str(),
+            "eclipsera: error: " + out + ": cannot write: File too large\n");
+  EXPECT_EQ(out_.str(), "");  // No JSON line for a failed run.
+  EXPECT_EQ(*io::ReadFileToString(out), old);
+  // No temporary file left behind.
+  DIR* d = ::opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) names.push_back(e->d_name);
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  EXPECT_THAT(names, ::testing::ElementsAre(".", "..", "labels.csv"));
+  // Without the limit the same command replaces the file.
+  EXPECT_EQ(Run({"SignClusterer", "--input", csv_, "--output", out}), kExitOk);
+  EXPECT_EQ(*io::ReadFileToString(out), "1\n0\n-1\n1\n");
 }
 
 TEST(CliEmptyRegistryTest, SaysNothingIsRegistered) {

@@ -61,6 +61,16 @@ JsonObject& JsonObject::Add(absl::string_view key, absl::string_view value) {
   return AddRaw(key, JsonString(value));
 }
 
+JsonObject& JsonObject::AddStrings(absl::string_view key,
+                                   const std::vector<std::string>& values) {
+  std::string list = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    absl::StrAppend(&list, i > 0 ? ", " : "", JsonString(values[i]));
+  }
+  list += ']';
+  return AddRaw(key, list);
+}
+
 bool JsonObject::Has(absl::string_view key) const {
   return keys_.find(absl::StrCat(absl::string_view("\0", 1), key,
                                  absl::string_view("\0", 1))) !=

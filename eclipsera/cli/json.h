@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -24,6 +25,9 @@ class JsonObject {
   JsonObject& Add(absl::string_view key, double value);
   JsonObject& Add(absl::string_view key, int64_t value);
   JsonObject& Add(absl::string_view key, absl::string_view value);
+  // A list of strings: "key": ["a", "b"] ([] when empty).
+  JsonObject& AddStrings(absl::string_view key,
+                         const std::vector<std::string>& values);
   bool Has(absl::string_view key) const;
   std::string str() const { return body_ + "}"; }
 

@@ -32,5 +32,13 @@ TEST(JsonTest, ObjectKeepsOrderAndFirstOfDuplicates) {
   EXPECT_EQ(JsonObject().str(), "{}");
 }
 
+TEST(JsonTest, StringListsAreEscaped) {
+  JsonObject o;
+  o.AddStrings("none", {}).AddStrings("w", {"a \"q\"", "line\nbreak"});
+  EXPECT_EQ(o.str(),
+            "{\"none\": [], \"w\": [\"a \\\"q\\\"\", "
+            "\"line\\nbreak\"]}");
+}
+
 }  // namespace
 }  // namespace eclipsera::cli

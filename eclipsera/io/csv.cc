@@ -1,11 +1,13 @@
 // Numeric CSV reading and writing.
 #include "eclipsera/io/csv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -26,39 +28,98 @@ struct Field {
   size_t column;
 };
 
-// Splits `line` into fields. Whitespace mode (delimiter ' '): runs of blanks
-// separate. Otherwise the delimiter separates and blanks around fields are
-// dropped (so "1, 2" has fields "1" and "2", and "1,,2" has an empty one).
-void SplitLine(absl::string_view line, char delimiter,
-               std::vector<Field>* fields) {
-  fields->clear();
-  const size_t n = line.size();
-  if (delimiter == ' ') {
-    size_t i = 0;
-    while (true) {
-      while (i < n && IsBlank(line[i])) ++i;
-      if (i == n) return;
-      const size_t start = i;
-      while (i < n && !IsBlank(line[i])) ++i;
-      fields->push_back({line.substr(start, i - start), start + 1});
+// Iterates over the fields of `line` without storing them, so a line of
+// millions of fields costs no memory per field. Whitespace mode (delimiter
+// ' '): runs of blanks separate. Otherwise the delimiter separates and blanks
+// around fields are dropped (so "1, 2" has fields "1" and "2", and "1,,2" has
+// an empty one).
+class FieldReader {
+ public:
+  FieldReader(absl::string_view line, char delimiter)
+      : line_(line), delimiter_(delimiter) {}
+
+  bool Next(Field* field) {
+    if (done_) return false;
+    const size_t n = line_.size();
+    if (delimiter_ == ' ') {
+      while (pos_ < n && IsBlank(line_[pos_])) ++pos_;
+      if (pos_ == n) {
+        done_ = true;
+        return false;
+      }
+      const size_t start = pos_;
+      while (pos_ < n && !IsBlank(line_[pos_])) ++pos_;
+      *field = {line_.substr(start, pos_ - start), start + 1};
+      return true;
     }
+    size_t end = line_.find(delimiter_, pos_);
+    if (end == absl::string_view::npos) {
+      end = n;
+      done_ = true;
+    }
+    size_t b = pos_, e = end;
+    while (b < e && IsBlank(line_[b])) ++b;
+    while (e > b && IsBlank(line_[e - 1])) --e;
+    *field = {line_.substr(b, e - b), b + 1};
+    pos_ = end + 1;
+    return true;
   }
-  size_t start = 0;
-  while (true) {
-    size_t end = line.find(delimiter, start);
-    if (end == absl::string_view::npos) end = n;
-    size_t b = start, e = end;
-    while (b < e && IsBlank(line[b])) ++b;
-    while (e > b && IsBlank(line[e - 1])) --e;
-    fields->push_back({line.substr(b, e - b), b + 1});
-    if (end == n) return;
-    start = end + 1;
+
+ private:
+  absl::string_view line_;
+  char delimiter_;
+  size_t pos_ = 0;
+  bool done_ = false;
+};
+
+size_t CountFields(absl::string_view line, char delimiter) {
+  if (delimiter != ' ') {
+    return static_cast<size_t>(
+               std::count(line.begin(), line.end(), delimiter)) +
+           1;
   }
+  FieldReader reader(line, delimiter);
+  Field f;
+  size_t n = 0;
+  while (reader.Next(&f)) ++n;
+  return n;
 }
 
-bool ParseNumber(absl::string_view text, double* out) {
-  if (text.empty()) return false;
-  return absl::SimpleAtod(text, out);
+// pandas' default na_values (read_csv): read as NaN.
+bool IsMissing(absl::string_view text) {
+  static constexpr absl::string_view kMissing[] = {
+      "",     "NA",      "N/A",      "n/a",    "NaN",    "nan",  "-NaN",
+      "-nan", "NULL",    "null",     "None",   "<NA>",   "#N/A", "#N/A N/A",
+      "#NA",  "-1.#IND", "-1.#QNAN", "1.#IND", "1.#QNAN"};
+  for (absl::string_view m : kMissing) {
+    if (text == m) return true;
+  }
+  return false;
+}
+
+// Text that starts like a number ("1.5d0", "-.5x", "2nd"): a malformed
+// number, never a column name, so it cannot make the first row a header.
+bool LooksNumeric(absl::string_view text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  if (i < text.size() && text[i] == '.') ++i;
+  return i < text.size() &&
+         absl::ascii_isdigit(static_cast<unsigned char>(text[i]));
+}
+
+enum class FieldKind {
+  kNumber,   // Parses as a double (including "nan", "inf").
+  kMissing,  // Empty or a missing-value marker: NaN.
+  kText,     // Anything else: a column name in a header, else an error.
+};
+
+FieldKind Classify(absl::string_view text, double* value) {
+  if (IsMissing(text)) {
+    *value = std::numeric_limits<double>::quiet_NaN();
+    return FieldKind::kMissing;
+  }
+  if (absl::SimpleAtod(text, value)) return FieldKind::kNumber;
+  return FieldKind::kText;
 }
 
 absl::string_view Unquote(absl::string_view s) {
@@ -102,6 +163,8 @@ class LineReader {
   bool done_ = false;
 };
 
+constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 }  // namespace
 
 absl::StatusOr<CsvTable> ParseCsv(absl::string_view content,
@@ -115,6 +178,7 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view content,
         source, ": unusable CSV delimiter '",
         QuoteForMessage(absl::string_view(&options.delimiter, 1)), "'"));
   }
+  if (absl::StartsWith(content, kUtf8Bom)) content.remove_prefix(3);
   LineReader reader(content);
   absl::string_view line;
   size_t line_number = 0;
@@ -130,56 +194,94 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view content,
   }
 
   CsvTable table;
-  std::vector<Field> fields;
-  std::vector<double> values;
-  SplitLine(line, delimiter, &fields);
-  const size_t width = fields.size();
+  Field f;
   const size_t first_line = line_number;
 
+  // The first row is a header when none of its fields is a number (or text
+  // that starts like one, "1.5d0") and at least one is text: "a,b" and
+  // ",a,b" (pandas' index column) are headers; "NA,2", ",,", "nan,inf" are
+  // data. A row mixing numbers and text is then an error at the text.
   bool header = options.header == CsvHeader::kPresent;
   if (options.header == CsvHeader::kAuto) {
-    for (const Field& f : fields) {
+    bool any_number = false, any_text = false;
+    FieldReader fields(line, delimiter);
+    while (!any_number && fields.Next(&f)) {
       double v;
-      if (!ParseNumber(f.text, &v)) {
-        header = true;
-        break;
+      switch (Classify(f.text, &v)) {
+        case FieldKind::kNumber:
+          any_number = true;
+          break;
+        case FieldKind::kText:
+          if (LooksNumeric(f.text)) {
+            any_number = true;
+          } else {
+            any_text = true;
+          }
+          break;
+        case FieldKind::kMissing:
+          break;
       }
     }
+    header = any_text && !any_number;
   }
-  bool have_line = true;
   if (header) {
-    for (const Field& f : fields) table.header.emplace_back(Unquote(f.text));
-    have_line = reader.Next(&line, &line_number);
-    if (!have_line) {
+    FieldReader fields(line, delimiter);
+    while (fields.Next(&f)) table.header.emplace_back(Unquote(f.text));
+    if (!reader.Next(&line, &line_number)) {
       return absl::InvalidArgumentError(absl::StrCat(
           source, ":", first_line, ": header row but no data rows follow"));
     }
   }
+  const size_t width =
+      table.header.empty() ? CountFields(line, delimiter) : table.header.size();
 
+  // Pass 1, no numbers parsed: count the data rows up to the first one of
+  // another width, so that the values go straight into a matrix of the
+  // right size (one allocation, 8 bytes per field; every field takes at
+  // least one byte of input).
   Index rows = 0;
-  while (have_line) {
-    if (line_number != first_line) SplitLine(line, delimiter, &fields);
-    if (fields.size() != width) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ":", line_number, ": row has ", fields.size(),
-                       " fields, expected ", width, " (the width of line ",
-                       first_line, ")"));
-    }
-    for (const Field& f : fields) {
-      double v;
-      if (!ParseNumber(f.text, &v)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            source, ":", line_number, ":", f.column,
-            ": expected a number, got '", QuoteForMessage(f.text), "'"));
+  size_t ragged_line = 0, ragged_fields = 0;
+  {
+    LineReader scan = reader;
+    absl::string_view l = line;
+    size_t number = line_number;
+    do {
+      const size_t n = CountFields(l, delimiter);
+      if (n != width) {
+        ragged_line = number;
+        ragged_fields = n;
+        break;
       }
-      values.push_back(v);
-    }
-    ++rows;
-    have_line = reader.Next(&line, &line_number);
+      ++rows;
+    } while (scan.Next(&l, &number));
   }
 
-  table.values =
-      Eigen::Map<const Matrix>(values.data(), rows, static_cast<Index>(width));
+  // Pass 2: parse those rows. Bad numbers before a ragged row are reported
+  // first, as a reader going line by line would.
+  if (rows > 0) table.values.resize(rows, static_cast<Index>(width));
+  double* out = table.values.data();
+  for (Index r = 0; r < rows; ++r) {
+    if (r > 0) reader.Next(&line, &line_number);
+    FieldReader fields(line, delimiter);
+    while (fields.Next(&f)) {
+      if (Classify(f.text, out) == FieldKind::kText) {
+        const bool first_row =
+            line_number == first_line && options.header == CsvHeader::kAuto;
+        return absl::InvalidArgumentError(absl::StrCat(
+            source, ":", line_number, ":", f.column,
+            ": expected a number, got '", QuoteForMessage(f.text), "'",
+            first_row ? " (the first row is a header only when none of its "
+                        "fields is a number)"
+                      : ""));
+      }
+      ++out;
+    }
+  }
+  if (ragged_line != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", ragged_line, ": row has ", ragged_fields,
+        " fields, expected ", width, " (the width of line ", first_line, ")"));
+  }
   return table;
 }
 

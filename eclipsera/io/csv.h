@@ -1,10 +1,15 @@
 // Numeric CSV (and whitespace-separated text) reading and writing.
 //
-// The format is what numpy.loadtxt / numpy.savetxt exchange: one sample per
-// line, numbers separated by commas or by runs of spaces and tabs, an
-// optional header row of column names. Blank lines and lines whose first
+// The format is what numpy.loadtxt / numpy.savetxt and pandas' to_csv
+// exchange: one sample per line, numbers separated by commas or by runs of
+// spaces and tabs, an optional header row of column names. A UTF-8
+// byte-order mark at the start is skipped. Blank lines and lines whose first
 // non-blank character is '#' are skipped. "nan", "inf" and "-inf" parse (as
-// numpy does); checking finiteness is the estimators' business.
+// numpy does). Empty fields and pandas' default missing-value markers ("NA",
+// "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "<NA>",
+// "#N/A", "#N/A N/A", "#NA", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+// case-sensitive as in pandas) read as NaN. Checking finiteness is the
+// estimators' business: they reject NaN naming its row and column.
 #ifndef ECLIPSERA_IO_CSV_H_
 #define ECLIPSERA_IO_CSV_H_
 
@@ -20,7 +25,12 @@
 namespace eclipsera::io {
 
 enum class CsvHeader {
-  kAuto,     // The first row is a header when it is not all numbers.
+  // The first row is a header when none of its fields is a number (nor
+  // starts like one: "1.5d0", "2nd") and at least one is text; missing
+  // values may appear in it (pandas' ",a,b"). A first row mixing numbers and
+  // text is an error naming the line and column, as in any other row; a row
+  // of only missing values is data.
+  kAuto,
   kPresent,  // The first row is always a header.
   kAbsent,   // Every row is data.
 };
@@ -39,10 +49,11 @@ struct CsvTable {
 };
 
 // Parses `content`. `source` names the input in messages ("X.csv:3:5:
-// expected a number, got 'abc'"). InvalidArgument for an empty input, a
-// header without data rows, a field that is not a number, or rows of
-// different widths. Never crashes; memory is bounded by a small multiple of
-// the input size.
+// expected a number, got 'abc'"; line and 1-based byte column).
+// InvalidArgument for an empty input, a header without data rows, a field
+// that is neither a number nor a missing value, or rows of different widths.
+// Never crashes. Memory: the values matrix (8 bytes per field, and every
+// field takes at least one byte of input) and no per-field overhead.
 absl::StatusOr<CsvTable> ParseCsv(absl::string_view content,
                                   const CsvOptions& options = {},
                                   absl::string_view source = "<csv>");

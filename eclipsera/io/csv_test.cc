@@ -3,7 +3,9 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/io/file.h"
 #include "gmock/gmock.h"
@@ -106,16 +108,159 @@ TEST(CsvTest, BadNumberNamesFileLineAndColumn) {
   EXPECT_THAT(ParseCsv("a,b,c\n1,2,3\n4,abc,6\n", {}, "X.csv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "X.csv:3:3: expected a number, got 'abc'"));
-  // Empty field.
-  EXPECT_THAT(ParseCsv("1,2\n3,\n", {}, "X.csv"),
+  // Text that starts like a number is not one.
+  EXPECT_THAT(ParseCsv("1,2\n3,1.5d0\n", {}, "X.csv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("X.csv:2:3: expected a number, got ''")));
+                       "X.csv:2:3: expected a number, got '1.5d0'"));
   // Hostile bytes are escaped and cut.
   absl::Status s =
       ParseCsv(std::string("1\n\x01\x02") + std::string(100, 'z'), {}, "X.csv")
           .status();
   EXPECT_THAT(s.message(), HasSubstr("got '\\x01\\x02zzz"));
   EXPECT_THAT(s.message(), HasSubstr("...'"));
+}
+
+// The first row is a header only when none of its fields is a number.
+TEST(CsvTest, HeaderDetectionRules) {
+  struct Case {
+    const char* text;
+    std::vector<std::string> header;
+    Index rows;
+  };
+  const Case cases[] = {
+      {"a,b\n1,2\n", {"a", "b"}, 1},
+      // pandas' to_csv with an index: the index column has no name.
+      {",a,b\n0,1,2\n", {"", "a", "b"}, 1},
+      {"NA,x\n1,2\n", {"NA", "x"}, 1},
+      // Numbers, missing values, or only missing values: data.
+      {"1,2\n3,4\n", {}, 2},
+      {"NA,2\n3,4\n", {}, 2},
+      {",\n3,4\n", {}, 2},
+      {"NA,NaN\n3,4\n", {}, 2},
+      {"nan,inf\n3,4\n", {}, 2},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<CsvTable> t = ParseCsv(c.text);
+    ECLIPSERA_ASSERT_OK(t) << c.text;
+    EXPECT_EQ(t->header, c.header) << c.text;
+    EXPECT_EQ(t->values.rows(), c.rows) << c.text;
+    EXPECT_EQ(t->values.cols(), 2 + (c.header.size() == 3)) << c.text;
+    // The last row is always 3,4 (or 0,1,2 / 1,2): never shifted.
+    EXPECT_FALSE(std::isnan(t->values(c.rows - 1, 0))) << c.text;
+  }
+  absl::StatusOr<CsvTable> t = ParseCsv("NA,2\n3,4\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_TRUE(std::isnan(t->values(0, 0)));
+  EXPECT_EQ(t->values(0, 1), 2.0);
+}
+
+// Before: a first row with any unparseable field was dropped as a header.
+TEST(CsvTest, FirstRowMixingNumbersAndTextIsAnError) {
+  const std::string hint =
+      " (the first row is a header only when none of its fields is a number)";
+  EXPECT_THAT(ParseCsv("1,abc,3\n4,5,6\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:1:3: expected a number, got 'abc'" + hint));
+  // A malformed number alone is not a column name.
+  EXPECT_THAT(ParseCsv("1.5d0\n2\n3\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:1:1: expected a number, got '1.5d0'" + hint));
+  EXPECT_THAT(ParseCsv("# c\n\n x 2\n1 2\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:3:2: expected a number, got 'x'" + hint));
+  // Same rule in any later row, without the hint.
+  EXPECT_THAT(ParseCsv("1,2,3\n1,abc,3\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:2:3: expected a number, got 'abc'"));
+}
+
+TEST(CsvTest, SkipsUtf8ByteOrderMark) {
+  absl::StatusOr<CsvTable> t = ParseCsv(
+      "\xEF\xBB\xBF"
+      "1,2\n3,4\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_TRUE(t->header.empty());
+  ASSERT_EQ(t->values.rows(), 2);
+  EXPECT_EQ(t->values(0, 0), 1.0);
+  EXPECT_EQ(t->values(1, 1), 4.0);
+  t = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a,b\n3,4\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_THAT(t->header, ElementsAre("a", "b"));
+  EXPECT_EQ(t->values.rows(), 1);
+  EXPECT_THAT(ParseCsv("\xEF\xBB\xBF", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X.csv: file is empty")));
+  // Only at the very start.
+  EXPECT_THAT(ParseCsv("1,2\n\xEF\xBB\xBF"
+                       "3,4\n",
+                       {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X.csv:2:1: expected a number")));
+}
+
+TEST(CsvTest, EmptyFieldsAndMissingMarkersAreNan) {
+  absl::StatusOr<CsvTable> t =
+      ParseCsv("1,,NA,N/A\nNaN,nan,NULL,None\n-nan,n/a,<NA>,#N/A\n 2 , ,3,\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_TRUE(t->header.empty());
+  ASSERT_EQ(t->values.rows(), 4);
+  ASSERT_EQ(t->values.cols(), 4);
+  for (Index i = 0; i < 4; ++i) {
+    for (Index j = 0; j < 4; ++j) {
+      const bool number = (i == 0 && j == 0) || (i == 3 && (j == 0 || j == 2));
+      EXPECT_EQ(std::isnan(t->values(i, j)), !number) << i << "," << j;
+    }
+  }
+  EXPECT_EQ(t->values(0, 0), 1.0);
+  EXPECT_EQ(t->values(3, 0), 2.0);
+  EXPECT_EQ(t->values(3, 2), 3.0);
+  // Every row can be missing entirely; forced options agree.
+  t = ParseCsv(",\n,\n", Opt(0, CsvHeader::kAbsent));
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_EQ(t->values.rows(), 2);
+  EXPECT_TRUE(t->values.array().isNaN().all());
+  // Case variants pandas does not treat as missing are text.
+  EXPECT_THAT(ParseCsv("1\nna\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:2:1: expected a number, got 'na'"));
+}
+
+// A line of 20 MB of delimiters used ~79x the file size (a 24-byte Field
+// per field plus vector growth); now one matrix of 8 bytes per field.
+TEST(CsvTest, WideLineOfDelimitersIsOneRowOfNan) {
+  const size_t n = 1 << 20;
+  absl::StatusOr<CsvTable> t = ParseCsv(std::string(n, ',') + "\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_TRUE(t->header.empty());
+  ASSERT_EQ(t->values.rows(), 1);
+  ASSERT_EQ(t->values.cols(), static_cast<Index>(n + 1));
+  EXPECT_TRUE(t->values.array().isNaN().all());
+  // Wide and ragged: the width error, not an allocation of rows x width.
+  std::string ragged = std::string(n, ',') + "\n" + std::string(1000, '1');
+  for (int i = 0; i < 1000; ++i) ragged += "\n1";
+  EXPECT_THAT(ParseCsv(ragged, {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       absl::StrCat("X.csv:2: row has 1 fields, expected ",
+                                    n + 1, " (the width of line 1)")));
+  // Whitespace-separated: one field per number.
+  std::string wide;
+  for (int i = 0; i < 100000; ++i) wide += " 1";
+  t = ParseCsv(wide + "\n" + wide + "\n");
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_EQ(t->values.rows(), 2);
+  EXPECT_EQ(t->values.cols(), 100000);
+  EXPECT_TRUE((t->values.array() == 1.0).all());
+}
+
+TEST(CsvTest, BadNumberBeforeRaggedRowIsReportedFirst) {
+  EXPECT_THAT(ParseCsv("1,2\n3,x\n4\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "X.csv:2:3: expected a number, got 'x'"));
+  EXPECT_THAT(ParseCsv("1,2\n3\n4,x\n", {}, "X.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X.csv:2: row has 1 fields, expected 2")));
 }
 
 TEST(CsvTest, RaggedRows) {

@@ -1,10 +1,17 @@
-// Whole-file reading and writing.
+// Whole-file reading and atomic writing.
 #include "eclipsera/io/file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -23,12 +30,85 @@ absl::Status ErrnoStatus(const std::string& path, absl::string_view action,
       return absl::NotFoundError(msg);
     case EACCES:
     case EPERM:
+    case EROFS:
       return absl::PermissionDeniedError(msg);
     case EISDIR:
       return absl::InvalidArgumentError(msg);
     default:
       return absl::UnavailableError(msg);
   }
+}
+
+// The directory part of `path` ("." when it has none; "/" for "/x") and the
+// name part.
+void SplitPath(const std::string& path, std::string* dir, std::string* name) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) {
+    *dir = ".";
+    *name = path;
+  } else {
+    *dir = slash == 0 ? "/" : path.substr(0, slash);
+    *name = path.substr(slash + 1);
+  }
+}
+
+// `path` with symbolic links resolved when it is one that resolves;
+// otherwise `path` itself.
+std::string ResolveSymlink(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (real == nullptr) return path;
+  std::string resolved(real);
+  std::free(real);
+  return resolved;
+}
+
+// Writes all of `content` to `fd`; 0 or the errno of the failure.
+int WriteAll(int fd, absl::string_view content) {
+  size_t done = 0;
+  while (done < content.size()) {
+    const size_t chunk = std::min<size_t>(content.size() - done, 1 << 30);
+    const ssize_t n = ::write(fd, content.data() + done, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return EIO;
+    done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+// For targets that cannot be replaced by a rename (devices, FIFOs).
+absl::Status WriteInPlace(const std::string& path, absl::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, "open for writing", errno);
+  int err = WriteAll(fd, content);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) return ErrnoStatus(path, "write", err);
+  return absl::OkStatus();
+}
+
+// A name suffix unlikely to exist already; collisions are retried.
+std::string TempSuffix() {
+  static std::atomic<uint64_t> counter{0};
+  uint64_t x =
+      static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ull ^
+      static_cast<uint64_t>(
+          std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      (counter.fetch_add(1) * 0xBF58476D1CE4E5B9ull);
+  x ^= x >> 31;
+  x *= 0x94D049BB133111EBull;
+  x ^= x >> 29;
+  static constexpr char kDigits[] =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::string s(8, '0');
+  for (char& c : s) {
+    c = kDigits[x % 62];
+    x /= 62;
+  }
+  return s;
 }
 
 }  // namespace
@@ -43,6 +123,11 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return ErrnoStatus(path, "open", errno);
   std::string content;
+  // One allocation of the right size for regular files (the string would
+  // otherwise grow by doubling, briefly holding up to three times the file).
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    content.reserve(static_cast<size_t>(st.st_size));
+  }
   char buf[1 << 16];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) content.append(buf, n);
@@ -55,17 +140,117 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
 
 absl::Status WriteStringToFile(const std::string& path,
                                absl::string_view content) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return ErrnoStatus(path, "open for writing", errno);
-  const size_t written = std::fwrite(content.data(), 1, content.size(), f);
-  int err = errno;
-  bool failed = written != content.size();
-  if (std::fclose(f) != 0 && !failed) {
-    failed = true;
-    err = errno;
+  const std::string target = ResolveSymlink(path);
+  struct stat st;
+  const bool exists = ::stat(target.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": is a directory, cannot write a file there"));
   }
-  if (failed) return ErrnoStatus(path, "write", err);
+  if (exists && !S_ISREG(st.st_mode)) return WriteInPlace(path, content);
+
+  std::string dir, name;
+  SplitPath(target, &dir, &name);
+  const std::string prefix = absl::StrCat(
+      target.substr(0, target.size() - name.size()), ".", name, ".tmp");
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temp = prefix + TempSuffix();
+    // 0666 and the umask, as fopen would create the file.
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return ErrnoStatus(path, "open for writing", errno);
+
+  int err = WriteAll(fd, content);
+  // Keep the permission bits of the file being replaced (best effort).
+  if (err == 0 && exists) (void)::fchmod(fd, st.st_mode & 07777);
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(temp.c_str(), target.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(temp.c_str());
+    return ErrnoStatus(path, "write", err);
+  }
+  // Make the rename itself durable (best effort: not every file system
+  // supports fsync on a directory).
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
   return absl::OkStatus();
+}
+
+absl::Status CheckOutputPath(const std::string& path,
+                             const std::vector<std::string>& inputs) {
+  const std::string target = ResolveSymlink(path);
+  std::string dir, name;
+  SplitPath(target, &dir, &name);
+  struct stat st;
+  const bool exists = ::stat(target.c_str(), &st) == 0;
+  if ((exists && S_ISDIR(st.st_mode)) || name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": is a directory, expected a file name"));
+  }
+  if (exists) {
+    for (const std::string& input : inputs) {
+      struct stat in;
+      if (::stat(input.c_str(), &in) == 0 && in.st_dev == st.st_dev &&
+          in.st_ino == st.st_ino) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": is the same file as the input '", input,
+            "'; refusing to overwrite it, choose another output path"));
+      }
+    }
+    if (!S_ISREG(st.st_mode)) {
+      // A device or FIFO, written in place: it must be writable itself.
+      if (::access(target.c_str(), W_OK) != 0) {
+        return ErrnoStatus(path, "write", errno);
+      }
+      return absl::OkStatus();
+    }
+  }
+  struct stat dst;
+  if (::stat(dir.c_str(), &dst) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      return absl::NotFoundError(absl::StrCat(
+          path, ": cannot write: directory '", dir, "' does not exist"));
+    }
+    return ErrnoStatus(path, absl::StrCat("use directory '", dir, "'"), err);
+  }
+  if (!S_ISDIR(dst.st_mode)) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot write: '", dir, "' is not a directory"));
+  }
+  // The temporary file is created in `dir`, so it must be writable even when
+  // `path` exists. (access() also reports read-only file systems, for root
+  // too.)
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    const int err = errno;
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot write: directory '", dir,
+                     "' is not writable: ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
+bool SamePath(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  const bool a_exists = ::stat(a.c_str(), &sa) == 0;
+  const bool b_exists = ::stat(b.c_str(), &sb) == 0;
+  if (a_exists || b_exists) {
+    return a_exists && b_exists && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+  }
+  std::string dir_a, name_a, dir_b, name_b;
+  SplitPath(ResolveSymlink(a), &dir_a, &name_a);
+  SplitPath(ResolveSymlink(b), &dir_b, &name_b);
+  return name_a == name_b && ::stat(dir_a.c_str(), &sa) == 0 &&
+         ::stat(dir_b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
 }
 
 std::string FileExtension(absl::string_view path) {

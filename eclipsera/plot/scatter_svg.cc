@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/io/file.h"
 
 namespace eclipsera::plot {
 namespace {
@@ -180,18 +180,8 @@ absl::Status WriteScatterSvg(const std::string& path,
                              const std::string& title) {
   absl::StatusOr<std::string> svg = ScatterSvg(embedding, labels, title);
   if (!svg.ok()) return svg.status();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    return absl::NotFoundError(
-        absl::StrCat("WriteScatterSvg: cannot open '", path, "' for writing"));
-  }
-  out << *svg;
-  out.close();
-  if (!out) {
-    return absl::InternalError(
-        absl::StrCat("WriteScatterSvg: writing '", path, "' failed"));
-  }
-  return absl::OkStatus();
+  // Atomic: a failed write leaves an existing file untouched.
+  return io::WriteStringToFile(path, *svg);
 }
 
 }  // namespace eclipsera::plot

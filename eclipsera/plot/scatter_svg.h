@@ -22,8 +22,9 @@ absl::StatusOr<std::string> ScatterSvg(const ConstMatrixRef& embedding,
                                        absl::Span<const double> labels,
                                        const std::string& title);
 
-// ScatterSvg written to `path` (Internal/NotFound-style errors from the
-// file system are returned as the corresponding status).
+// ScatterSvg written to `path` atomically with io::WriteStringToFile (a
+// failed write leaves an existing file untouched); file-system errors name
+// the path.
 absl::Status WriteScatterSvg(const std::string& path,
                              const ConstMatrixRef& embedding,
                              absl::Span<const double> labels,
