@@ -6,7 +6,7 @@
 #      ThreadSanitizer (the n_jobs determinism and pool stress tests are
 #      the ones that run threads);
 #   4. the consumer workspace (examples/consumer) builds and runs;
-#   5. short libFuzzer runs of the file readers.
+#   5. short libFuzzer runs of the file readers and of every estimator.
 # Usage: ./test.sh            (what CI runs through .ci/run)
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the CSV and .npy fuzz targets with clang's libFuzzer plus
+# Builds the CSV, .npy and estimator fuzz targets with clang's libFuzzer plus
 # AddressSanitizer and UndefinedBehaviorSanitizer (outside Bazel, which has no
 # clang toolchain configured here) and runs each for SECONDS seconds on a
 # copy of the seed corpus in fuzz/corpus/. Exits non-zero when a fuzzer
@@ -9,7 +9,8 @@
 # Usage: fuzz/run_fuzzers.sh [SECONDS]   (default 30; from any directory)
 # Environment: CXX (default clang++, falling back to clang++-14),
 #              FUZZ_WORKDIR (default: a fresh mktemp directory),
-#              FUZZ_KEEP=1 keeps the work directory after success.
+#              FUZZ_KEEP=1 keeps the work directory after success,
+#              FUZZ_TARGETS (default "csv npy estimator") the targets to run.
 set -euo pipefail
 
 SECONDS_PER_TARGET="${1:-30}"
@@ -41,19 +42,48 @@ CXXFLAGS=(
 LIBS=(-labsl_statusor -labsl_status -labsl_strings -labsl_int128
       -labsl_throw_delegate -labsl_raw_logging_internal)
 
+# The estimator fuzzer links every algorithm: every library source of the
+# packages the command's registry pulls in (tests and benchmarks excluded),
+# with Highway and the threads of the process pool.
+estimator_sources() {
+  (cd "${ROOT}" && find eclipsera/core eclipsera/simd eclipsera/cluster \
+      eclipsera/neighbors eclipsera/manifold eclipsera/mixture \
+      eclipsera/decomposition -name '*.cc' ! -name '*_test.cc' \
+      ! -name '*_benchmark.cc' 2>/dev/null | sort | tr '\n' ' ')
+  echo "eclipsera/cli/algorithms.cc"
+}
+ESTIMATOR_LIBS=(-lhwy -labsl_str_format_internal -labsl_raw_hash_set -labsl_hash
+                -labsl_city -labsl_low_level_hash -lpthread)
+
 # target name -> sources besides the fuzzer itself.
 declare -A SOURCES=(
   [csv]="eclipsera/io/csv.cc eclipsera/io/file.cc eclipsera/io/text.cc"
   [npy]="eclipsera/io/npy.cc eclipsera/io/file.cc eclipsera/io/text.cc"
+  [estimator]="$(estimator_sources)"
 )
 
 status=0
-for target in csv npy; do
+for target in ${FUZZ_TARGETS:-csv npy estimator}; do
   binary="${WORK}/${target}_fuzzer"
   srcs=("${ROOT}/fuzz/${target}_fuzzer.cc")
   for s in ${SOURCES[${target}]}; do srcs+=("${ROOT}/${s}"); done
+  extra_libs=()
+  if [[ ${target} == estimator ]]; then extra_libs=("${ESTIMATOR_LIBS[@]}"); fi
   echo "== building ${target}_fuzzer"
-  "${CXX}" "${CXXFLAGS[@]}" "${srcs[@]}" "${LIBS[@]}" -o "${binary}"
+  # One object per source (two cores), then the link.
+  objs=()
+  mkdir -p "${WORK}/obj_${target}"
+  pids=()
+  for src in "${srcs[@]}"; do
+    obj="${WORK}/obj_${target}/$(echo "${src#${ROOT}/}" | tr '/' '_').o"
+    objs+=("${obj}")
+    "${CXX}" "${CXXFLAGS[@]}" -c "${src}" -o "${obj}" &
+    pids+=($!)
+    if ((${#pids[@]} >= 2)); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+  done
+  for p in "${pids[@]}"; do wait "${p}"; done
+  "${CXX}" "${CXXFLAGS[@]}" "${objs[@]}" "${extra_libs[@]}" "${LIBS[@]}" \
+    -o "${binary}"
 
   corpus="${WORK}/${target}_corpus"
   mkdir -p "${corpus}" "${WORK}/${target}_artifacts"

@@ -3,6 +3,7 @@
 #include "eclipsera/cli/algorithms.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -166,6 +167,131 @@ TEST(AlgorithmsTest, PlotsAnSvg) {
               1);
     EXPECT_THAT(err.str(), HasSubstr("one label per input row (60)"));
   }
+}
+
+// Parameters that make each algorithm valid on a small input of `n` rows.
+std::vector<std::string> SmallParams(const std::string& algorithm) {
+  if (algorithm == "KMeans" || algorithm == "MiniBatchKMeans") {
+    return {"--n_clusters=2", "--random_state=0"};
+  }
+  if (algorithm == "GaussianMixture") {
+    return {"--n_components=2", "--random_state=0"};
+  }
+  if (algorithm == "AgglomerativeClustering") {
+    return {"--linkage=complete"};
+  }
+  if (algorithm == "TSNE") {
+    return {"--perplexity=2", "--random_state=0", "--n_iter=260"};
+  }
+  return {};
+}
+
+// Issue 10's reproducers: a 4-line file 1e200 / -1e200 / 0 / 1 corrupted
+// the heap in KMeans, MiniBatchKMeans and GaussianMixture and wrote
+// uninitialised labels in AgglomerativeClustering; one 1e155 among ordinary
+// values crashed agglomerative clustering; blobs scaled by 1e300 hung it and
+// gave t-SNE an all-NaN embedding. Every algorithm now refuses such data
+// with the position of the largest value and a hint to rescale, and writes
+// no output.
+TEST(AlgorithmsTest, ValuesBeyondTheMagnitudeLimitAreRefusedClearly) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  Matrix huge(4, 1);
+  huge << 1e200, -1e200, 0, 1;
+  Matrix outlier = ThreeBlobs();
+  outlier(17, 1) = 1e155;
+  const Matrix blobs300 = ThreeBlobs() * 1e300;
+  struct Input {
+    const Matrix* x;
+    const char* where;
+  };
+  for (const Input& in :
+       {Input{&huge, "row 0, column 0"}, Input{&outlier, "row 17, column 1"},
+        Input{&blobs300, "column"}}) {
+    const std::string input = TempPath("extreme_in.csv");
+    const std::string output = TempPath("extreme_out.csv");
+    ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, *in.x));
+    for (const EstimatorEntry& e : registry.entries()) {
+      std::remove(output.c_str());
+      std::vector<std::string> args = {e.name,     "--input", input,
+                                       "--output", output,    "--n_jobs=1"};
+      for (const std::string& p : SmallParams(e.name)) args.push_back(p);
+      std::ostringstream out, err;
+      EXPECT_EQ(RunCli(args, registry, out, err), 1) << e.name << err.str();
+      EXPECT_THAT(err.str(), HasSubstr("largest magnitude supported"))
+          << e.name;
+      EXPECT_THAT(err.str(), HasSubstr(in.where)) << e.name;
+      EXPECT_THAT(err.str(), HasSubstr("rescale")) << e.name;
+      EXPECT_EQ(out.str(), "") << e.name;
+      EXPECT_EQ(ReadAll(output), "") << e.name << ": no output written";
+    }
+  }
+}
+
+// Tiny magnitudes (1e-300, denormals: squared distances underflow to 0) and
+// values right at the limit fit: exit 0, labels in range, finite output.
+TEST(AlgorithmsTest, TinyAndLimitMagnitudesFit) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  const Matrix blobs = ThreeBlobs();
+  const double limit = 1e150 / std::sqrt(2.0);
+  const Matrix inputs[] = {blobs * 1e-300, blobs * 4.9e-322,
+                           blobs / blobs.cwiseAbs().maxCoeff() * limit};
+  for (const Matrix& x : inputs) {
+    const std::string input = TempPath("tiny_in.csv");
+    const std::string output = TempPath("tiny_out.csv");
+    ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
+    for (const EstimatorEntry& e : registry.entries()) {
+      std::vector<std::string> args = {e.name,     "--input", input,
+                                       "--output", output,    "--n_jobs=1"};
+      for (const std::string& p : SmallParams(e.name)) args.push_back(p);
+      std::ostringstream out, err;
+      const int rc = RunCli(args, registry, out, err);
+      if (rc != 0) {
+        // A refusal must be a clear status, not a non-finite result.
+        EXPECT_EQ(rc, 1) << e.name;
+        EXPECT_THAT(err.str(), ::testing::Not(HasSubstr("non-finite")))
+            << e.name << " " << err.str();
+        continue;
+      }
+      absl::StatusOr<Matrix> result = io::ReadMatrix(output);
+      ECLIPSERA_ASSERT_OK(result);
+      ASSERT_EQ(result->rows(), 60) << e.name;
+      EXPECT_TRUE(result->allFinite()) << e.name;
+      if (e.output == MainOutput::kLabels) {
+        EXPECT_GE(result->minCoeff(), -1) << e.name;
+        EXPECT_LT(result->maxCoeff(), 60) << e.name;
+      }
+    }
+  }
+}
+
+// scikit-learn's ConvergenceWarning when duplicates leave fewer distinct
+// clusters than n_clusters: on stderr and in the JSON line.
+TEST(AlgorithmsTest, KMeansWarnsAboutFewerDistinctClusters) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  Matrix x(6, 2);
+  x << 1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5;
+  const std::string input = TempPath("dup_in.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
+  std::ostringstream out, err;
+  ASSERT_EQ(RunCli({"kmeans", "--input", input, "--n_clusters=3",
+                    "--random_state=0", "--output", TempPath("dup_out.csv")},
+                   registry, out, err),
+            0)
+      << err.str();
+  const char* text =
+      "Number of distinct clusters (2) found smaller than n_clusters (3). "
+      "Possibly due to duplicate points in X.";
+  EXPECT_THAT(err.str(), HasSubstr(text));
+  EXPECT_THAT(out.str(), HasSubstr(absl::StrCat("\"warnings\": [\"", text)));
+  std::ostringstream out2, err2;
+  ASSERT_EQ(RunCli({"kmeans", "--input", input, "--n_clusters=2",
+                    "--random_state=0", "--output", TempPath("dup_out.csv")},
+                   registry, out2, err2),
+            0);
+  EXPECT_THAT(out2.str(), HasSubstr("\"warnings\": []"));
 }
 
 TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
