@@ -35,6 +35,22 @@ MATCHER(IsOk, "is OK") {
   return s.ok();
 }
 
+// True in ThreadSanitizer builds (--config=tsan), where memory-bound code runs
+// 20-60x slower. Long numerical golden tests (many full optimisations of the
+// same kernels) skip themselves there: they check numbers, which the plain
+// and ASan runs cover, while the races are exercised by the n_jobs tests.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kThreadSanitizer = true;
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+
 }  // namespace eclipsera::testing
 
 #define ECLIPSERA_ASSERT_OK(expr) \

@@ -24,6 +24,31 @@ constexpr int kExplorationNIter = 250;
 constexpr int kNIterCheck = 50;
 constexpr double kMinGain = 0.01;
 
+// Data whose largest magnitude is outside [2^-kScaleExp, 2^kScaleExp] is
+// multiplied by a power of two first (see tsne.h).
+constexpr int kScaleExp = 32;
+
+// True when every row of x equals row 0 (for metric='precomputed': every
+// distance is 0). Stops at the first difference.
+bool AllRowsIdentical(const ConstMatrixRef& x, bool precomputed) {
+  const Index n = x.rows(), d = x.cols();
+  for (Index i = 0; i < n; ++i) {
+    const double* row = x.row(i).data();
+    const double* first = x.row(0).data();
+    for (Index j = 0; j < d; ++j) {
+      if (precomputed ? row[j] != 0.0 : row[j] != first[j]) return false;
+    }
+  }
+  return true;
+}
+
+bool AllRowsEqual(const Matrix& y) {
+  for (Index i = 1; i < y.rows(); ++i) {
+    if (y.row(i) != y.row(0)) return false;
+  }
+  return true;
+}
+
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
       .count();
@@ -282,6 +307,10 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
       const double duration = Seconds(tic);
       tic = std::chrono::steady_clock::now();
       const double grad_norm = std::sqrt(sq_norm);
+      if (!std::isfinite(grad_norm) || !std::isfinite(error)) {
+        // Diverged (NaN/Inf): stop now, DoFit reports it.
+        break;
+      }
       if (options_.verbose >= 2) {
         std::fprintf(stderr,
                      "[t-SNE] Iteration %d: error = %.7f, gradient norm = "
@@ -314,15 +343,32 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
   return i == n_iter ? n_iter - 1 : i;
 }
 
-absl::Status TSNE::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
+absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>) {
   fitted_ = false;
-  absl::Status s = Validate(x);
+  absl::Status s = Validate(x_in);
   if (!s.ok()) return s;
   const TSNEOptions& o = options_;
-  const Index n = x.rows();
+  const Index n = x_in.rows();
   const int nc = o.n_components;
   const bool exact = o.method == "exact";
   const bool precomputed = o.metric == "precomputed";
+  // t-SNE is scale-invariant (P through the perplexity calibration, the PCA
+  // init through its normalisation): extreme magnitudes, whose squared
+  // distances would leave float32's range or the perplexity search's reach
+  // (beta halves or doubles at most 100 times from 1), are brought near 1
+  // by an exact power of two.
+  Matrix rescaled;
+  const double max_abs = x_in.size() > 0 ? x_in.cwiseAbs().maxCoeff() : 0.0;
+  if (max_abs > 0.0 && (max_abs > std::ldexp(1.0, kScaleExp) ||
+                        max_abs < std::ldexp(1.0, -kScaleExp))) {
+    // Two exact steps: 2^-e alone overflows for denormal maxima (e > 1023).
+    const int e = -std::ilogb(max_abs);
+    rescaled = x_in * std::ldexp(1.0, e / 2);
+    rescaled *= std::ldexp(1.0, e - e / 2);
+  }
+  const ConstMatrixRef x =
+      rescaled.size() > 0 ? ConstMatrixRef(rescaled) : ConstMatrixRef(x_in);
+  const bool identical = AllRowsIdentical(x, precomputed);
   learning_rate_ = o.learning_rate.has_value()
                        ? *o.learning_rate
                        : std::max(n / o.early_exaggeration / 4.0, 50.0);
@@ -363,6 +409,8 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
   // Initial embedding.
   if (o.init_array.size() != 0) {
     embedding_ = o.init_array;
+  } else if (o.init == "pca" && identical) {
+    embedding_ = Matrix::Zero(n, nc);  // no principal axes: one point
   } else if (o.init == "pca") {
     embedding_ = manifold_internal::PcaProject(x, nc);
     const double mean = embedding_.col(0).mean();
@@ -375,6 +423,34 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
     for (Index i = 0; i < embedding_.size(); ++i) {
       embedding_.data()[i] = 1e-4 * rng.Normal();
     }
+  }
+
+  if (!embedding_.allFinite()) {
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFit, ": the initial embedding (init='", o.init,
+                     "') is not finite; rescale X"));
+  }
+  if (n > 1 && AllRowsEqual(embedding_)) {
+    if (identical) {
+      // Every sample is the same point: P and Q are uniform, so the
+      // coincident embedding is an exact optimum (KL divergence 0, zero
+      // gradient). Barnes-Hut cannot evaluate it (it skips coincident
+      // points), so the degenerate result is returned as is.
+      kl_divergence_ = 0.0;
+      n_iter_ = 0;
+      fitted_ = true;
+      AddWarning(
+          "All samples are identical: the embedding is a single point and "
+          "the KL divergence is 0.");
+      return absl::OkStatus();
+    }
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFit,
+        ": every row of the initial embedding is the same point; t-SNE's "
+        "gradient is then zero and the points can never separate. Use "
+        "init='pca', init='random' or an initial array with distinct rows"));
   }
 
   const int dof = std::max(nc - 1, 1);
@@ -409,13 +485,34 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
   }
   scale_p(o.early_exaggeration, true);
   // Part 2: momentum 0.8 until n_iter.
-  if (it + 1 < o.n_iter) {
+  if (it + 1 < o.n_iter && std::isfinite(kl) && embedding_.allFinite()) {
     it = GradientDescent(it + 1, o.n_iter, 0.8, o.n_iter_without_progress,
                          exact, dof, &kl);
   }
   if (o.verbose) {
     std::fprintf(stderr, "[t-SNE] KL divergence after %d iterations: %f\n",
                  it + 1, kl);
+  }
+  // A success means finite output (checked before anything is reported).
+  if (!std::isfinite(kl) || !embedding_.allFinite()) {
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFit,
+                     ": the optimisation diverged (the embedding or the KL "
+                     "divergence became NaN or infinite after ",
+                     it + 1,
+                     " iterations); try a smaller learning_rate, or rescale or "
+                     "deduplicate X"));
+  }
+  if (exact && kl < 0.0) kl = 0.0;  // rounding: P and Q both sum to 1
+  if (kl < 0.0) {
+    // Only the Barnes-Hut estimate can be negative: it skips coincident
+    // embedding points (as scikit-learn does), which undercounts Q's
+    // normalisation when most points coincide.
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFit, ": the Barnes-Hut KL divergence estimate is negative (", kl,
+        ") because most embedding points coincide; use method='exact'"));
   }
   n_iter_ = it;
   kl_divergence_ = kl;

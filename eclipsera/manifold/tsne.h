@@ -9,8 +9,24 @@
 //    and the Barnes-Hut gradient always in float32; with an explicit
 //    float64 init the exact method follows scikit-learn's arithmetic.
 //  * init='pca' uses an exact eigen-decomposition (scikit-learn uses
-//    randomized SVD); 'random' draws from eclipsera::Random, so the
+//    randomized SVD) through the smaller side of X: the n x n Gram matrix
+//    when n_samples < n_features, else the d x d covariance; same svd_flip
+//    sign convention. 'random' draws from eclipsera::Random, so the
 //    numbers differ from numpy's for the same seed.
+//  * X whose largest magnitude is outside [2^-32, 2^32] is first multiplied
+//    by a power of two (exact) that brings it near 1: t-SNE is
+//    scale-invariant, and scikit-learn's float32 squared distances and its
+//    perplexity search (at most 100 halvings/doublings of beta from 1)
+//    fail on such data.
+//  * All samples identical with init='pca' (scikit-learn 1.2 fails with a
+//    NaN error): the documented degenerate result is every point at the
+//    origin with KL divergence 0 (P and Q uniform, an exact optimum),
+//    n_iter 0, and a warning. An initial embedding whose rows are all one
+//    point on non-identical data is an error (the gradient is zero).
+//  * Fit never succeeds with a non-finite embedding or KL divergence, nor
+//    with a negative KL: it returns InvalidArgument (diverged, or a
+//    Barnes-Hut estimate made meaningless by coincident points) and the
+//    estimator stays unfitted.
 //  * n_iter may be below 250 (scikit-learn requires >= 250): the run then
 //    stops during the early exaggeration phase.
 //  * Nearest neighbours for Barnes-Hut are found by chunked brute force.

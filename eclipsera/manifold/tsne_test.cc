@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/metrics/trustworthiness.h"
@@ -54,6 +55,10 @@ TEST(TSNETest, ExactHundredIterationsMatchScikitLearn) {
 class DigitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    if (eclipsera::testing::kThreadSanitizer) {
+      GTEST_SKIP() << "22 full digits optimisations take > 300 s under TSan; "
+                      "the numbers are checked by the plain and ASan runs";
+    }
     x_ = Load("digits400_x.csv");
     y0_ = Load("digits400_y0.csv");
     runs_ = SklearnRuns();
@@ -87,8 +92,15 @@ double MeanKl(const Matrix& x, const Matrix& y0, const char* method) {
   return sum / 10.0;
 }
 
-TEST_F(DigitsTest, ExactFinalKlWithinOnePercent) {
-  EXPECT_NEAR(MeanKl(x_, y0_, "exact"), runs_(4, 0), 0.01 * runs_(4, 0));
+// scikit-learn's 10 runs span 0.2905..0.3255 around their mean 0.3017: the
+// standard error of a 10-run mean is itself about 1%, so a two-sided 1%
+// band is a coin toss on any change of rounding. What matters: ours is no
+// worse than scikit-learn's mean (1% slack) and no better than the best
+// run scikit-learn found (a lower KL would mean a wrong objective).
+TEST_F(DigitsTest, ExactFinalKlAsGoodAsScikitLearn) {
+  const double mean = MeanKl(x_, y0_, "exact");
+  EXPECT_LE(mean, 1.01 * runs_(4, 0));
+  EXPECT_GE(mean, runs_(4, 1));
   TSNEOptions o;
   o.method = "exact";
   o.learning_rate = 200.0;
@@ -361,6 +373,106 @@ TEST(TSNETest, ParamsAndRegistry) {
   EXPECT_EQ(emb->cols(), 2);
   EXPECT_EQ(est->FittedScalars().size(), 3u);
   EXPECT_EQ(est->FittedScalars()[0].name, "kl_divergence");
+}
+
+// All samples identical: scikit-learn 1.2 fails with init='pca' (NaN from
+// a zero standard deviation) and segfaults with Barnes-Hut. Here init='pca'
+// gives the documented degenerate result (one point, KL 0: P and Q are
+// uniform), other inits optimise normally; the KL is never negative.
+TEST(TSNETest, IdenticalRowsGiveDegenerateResultNeverNegativeKl) {
+  const Matrix x = Matrix::Constant(20, 3, 0.1);
+  for (const char* method : {"exact", "barnes_hut"}) {
+    SCOPED_TRACE(method);
+    TSNEOptions o;
+    o.perplexity = 5.0;
+    o.method = method;
+    o.random_state = 0;
+    TSNE pca(o);
+    ECLIPSERA_ASSERT_OK(pca.Fit(x));
+    EXPECT_EQ(pca.embedding().rows(), 20);
+    EXPECT_EQ(pca.embedding().cwiseAbs().maxCoeff(), 0.0);
+    EXPECT_EQ(pca.kl_divergence(), 0.0);
+    EXPECT_EQ(pca.n_iter(), 0);
+    ASSERT_EQ(pca.warnings().size(), 1u);
+    EXPECT_THAT(pca.warnings()[0], HasSubstr("All samples are identical"));
+    o.init = "random";
+    TSNE random(o);
+    ECLIPSERA_ASSERT_OK(random.Fit(x));
+    EXPECT_TRUE(random.embedding().allFinite());
+    EXPECT_GE(random.kl_divergence(), 0.0);
+    EXPECT_TRUE(random.warnings().empty());
+    // scikit-learn (exact, random init): 0.41; ours from another random
+    // start lands nearby.
+    EXPECT_LT(random.kl_divergence(), 1.0);
+  }
+  // Precomputed all-zero distances are identical samples too.
+  TSNEOptions o;
+  o.perplexity = 5.0;
+  o.metric = "precomputed";
+  o.init_array = Matrix::Zero(20, 2);
+  TSNE pre(o);
+  ECLIPSERA_ASSERT_OK(pre.Fit(Matrix::Zero(20, 20)));
+  EXPECT_EQ(pre.kl_divergence(), 0.0);
+}
+
+TEST(TSNETest, CoincidentInitOnDistinctDataIsAnError) {
+  TSNEOptions o;
+  o.perplexity = 10.0;
+  o.init_array = Matrix::Constant(60, 2, 1.0);
+  TSNE t(o);
+  EXPECT_THAT(t.Fit(SmallX()), StatusIs(absl::StatusCode::kInvalidArgument,
+                                        HasSubstr("same point")));
+  EXPECT_FALSE(t.fitted());
+}
+
+// Tiny magnitudes: t-SNE is scale-invariant, so X * 2^-1000 (squared
+// distances far below float32's and even double's range) gives exactly the
+// embedding of X brought near 1 by a power of two; denormal inputs fit
+// with a finite embedding and a KL >= 0.
+TEST(TSNETest, TinyAndDenormalInputsWork) {
+  const Matrix x = SmallX();
+  const double max_abs = x.cwiseAbs().maxCoeff();
+  const Matrix near_one = x * std::ldexp(1.0, -std::ilogb(max_abs));
+  for (const char* method : {"exact", "barnes_hut"}) {
+    SCOPED_TRACE(method);
+    TSNEOptions o;
+    o.perplexity = 10.0;
+    o.n_iter = 300;
+    o.method = method;
+    TSNE ref(o), tiny(o), e300(o), denormal(o);
+    ECLIPSERA_ASSERT_OK(ref.Fit(near_one));
+    ECLIPSERA_ASSERT_OK(tiny.Fit(x * std::ldexp(1.0, -1000)));
+    EXPECT_EQ(tiny.embedding(), ref.embedding());
+    EXPECT_EQ(tiny.kl_divergence(), ref.kl_divergence());
+    ECLIPSERA_ASSERT_OK(e300.Fit(x * 1e-300));
+    EXPECT_TRUE(e300.embedding().allFinite());
+    EXPECT_GT(e300.kl_divergence(), 0.0);
+    // (Not compared with ref: 1e-300 is not a power of two, and the
+    // optimisation is chaotic in its start.)
+    // Denormals with a few bits left (values around 2^-1068).
+    const Matrix den = x * std::ldexp(1.0, -1068 - std::ilogb(max_abs));
+    ASSERT_LT(den.cwiseAbs().maxCoeff(), std::numeric_limits<double>::min());
+    ECLIPSERA_ASSERT_OK(denormal.Fit(den));
+    EXPECT_TRUE(denormal.embedding().allFinite());
+    EXPECT_TRUE(std::isfinite(denormal.kl_divergence()));
+    EXPECT_GE(denormal.kl_divergence(), 0.0);
+  }
+}
+
+// Wide data: init='pca' goes through the n x n Gram matrix.
+TEST(TSNETest, WideDataWithPcaInit) {
+  Random rng(5);
+  Matrix x(10, 5000);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = rng.Normal();
+  x.topRows(5).array() += 1.0;
+  TSNEOptions o;
+  o.perplexity = 3.0;
+  o.random_state = 0;
+  TSNE t(o);
+  ECLIPSERA_ASSERT_OK(t.Fit(x));
+  EXPECT_EQ(t.embedding().rows(), 10);
+  EXPECT_TRUE(t.embedding().allFinite());
+  EXPECT_GT(t.kl_divergence(), 0.0);
 }
 
 }  // namespace

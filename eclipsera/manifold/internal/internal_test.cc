@@ -1,5 +1,6 @@
 // Golden tests of t-SNE's building blocks against scikit-learn 1.2.
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "eclipsera/manifold/internal/gradient.h"
@@ -210,6 +211,33 @@ TEST(PcaTest, ProjectsOnLeadingAxisWithSign) {
   Index arg;
   s.col(0).cwiseAbs().maxCoeff(&arg);
   EXPECT_GT(s(arg, 0), 0.0);
+}
+
+// The Gram path (n < d) and the covariance path give the same scores,
+// svd_flip signs included, on wide and tall matrices.
+TEST(PcaTest, GramAndCovariancePathsAgree) {
+  for (const auto& [n, d] : {std::pair<Index, Index>{6, 40}, {40, 6}}) {
+    Matrix x(n, d);
+    for (Index i = 0; i < n; ++i) {
+      for (Index j = 0; j < d; ++j) {
+        x(i, j) = std::sin(1.7 * i + 0.3 * j * j + 0.11 * i * j) + 0.5 * i;
+      }
+    }
+    const Matrix gram = PcaProject(x, 3, PcaSolver::kGram);
+    const Matrix cov = PcaProject(x, 3, PcaSolver::kCovariance);
+    const Matrix aut = PcaProject(x, 3);
+    ASSERT_EQ(gram.rows(), n);
+    ASSERT_EQ(gram.cols(), 3);
+    EXPECT_LE((gram - cov).cwiseAbs().maxCoeff(),
+              1e-9 * cov.cwiseAbs().maxCoeff())
+        << n << " x " << d;
+    EXPECT_EQ(aut, n < d ? gram : cov);
+    // Scores are uncorrelated with decreasing variance.
+    const Matrix c = gram.transpose() * gram;
+    EXPECT_LE(std::abs(c(0, 1)), 1e-9 * c(0, 0));
+    EXPECT_GE(c(0, 0), c(1, 1));
+    EXPECT_GE(c(1, 1), c(2, 2));
+  }
 }
 
 }  // namespace

@@ -37,11 +37,15 @@ void SquaredDistanceRows(const ConstMatrixRef& x, const Vector& sqnorms,
 
 namespace {
 
+// Below this many rows the distances go through Eigen's product (see Run).
+constexpr Index kSmallN = 32;
+
 struct KnnJob {
   const ConstMatrixRef* x;
   bool precomputed;
   Index k;
   Index chunk;
+  bool small_n;  // Eigen's product instead of the packed Highway kernel
   Vector sqnorms;
   std::vector<Matrix> dist;                  // per worker: chunk x n
   std::vector<std::vector<double>> scratch;  // per worker, for SquaredL2Block
@@ -50,7 +54,11 @@ struct KnnJob {
 
   void Run(Index begin, Index end, int worker) {
     const Index n = x->rows();
-    if (!precomputed) {
+    if (!precomputed && small_n) {
+      // Few rows: the packed kernel's scratch (rows padded to 32, times
+      // n_features) would be many times X itself on wide data.
+      SquaredDistanceRows(*x, sqnorms, begin, end, dist[worker].data());
+    } else if (!precomputed) {
       // Highway's blocked GEMM-identity kernel (simd/distance.h), several
       // times faster than Eigen's GEMM at the baseline ISA. The neighbour
       // search only needs an ordering, so its rounding (the same identity,
@@ -111,14 +119,17 @@ void NearestNeighbors(const ConstMatrixRef& x, bool precomputed, Index k,
   job.precomputed = precomputed;
   job.k = k;
   job.chunk = DistanceChunkRows(n);
+  job.small_n = n < kSmallN;
   job.out = out;
   const int workers = NumWorkers(n_jobs, NumChunks(n, job.chunk));
   if (!precomputed) {
     job.sqnorms = x.rowwise().squaredNorm();
     job.dist.assign(workers, Matrix(job.chunk, n));
-    job.scratch.assign(
-        workers, std::vector<double>(simd::BlockScratchSize(
-                     static_cast<size_t>(n), static_cast<size_t>(x.cols()))));
+    if (!job.small_n) {
+      job.scratch.assign(
+          workers, std::vector<double>(simd::BlockScratchSize(
+                       static_cast<size_t>(n), static_cast<size_t>(x.cols()))));
+    }
   }
   job.cand.resize(workers);
   for (auto& c : job.cand) c.reserve(k);

@@ -6,12 +6,26 @@
 
 namespace eclipsera::manifold_internal {
 
+// How PcaProject computes the principal axes.
+enum class PcaSolver {
+  kAuto,        // kGram when n_samples < n_features, else kCovariance.
+  kCovariance,  // eigen-decomposition of the d x d covariance X_c^T X_c.
+  kGram,        // eigen-decomposition of the n x n Gram matrix X_c X_c^T.
+};
+
 // Projects the centred x (n x d) on its first `n_components` principal axes
-// (eigenvectors of the covariance, largest eigenvalue first), with
+// (largest variance first) and returns the n x n_components scores, with
 // scikit-learn's svd_flip sign convention (the largest-magnitude score of
-// each component is positive), so results are deterministic. Requires
-// n_components <= d.
-Matrix PcaProject(const ConstMatrixRef& x, int n_components);
+// each component is positive), so results are deterministic.
+//
+// Works through the smaller side of x: with n < d the eigenvectors U of
+// the n x n Gram matrix give the scores directly (scores = U * S, S the
+// singular values of X_c), so memory is O(n * d + n^2) and time
+// O(n^2 * d); otherwise the d x d covariance, O(n * d^2 + d^3). Both paths
+// give the same scores up to rounding. Requires n_components <= min(n, d)
+// for meaningful components (further columns are zero).
+Matrix PcaProject(const ConstMatrixRef& x, int n_components,
+                  PcaSolver solver = PcaSolver::kAuto);
 
 }  // namespace eclipsera::manifold_internal
 
