@@ -86,6 +86,66 @@ void InverseTransposeLower(const double* l, Index d, double* out) {
   }
 }
 
+using ColMap = Eigen::Map<Eigen::MatrixXd>;
+// Up to this order the triangular inverse is unblocked (no heap: the
+// temporary column lives on the stack).
+constexpr Index kInverseBlock = 32;
+
+// In place: the lower triangle of the column-major `a` (a lower-triangular
+// matrix with a positive diagonal) becomes its inverse; the strict upper
+// triangle is not read nor written. Recursive 2 x 2 blocking (LAPACK's
+// trtri): d^3 / 3 flops, most of them in Eigen's blocked triangular
+// solves.
+void InvertLowerInPlace(Eigen::Ref<Eigen::MatrixXd> a) {
+  const Index n = a.rows();
+  if (n <= kInverseBlock) {
+    Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kInverseBlock, 1> tmp;
+    for (Index j = n - 1; j >= 0; --j) {
+      a(j, j) = 1.0 / a(j, j);
+      const Index m = n - 1 - j;
+      if (m == 0) continue;
+      // Column j below the diagonal: -a_jj^{-1} * inv(A22) * a21.
+      tmp.noalias() = a.bottomRightCorner(m, m).triangularView<Eigen::Lower>() *
+                      a.col(j).tail(m);
+      a.col(j).tail(m) = -a(j, j) * tmp;
+    }
+    return;
+  }
+  const Index n1 = n / 2, n2 = n - n1;
+  auto a11 = a.topLeftCorner(n1, n1);
+  auto a21 = a.bottomLeftCorner(n2, n1);
+  auto a22 = a.bottomRightCorner(n2, n2);
+  // inv([A11 0; A21 A22]) = [inv(A11) 0; -inv(A22) A21 inv(A11) inv(A22)].
+  a11.triangularView<Eigen::Lower>().solveInPlace<Eigen::OnTheRight>(a21);
+  a22.triangularView<Eigen::Lower>().solveInPlace(a21);
+  a21 = -a21;
+  InvertLowerInPlace(a11);
+  InvertLowerInPlace(a22);
+}
+
+// Writes the Cholesky factor of the precision of the symmetric positive
+// definite row-major d x d matrix `cov` into `out` (row-major d x d, may
+// not alias cov): out = L^{-T}, upper triangular, with L L^T = cov, as
+// scikit-learn's solve_triangular(cholesky(cov, lower=True), I).T. Works
+// in place in `out` with Eigen's blocked LLT and a blocked triangular
+// inverse: no d x d scratch. False when cov is not positive definite (or
+// not finite).
+bool PrecisionCholeskyFromCovariance(const double* cov, Index d, double* out) {
+  // A symmetric row-major matrix is its own column-major transpose: the
+  // column-major view holds the same matrix, and its column-major lower
+  // triangle L^{-1} is the row-major upper triangle L^{-T}.
+  std::copy(cov, cov + d * d, out);
+  ColMap m(out, d, d);
+  Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(m);
+  if (llt.info() != Eigen::Success) return false;
+  for (Index f = 0; f < d; ++f) {
+    if (!(m(f, f) > 0.0) || !std::isfinite(m(f, f))) return false;
+  }
+  InvertLowerInPlace(m);
+  m.triangularView<Eigen::StrictlyUpper>().setZero();
+  return true;
+}
+
 // Everything one EM run reads; passed to the parallel tasks as one pointer.
 struct EmContext {
   CovType type;
@@ -98,16 +158,26 @@ struct EmContext {
   bool want_resp;
 };
 
-// Doubles of SIMD kernel scratch one worker needs.
-Index KernelScratchSize(Index d, Index k) {
+// Doubles of SIMD kernel scratch one worker needs for the kernels `type`
+// uses (never d x d for 'diag' and 'spherical': memory stays linear in d).
+Index KernelScratchSize(CovType type, Index d, Index k) {
   const size_t ud = static_cast<size_t>(d), uk = static_cast<size_t>(k);
-  // Kernel scratch, then k x 2d for the diagonal M-step sums.
-  return static_cast<Index>(std::max(
-             {simd::QuadFormScratchSize(ud), simd::WeightedSyrkScratchSize(ud),
-              simd::TransposedProductScratchSize(ud),
-              simd::TransposedProductWithSquaresScratchSize(ud),
-              simd::DotBlockWithSquaresScratchSize(uk, ud)})) +
-         k * 2 * d;
+  switch (type) {
+    case CovType::kFull:
+      return static_cast<Index>(std::max(
+          {simd::QuadFormScratchSize(ud), simd::WeightedSyrkScratchSize(ud),
+           simd::TransposedProductScratchSize(ud)}));
+    case CovType::kTied:
+      return static_cast<Index>(simd::TransposedProductScratchSize(ud));
+    case CovType::kDiag:
+    case CovType::kSpherical:
+      // Kernel scratch, then k x 2d for the diagonal M-step sums.
+      return static_cast<Index>(
+                 std::max(simd::TransposedProductWithSquaresScratchSize(ud),
+                          simd::DotBlockWithSquaresScratchSize(uk, ud))) +
+             k * 2 * d;
+  }
+  return 0;
 }
 
 // Sizes the workspace for (n, d, k, type, workers); allocates only when a
@@ -136,14 +206,15 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   size(ws.block_sx, n_blocks * k, d);
   size(ws.block_sx2, diag ? n_blocks * k : 0, d);
   size(ws.block_cov, type == CovType::kFull ? n_blocks * k * d : 0, d);
-  size(ws.worker_scratch, static_cast<Index>(workers) * kChunk, d);
-  size(ws.chol, d, d);
+  const bool tied = type == CovType::kTied;
+  size(ws.worker_scratch,
+       tied ? static_cast<Index>(workers) * std::min(kChunk, n) : 0, d);
   size(ws.proj_means, k, d);
   vsize(ws.log_const, k);
   size(ws.lin_coef, d, k);
   size(ws.quad_coef, d, k);
   size(ws.diag_coef, diag ? k : 0, diag ? 2 * d : 0);
-  size(ws.kernel_scratch, workers, KernelScratchSize(d, k));
+  size(ws.kernel_scratch, workers, KernelScratchSize(type, d, k));
   vsize(ws.nk, k);
   if (grew) ++ws.resizes;
 }
@@ -243,7 +314,8 @@ void EStepChunk(const EmContext& c, Index b, Index e, int worker) {
       }
       break;
     case CovType::kTied: {
-      MapM y(ws.worker_scratch.data() + worker * kChunk * d, rows, d);
+      MapM y(ws.worker_scratch.data() + worker * std::min(kChunk, c.n) * d,
+             rows, d);
       CMapM pc(p.precisions_cholesky.data(), d, d);
       if (p.cholesky_lower) {
         y.noalias() = xc * pc.triangularView<Eigen::Lower>();
@@ -306,7 +378,7 @@ void MStepBlock(const EmContext& c, Index blk, int worker) {
     auto sx2 = ws.block_sx2.middleRows(blk * k, k);
     sx2.setZero();
     // [resp^T X | resp^T X^2] in one pass over X, then split.
-    MapM both(scratch + KernelScratchSize(d, k) - k * 2 * d, k, 2 * d);
+    MapM both(scratch + KernelScratchSize(c.type, d, k) - k * 2 * d, k, 2 * d);
     both.setZero();
     simd::TransposedProductAddWithSquares(
         r, rows, uk, uk, c.x->row(b0).data(),
@@ -342,7 +414,7 @@ void MStepFullBlock(const EmContext& c, const Matrix& means, Index t,
 // Computes the Cholesky factors of the precisions from params->covariances
 // (sklearn's _compute_precision_cholesky).
 absl::Status ComputePrecisionCholesky(CovType type, Index k, Index d,
-                                      GaussianMixtureParams* p, Matrix* chol) {
+                                      GaussianMixtureParams* p) {
   p->cholesky_lower = false;
   auto fail = [] {
     return absl::InvalidArgumentError(
@@ -351,10 +423,11 @@ absl::Status ComputePrecisionCholesky(CovType type, Index k, Index d,
   if (type == CovType::kFull || type == CovType::kTied) {
     const Index count = type == CovType::kFull ? k : 1;
     for (Index j = 0; j < count; ++j) {
-      *chol = p->covariances.middleRows(j * d, d);
-      if (!CholeskyLower(chol->data(), d)) return fail();
-      InverseTransposeLower(chol->data(), d,
-                            p->precisions_cholesky.data() + j * d * d);
+      if (!PrecisionCholeskyFromCovariance(
+              p->covariances.data() + j * d * d, d,
+              p->precisions_cholesky.data() + j * d * d)) {
+        return fail();
+      }
     }
   } else {
     if ((p->covariances.array() <= 0.0).any() || !p->covariances.allFinite()) {
@@ -465,7 +538,16 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
     p->weights = ws.nk / ws.nk.sum();
   }
   if (skip_cholesky) return absl::OkStatus();
-  return ComputePrecisionCholesky(c.type, k, d, p, &ws.chol);
+  return ComputePrecisionCholesky(c.type, k, d, p);
+}
+
+// The status of a fit whose `what` came out NaN or infinite.
+absl::Status NonFiniteError(absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      kFitContext, ": the ", what,
+      " of the fitted mixture is not finite (NaN or infinite), so the fit "
+      "is rejected; check for degenerate data, rescale X or increase "
+      "reg_covar"));
 }
 
 // Validated init arrays in their working layouts.
@@ -708,13 +790,13 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
     if (c.type == CovType::kFull || c.type == CovType::kTied) {
       const Index count = c.type == CovType::kFull ? k : 1;
       for (Index j = 0; j < count; ++j) {
-        ws.chol = prec.middleRows(j * d, d);
-        CholeskyLower(ws.chol.data(), d);  // validated before
+        Matrix chol = prec.middleRows(j * d, d);
+        CholeskyLower(chol.data(), d);  // validated before
         auto pc = p->precisions_cholesky.middleRows(j * d, d);
-        pc = ws.chol.triangularView<Eigen::Lower>();
+        pc = chol.triangularView<Eigen::Lower>();
         // Covariance = (L L^T)^{-1} = L^{-T} L^{-1}.
         Matrix u(d, d);
-        InverseTransposeLower(ws.chol.data(), d, u.data());
+        InverseTransposeLower(chol.data(), d, u.data());
         p->covariances.middleRows(j * d, d) = u * u.transpose();
       }
       p->cholesky_lower = true;
@@ -831,7 +913,7 @@ int64_t GaussianMixtureWorkspace::bytes() const {
   const int64_t doubles = resp.size() + log_prob_norm.size() + xtx.size() +
                           block_nk.size() + block_sx.size() + block_sx2.size() +
                           block_cov.size() + worker_scratch.size() +
-                          chol.size() + proj_means.size() + log_const.size() +
+                          proj_means.size() + log_const.size() +
                           lin_coef.size() + quad_coef.size() + nk.size() +
                           diag_coef.size() + kernel_scratch.size();
   return doubles * static_cast<int64_t>(sizeof(double));
@@ -923,6 +1005,7 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
         PrecomputeX(step);
       }
       lower_bound = EStep(step, o.n_jobs);
+      if (!std::isfinite(lower_bound)) return NonFiniteError("lower bound");
       ECLIPSERA_RETURN_IF_ERROR(MStep(step, o.n_jobs, /*initial=*/false,
                                       /*skip_cholesky=*/false, &cur));
       const double change = lower_bound - prev;
@@ -964,6 +1047,26 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
     }
   }
   if (!have_best) best = cur;
+  // A success means finite output: check the parameters (one pass over
+  // arrays of O(k d) or O(k d^2), small next to an EM iteration) and the
+  // final E-step's likelihood before anything is committed, so a failure
+  // keeps the previous fitted state.
+  if (!best.weights.allFinite()) return NonFiniteError("weights");
+  if (!best.means.allFinite()) return NonFiniteError("means");
+  if (!best.covariances.allFinite()) return NonFiniteError("covariances");
+  if (!best.precisions_cholesky.allFinite()) {
+    return NonFiniteError("precisions");
+  }
+  // Final E-step (scikit-learn's fit_predict): labels consistent with the
+  // final parameters, and the training score for BIC / AIC.
+  EmContext fin = ctx;
+  fin.params = &best;
+  fin.want_resp = false;
+  const double score = EStep(fin, o.n_jobs);
+  if (!std::isfinite(score)) return NonFiniteError("log-likelihood");
+  if (o.max_iter > 0 && !std::isfinite(max_lower_bound)) {
+    return NonFiniteError("lower bound");
+  }
   // Commit.
   params_ = std::move(best);
   precisions_ = ComputePrecisions(type, k, d, params_);
@@ -971,13 +1074,13 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   lower_bound_ = max_lower_bound;
   converged_ = converged;
   fitted_ = true;
-
-  // Final E-step (scikit-learn's fit_predict): labels consistent with the
-  // final parameters, and the training score for BIC / AIC.
-  EmContext fin = ctx;
-  fin.params = &params_;
-  fin.want_resp = false;
-  const double score = EStep(fin, o.n_jobs);
+  // scikit-learn's ConvergenceWarning (numbered by the last initialisation).
+  if (!converged && o.max_iter > 0) {
+    AddWarning(absl::StrCat("Initialization ", n_init,
+                            " did not converge. Try different init "
+                            "parameters, or increase max_iter, tol or check "
+                            "for degenerate data."));
+  }
   labels_.resize(n);
   for (Index i = 0; i < n; ++i) {
     Index arg;
@@ -1131,11 +1234,27 @@ absl::StatusOr<GaussianMixtureSample> GaussianMixture::Sample(
   out.x.resize(n_samples, d);
   out.y.resize(n_samples);
   Index row = 0;
+  const CovType type = ParseCovType(options_.covariance_type);
+  const bool diagonal = type == CovType::kDiag || type == CovType::kSpherical;
   for (Index j = 0; j < k; ++j) {
+    Vector z(d);
+    if (diagonal) {
+      // Standard deviations per feature: no d x d matrix.
+      Vector sd(d);
+      for (Index f = 0; f < d; ++f) {
+        sd(f) = std::sqrt(type == CovType::kDiag ? params_.covariances(j, f)
+                                                 : params_.covariances(j, 0));
+      }
+      for (Index c = 0; c < counts[j]; ++c, ++row) {
+        for (Index f = 0; f < d; ++f) z(f) = rng.Normal();
+        out.x.row(row) = params_.means.row(j) + z.cwiseProduct(sd).transpose();
+        out.y(row) = static_cast<int32_t>(j);
+      }
+      continue;
+    }
     const Matrix cov = Covariance(static_cast<int>(j));
     Eigen::LLT<Eigen::MatrixXd> llt(cov);
     const Eigen::MatrixXd l = llt.matrixL();
-    Vector z(d);
     for (Index c = 0; c < counts[j]; ++c, ++row) {
       for (Index f = 0; f < d; ++f) z(f) = rng.Normal();
       out.x.row(row) = params_.means.row(j) + (l * z).transpose();
@@ -1146,11 +1265,15 @@ absl::StatusOr<GaussianMixtureSample> GaussianMixture::Sample(
 }
 
 std::vector<FittedScalar> GaussianMixture::FittedScalars() const {
-  return {{"lower_bound", lower_bound_},
-          {"n_iter", static_cast<double>(n_iter_)},
-          {"converged", converged_ ? 1.0 : 0.0},
-          {"bic", train_bic_},
-          {"aic", train_aic_}};
+  std::vector<FittedScalar> out;
+  // With max_iter = 0 no EM step ran and scikit-learn's lower_bound_ is
+  // -inf: an undefined figure is not reported.
+  if (std::isfinite(lower_bound_)) out.push_back({"lower_bound", lower_bound_});
+  out.push_back({"n_iter", static_cast<double>(n_iter_)});
+  out.push_back({"converged", converged_ ? 1.0 : 0.0});
+  out.push_back({"bic", train_bic_});
+  out.push_back({"aic", train_aic_});
+  return out;
 }
 
 absl::Status RegisterGaussianMixture(EstimatorRegistry& registry) {

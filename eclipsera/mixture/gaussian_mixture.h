@@ -89,8 +89,7 @@ struct GaussianMixtureWorkspace {
   Matrix block_sx;        // (n_blocks * n_components) x n_features.
   Matrix block_sx2;       // (n_blocks * n_components) x n_features.
   Matrix block_cov;       // (n_blocks * n_components * d) x d ('full').
-  Matrix worker_scratch;  // (workers * chunk) x n_features.
-  Matrix chol;            // d x d Cholesky scratch.
+  Matrix worker_scratch;  // (workers * chunk) x n_features ('tied').
   // E-step constants derived from the parameters.
   Matrix proj_means;      // n x d: mean_k * P_k ('full', 'tied').
   Vector log_const;       // n: -d/2 log(2 pi) + log det P_k + log w_k (...).

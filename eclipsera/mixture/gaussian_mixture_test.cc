@@ -514,5 +514,185 @@ TEST(GaussianMixtureTest, RegistryAndParams) {
                                        HasSubstr("means_init")));
 }
 
+// Wide data (n_samples << n_features): 'diag' and 'spherical' never form a
+// d x d matrix; the fit matches scikit-learn 1.2 from the same initial
+// state (testdata/generate_wide.py recomputes the same formula).
+Matrix WideData() {
+  const Index n = 20, d = 3000;
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const double s = i % 2 == 0 ? 1.0 : -1.0;
+    for (Index j = 0; j < d; ++j) {
+      const double fi = static_cast<double>(i), fj = static_cast<double>(j);
+      x(i, j) = s * 1.5 * std::cos(0.05 * fj) +
+                std::sin(1.3 * fi + 0.37 * fj + 0.001 * fi * fj);
+    }
+  }
+  return x;
+}
+
+class WideTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WideTest, MatchesScikitLearnWithoutDxDMemory) {
+  const std::string type = GetParam();
+  const bool diag = type == "diag";
+  const Matrix x = WideData();
+  const Index d = x.cols();
+  const Matrix golden = ReadCsv("gmm_wide_" + type + ".csv");
+  GaussianMixtureOptions o;
+  o.n_components = 2;
+  o.covariance_type = type;
+  o.tol = 1e-6;
+  o.max_iter = 200;
+  o.random_state = 0;
+  o.weights_init = Vector::Constant(2, 0.5);
+  o.means_init = x.topRows(2);
+  o.precisions_init =
+      diag ? Matrix::Constant(2, d, 0.5) : Matrix::Constant(2, 1, 0.5);
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_TRUE(gm.warnings().empty());
+  // Linear in n * d: nothing near d * d = 9e6 doubles (72 MB).
+  EXPECT_LT(gm.workspace().bytes(), 64 * x.size() * 8);
+  EXPECT_NEAR(gm.lower_bound(), golden(0, 0), 1e-9 * std::abs(golden(0, 0)));
+  EXPECT_EQ(gm.n_iter(), static_cast<int>(golden(0, 1)));
+  EXPECT_EQ(gm.converged(), golden(0, 2) == 1.0);
+  const int n_cov = diag ? 5 : 1;
+  Index at = 3;
+  for (int k = 0; k < 2; ++k)
+    EXPECT_NEAR(gm.weights()(k), golden(0, at++), 1e-9);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_NEAR(gm.means().row(k).sum(), golden(0, at), 1e-8) << k;
+    ++at;
+    const double cov_sum = gm.covariances().row(k).sum();
+    EXPECT_NEAR(cov_sum, golden(0, at), 1e-9 * std::abs(golden(0, at))) << k;
+    ++at;
+    for (int f = 0; f < 5; ++f)
+      EXPECT_NEAR(gm.means()(k, f), golden(0, at++), 1e-9);
+    for (int f = 0; f < n_cov; ++f) {
+      EXPECT_NEAR(gm.covariances()(k, f), golden(0, at),
+                  1e-9 * std::abs(golden(0, at)));
+      ++at;
+    }
+  }
+  // Default initialisation (k-means) on the same wide data: fits, finite.
+  GaussianMixtureOptions d_o;
+  d_o.n_components = 2;
+  d_o.covariance_type = type;
+  d_o.random_state = 0;
+  GaussianMixture g2(d_o);
+  ECLIPSERA_ASSERT_OK(g2.Fit(x));
+  EXPECT_TRUE(std::isfinite(g2.lower_bound()));
+  absl::StatusOr<GaussianMixtureSample> sample = g2.Sample(5);
+  ECLIPSERA_ASSERT_OK(sample);
+  EXPECT_TRUE(sample->x.allFinite());
+}
+
+INSTANTIATE_TEST_SUITE_P(DiagAndSpherical, WideTest,
+                         ::testing::Values("diag", "spherical"));
+
+TEST(GaussianMixtureTest, ConvergenceWarningAsScikitLearn) {
+  const Matrix x = Blobs(300, 2, 6);
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.random_state = 0;
+  o.max_iter = 1;
+  o.n_init = 2;
+  o.tol = 0.0;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_FALSE(gm.converged());
+  EXPECT_THAT(gm.warnings(),
+              ::testing::ElementsAre(
+                  "Initialization 2 did not converge. Try different init "
+                  "parameters, or increase max_iter, tol or check for "
+                  "degenerate data."));
+  // A converged fit clears the previous fit's warnings.
+  o.max_iter = 100;
+  o.tol = 1e-3;
+  gm.set_options(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_TRUE(gm.converged());
+  EXPECT_TRUE(gm.warnings().empty());
+  // max_iter = 0 is an initialisation only: no warning (as scikit-learn),
+  // and the undefined lower bound (-inf) is not reported.
+  o.max_iter = 0;
+  gm.set_options(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  EXPECT_TRUE(gm.warnings().empty());
+  for (const FittedScalar& s : gm.FittedScalars()) {
+    EXPECT_NE(s.name, "lower_bound");
+    EXPECT_TRUE(std::isfinite(s.value)) << s.name;
+  }
+}
+
+// A success means finite output: on extreme magnitudes, denormals,
+// duplicates and constant columns every fit either fails with a clear
+// status or returns finite parameters and figures.
+TEST(GaussianMixtureTest, ExtremeInputsSucceedFiniteOrFailClearly) {
+  const Matrix base = Blobs(60, 3, 11);
+  std::vector<std::pair<std::string, Matrix>> cases;
+  cases.emplace_back("1e-300", base * 1e-300);
+  cases.emplace_back("denormal", base * 4.9e-324);
+  cases.emplace_back("1e100", base * 1e100);
+  Matrix dup = base;
+  for (Index i = 0; i < dup.rows(); ++i) dup.row(i) = base.row(i % 3);
+  cases.emplace_back("duplicates", dup);
+  Matrix constant = base;
+  constant.col(1).setConstant(7.0);
+  cases.emplace_back("constant column", constant);
+  cases.emplace_back("all identical", Matrix::Constant(40, 3, 2.5));
+  for (const std::string type : {"full", "tied", "diag", "spherical"}) {
+    for (const auto& [name, x] : cases) {
+      GaussianMixtureOptions o;
+      o.n_components = 3;
+      o.covariance_type = type;
+      o.random_state = 0;
+      GaussianMixture gm(o);
+      const absl::Status s = gm.Fit(x);
+      SCOPED_TRACE(type + " / " + name + ": " + s.ToString());
+      if (!s.ok()) {
+        EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+        EXPECT_FALSE(gm.fitted());
+        continue;
+      }
+      EXPECT_TRUE(gm.weights().allFinite());
+      EXPECT_TRUE(gm.means().allFinite());
+      EXPECT_TRUE(gm.covariances().allFinite());
+      EXPECT_TRUE(gm.precisions_cholesky().allFinite());
+      EXPECT_TRUE(gm.precisions().allFinite());
+      EXPECT_TRUE(std::isfinite(gm.lower_bound()));
+      for (const FittedScalar& f : gm.FittedScalars()) {
+        EXPECT_TRUE(std::isfinite(f.value)) << f.name;
+      }
+      EXPECT_TRUE((gm.labels().array() >= 0).all() &&
+                  (gm.labels().array() < 3).all());
+    }
+  }
+}
+
+// 'full' on wide data goes through Eigen's blocked LLT and a blocked
+// triangular inverse; the factors must be those of the covariances.
+TEST(GaussianMixtureTest, FullPrecisionCholeskyOnWideData) {
+  const Matrix x = WideData().leftCols(300);
+  GaussianMixtureOptions o;
+  o.n_components = 2;
+  o.random_state = 0;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  const Index d = x.cols();
+  for (int k = 0; k < 2; ++k) {
+    const Matrix pc = gm.precisions_cholesky().middleRows(k * d, d);
+    // Upper triangular, and cov = (P P^T)^{-1}: P^T cov P = I.
+    EXPECT_EQ(pc.triangularView<Eigen::StrictlyLower>()
+                  .toDenseMatrix()
+                  .cwiseAbs()
+                  .maxCoeff(),
+              0.0);
+    const Matrix id = pc.transpose() * gm.Covariance(k) * pc;
+    EXPECT_LE((id - Matrix::Identity(d, d)).cwiseAbs().maxCoeff(), 1e-6) << k;
+  }
+}
+
 }  // namespace
 }  // namespace eclipsera::mixture
