@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "benchmarks/cluster/kmeans_plusplus_table.h"
 #include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/kmeans.h"
@@ -186,5 +187,6 @@ int main(int argc, char** argv) {
                Uniform(n, d, 3), k, "auto", "lloyd", 30, 0.0);
   }
   MiniBatchSideBySide();
+  KMeansPlusPlusTables();
   return 0;
 }

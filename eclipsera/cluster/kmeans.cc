@@ -750,10 +750,182 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Rows per k-means++ chunk: a constant (never a function of the thread
+// count), so the per-chunk partial potentials, reduced in chunk order, are
+// the same for any n_jobs. 1024 rows of 64 doubles are 512 KiB of x, and
+// the chunk's distance tile (1024 x trials) stays in L1/L2.
+constexpr Index kPlusPlusChunkRows = 1024;
+
+// The buffers of one KMeansPlusPlus call (allocated once; no step
+// allocates) and its two passes over the data.
+//
+// Evaluate(trials): one parallel pass over row chunks. Each chunk computes
+// the squared distances of its rows to the `trials` candidates with the
+// blocked SIMD kernel (into a per-worker tile), the chunk's partial
+// potential sum_i min(closest_i, d(t, i)) per trial, and records the rows
+// where a candidate is closer than the current closest center (sparse, per
+// chunk and trial). Nothing of size n x trials is written densely: after
+// the first steps most candidates improve few rows, so the only large
+// traffic is reading x once per step.
+// Potential(t): the partials of trial t summed in chunk order.
+// Accept(t) + Sample(): the winner's improvements are written into the
+// closest-distance vector in place, chunk by chunk, fused with the serial
+// running sum (the same order as a cumulative sum over all rows) that finds
+// the next candidates, as np.searchsorted on the cumulative sum does.
+class PlusPlusState {
+ public:
+  PlusPlusState(const ConstMatrixRef& x, int max_trials, int n_jobs)
+      : x_(x),
+        n_(x.rows()),
+        d_(x.cols()),
+        max_trials_(max_trials),
+        n_jobs_(n_jobs),
+        n_chunks_(NumChunks(n_, kPlusPlusChunkRows)),
+        workers_(std::max(1, NumWorkers(n_jobs, n_chunks_))),
+        scratch_size_(static_cast<Index>(simd::BlockScratchSize(
+            static_cast<size_t>(max_trials), static_cast<size_t>(d_)))),
+        x_sqnorms_(n_),
+        closest_(n_),
+        cand_(max_trials, d_),
+        cand_sqnorms_(max_trials),
+        partials_(n_chunks_ * max_trials),
+        counts_(n_chunks_ * max_trials),
+        imp_rows_(static_cast<size_t>(n_chunks_ * max_trials) *
+                  kPlusPlusChunkRows),
+        imp_vals_(static_cast<size_t>(n_chunks_ * max_trials) *
+                  kPlusPlusChunkRows),
+        work_(static_cast<size_t>(workers_) *
+              (scratch_size_ + kPlusPlusChunkRows * max_trials)) {
+    ParallelForChunks(
+        n_jobs_, n_, kPlusPlusChunkRows, [&](Index b, Index e, int) {
+          simd::RowSquaredNorms(x_.row(b).data(), static_cast<size_t>(e - b),
+                                static_cast<size_t>(d_),
+                                static_cast<size_t>(x_.outerStride()),
+                                x_sqnorms_.data() + b);
+        });
+    closest_.setConstant(std::numeric_limits<double>::infinity());
+  }
+
+  // Candidate slot t becomes row `row` of x.
+  void SetCandidate(int t, Index row) {
+    cand_.row(t) = x_.row(row);
+    cand_sqnorms_(t) = x_sqnorms_(row);
+  }
+
+  void Evaluate(int trials) {
+    trials_ = trials;
+    ParallelForChunks(
+        n_jobs_, n_, kPlusPlusChunkRows, [&](Index b, Index e, int worker) {
+          const Index chunk = b / kPlusPlusChunkRows;
+          const Index rows = e - b;
+          double* scratch =
+              work_.data() +
+              static_cast<size_t>(worker) *
+                  (scratch_size_ + kPlusPlusChunkRows * max_trials_);
+          double* tile = scratch + scratch_size_;
+          simd::SquaredL2Block(x_.row(b).data(), static_cast<size_t>(rows),
+                               static_cast<size_t>(x_.outerStride()),
+                               x_sqnorms_.data() + b, cand_.data(),
+                               static_cast<size_t>(trials),
+                               static_cast<size_t>(d_), cand_sqnorms_.data(),
+                               static_cast<size_t>(d_), tile,
+                               static_cast<size_t>(trials), scratch);
+          const double* closest = closest_.data() + b;
+          for (int t = 0; t < trials; ++t) {
+            const size_t slot = static_cast<size_t>(chunk) * max_trials_ + t;
+            int32_t* imp_rows = imp_rows_.data() + slot * kPlusPlusChunkRows;
+            double* imp_vals = imp_vals_.data() + slot * kPlusPlusChunkRows;
+            int32_t count = 0;
+            double pot = 0.0;
+            for (Index i = 0; i < rows; ++i) {
+              const double dist = tile[i * trials + t];
+              const double c = closest[i];
+              if (dist < c) {
+                imp_rows[count] = static_cast<int32_t>(i);
+                imp_vals[count] = dist;
+                ++count;
+                pot += dist;
+              } else {
+                pot += c;
+              }
+            }
+            partials_[slot] = pot;
+            counts_[slot] = count;
+          }
+        });
+  }
+
+  double Potential(int t) const {
+    double pot = 0.0;
+    for (Index chunk = 0; chunk < n_chunks_; ++chunk) {
+      pot += partials_[static_cast<size_t>(chunk) * max_trials_ + t];
+    }
+    return pot;
+  }
+
+  // Makes trial `t` of the last Evaluate the newest center. With `targets`
+  // (nr values), also finds for each the first row whose running sum of the
+  // updated closest distances is >= targets[j] (n - 1 when none is).
+  void AcceptAndSample(int t, const double* targets, int nr, Index* found) {
+    // Targets in increasing order (stable), answered in one serial scan.
+    for (int j = 0; j < nr; ++j) order_[j] = j;
+    std::stable_sort(order_, order_ + nr,
+                     [&](int a, int b) { return targets[a] < targets[b]; });
+    int next = 0;
+    double acc = 0.0;
+    double* closest = closest_.data();
+    for (Index chunk = 0; chunk < n_chunks_; ++chunk) {
+      const Index b = chunk * kPlusPlusChunkRows;
+      const Index e = std::min(n_, b + kPlusPlusChunkRows);
+      const size_t slot = static_cast<size_t>(chunk) * max_trials_ + t;
+      const int32_t* imp_rows = imp_rows_.data() + slot * kPlusPlusChunkRows;
+      const double* imp_vals = imp_vals_.data() + slot * kPlusPlusChunkRows;
+      for (int32_t j = 0; j < counts_[slot]; ++j) {
+        closest[b + imp_rows[j]] = imp_vals[j];
+      }
+      if (next == nr) continue;
+      for (Index i = b; i < e; ++i) {
+        acc += closest[i];
+        while (next < nr && !(acc < targets[order_[next]])) {
+          found[order_[next]] = i;
+          ++next;
+        }
+      }
+    }
+    for (; next < nr; ++next) found[order_[next]] = n_ - 1;
+  }
+
+  static constexpr int kMaxTrials = 64;
+
+ private:
+  const ConstMatrixRef& x_;
+  const Index n_, d_;
+  const int max_trials_;
+  const int n_jobs_;
+  const Index n_chunks_;
+  const int workers_;
+  const Index scratch_size_;
+  Vector x_sqnorms_;
+  Vector closest_;
+  Matrix cand_;  // trials x d
+  Vector cand_sqnorms_;
+  std::vector<double> partials_;   // chunk x trial
+  std::vector<int32_t> counts_;    // chunk x trial
+  std::vector<int32_t> imp_rows_;  // (chunk x trial) x chunk rows
+  std::vector<double> imp_vals_;
+  std::vector<double> work_;  // per worker: kernel scratch, then the tile
+  int trials_ = 0;
+  int order_[kMaxTrials];
+};
+
+}  // namespace
+
 absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
                                       Random& random, int n_local_trials,
                                       int n_jobs, std::vector<Index>* indices) {
-  const Index n = x.rows(), d = x.cols();
+  const Index n = x.rows();
   if (n_clusters < 1 || n_clusters > n) {
     return absl::InvalidArgumentError(
         absl::StrCat("kmeans_plusplus: n_clusters = ", n_clusters,
@@ -767,65 +939,48 @@ absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
   if (n_local_trials < 0) {
     n_local_trials = 2 + static_cast<int>(std::log(n_clusters));
   }
-  Matrix centers(n_clusters, d);
-  const Vector x_sqnorms = x.rowwise().squaredNorm();
-  // Squared distances of every point to the rows of `c` (trials x d) through
-  // the identity, clamped at 0 as scikit-learn's euclidean_distances does;
-  // one pass over x per step, parallel over row blocks.
-  Matrix cand(n_local_trials, n);
-  Matrix c(n_local_trials, d);
-  auto sqdist_to = [&](Index rows) {
-    const Vector c_sqnorms = c.topRows(rows).rowwise().squaredNorm();
-    ParallelForChunks(n_jobs, n, 4096, [&](Index b, Index e, int) {
-      auto block = cand.block(0, b, rows, e - b);
-      block.noalias() = c.topRows(rows) * x.middleRows(b, e - b).transpose();
-      for (Index t = 0; t < rows; ++t) {
-        for (Index i = b; i < e; ++i) {
-          cand(t, i) =
-              std::max(0.0, x_sqnorms(i) - 2.0 * cand(t, i) + c_sqnorms(t));
-        }
-      }
-    });
-  };
-  const Index first = static_cast<Index>(random.UniformInt(n));
-  centers.row(0) = x.row(first);
-  c.row(0) = x.row(first);
+  if (n_local_trials > PlusPlusState::kMaxTrials) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kmeans_plusplus: n_local_trials = ", n_local_trials,
+                     ", must be at most ", PlusPlusState::kMaxTrials));
+  }
+  Matrix centers(n_clusters, x.cols());
   if (indices != nullptr) {
     indices->clear();
-    indices->push_back(first);
+    indices->reserve(static_cast<size_t>(n_clusters));
   }
-  sqdist_to(1);
-  Vector closest = cand.row(0).transpose();
-  double current_pot = closest.sum();
-  Vector cumsum(n);
-  std::vector<Index> cand_ids(n_local_trials);
+  PlusPlusState state(x, n_local_trials, n_jobs);
+  const Index first = static_cast<Index>(random.UniformInt(n));
+  centers.row(0) = x.row(first);
+  if (indices != nullptr) indices->push_back(first);
+  // closest starts at +inf: every row improves, and the potential is the
+  // sum of the distances to the first center.
+  state.SetCandidate(0, first);
+  state.Evaluate(1);
+  double current_pot = state.Potential(0);
+  int winner = 0;
+  double targets[PlusPlusState::kMaxTrials];
+  Index cand_ids[PlusPlusState::kMaxTrials];
   for (int k = 1; k < n_clusters; ++k) {
-    double acc = 0.0;
-    for (Index i = 0; i < n; ++i) {
-      acc += closest(i);
-      cumsum(i) = acc;
-    }
     for (int t = 0; t < n_local_trials; ++t) {
-      const double r = random.Uniform() * current_pot;
-      const Index id =
-          std::lower_bound(cumsum.data(), cumsum.data() + n, r) - cumsum.data();
-      cand_ids[t] = std::min(id, n - 1);
-      c.row(t) = x.row(cand_ids[t]);
+      targets[t] = random.Uniform() * current_pot;
     }
-    sqdist_to(n_local_trials);
+    state.AcceptAndSample(winner, targets, n_local_trials, cand_ids);
+    for (int t = 0; t < n_local_trials; ++t) {
+      state.SetCandidate(t, cand_ids[t]);
+    }
+    state.Evaluate(n_local_trials);
     int best = 0;
     double best_pot = std::numeric_limits<double>::infinity();
     for (int t = 0; t < n_local_trials; ++t) {
-      auto row = cand.row(t);
-      row = row.cwiseMin(closest.transpose());
-      const double pot = row.sum();
+      const double pot = state.Potential(t);
       if (pot < best_pot) {
         best_pot = pot;
         best = t;
       }
     }
     current_pot = best_pot;
-    closest = cand.row(best).transpose();
+    winner = best;
     centers.row(k) = x.row(cand_ids[best]);
     if (indices != nullptr) indices->push_back(cand_ids[best]);
   }

@@ -282,6 +282,103 @@ TEST(KMeansTest, RejectsBadInputAndStaysUsable) {
   EXPECT_TRUE(km.fitted());
 }
 
+// Data for the k-means++ golden indices: uniform, Gaussian blobs or plain
+// Gaussian noise, from eclipsera's own generator (same on every machine).
+Matrix PlusPlusData(const std::string& kind, Index n, Index d, uint64_t seed) {
+  Random r(seed);
+  Matrix x(n, d);
+  if (kind == "uniform") {
+    for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
+  } else if (kind == "normal") {
+    for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Normal();
+  } else {  // blobs: 12 centers in [-10, 10]^d, unit noise
+    Matrix centers(12, d);
+    for (Index i = 0; i < centers.size(); ++i) {
+      centers.data()[i] = r.Uniform(-10.0, 10.0);
+    }
+    for (Index i = 0; i < n; ++i) {
+      const Index c = static_cast<Index>(r.UniformInt(12));
+      for (Index j = 0; j < d; ++j) x(i, j) = centers(c, j) + r.Normal();
+    }
+  }
+  return x;
+}
+
+struct PlusPlusCase {
+  std::string kind;
+  Index n, d;
+  int k;
+  int n_local_trials;
+  uint64_t seed;
+  std::vector<Index> expected;
+};
+
+// The rows k-means++ picks, recorded with the original implementation (an
+// Eigen GEMM per step over the whole data, before the fused blocked SIMD
+// version): the same seed must keep choosing the same rows, for any n_jobs.
+TEST(KMeansTest, KMeansPlusPlusChoosesTheRecordedRows) {
+  const std::vector<PlusPlusCase> cases = {
+      {"uniform", 1000, 3, 8, -1, 0, {878, 892, 309, 903, 758, 518, 826, 86}},
+      {"uniform", 1000, 3, 8, -1, 1, {717, 403, 310, 843, 732, 494, 127, 105}},
+      {"uniform", 1000, 3, 8, 1, 2, {112, 475, 713, 195, 650, 543, 627, 210}},
+      {"blobs",
+       20011,
+       16,
+       12,
+       -1,
+       3,
+       {5388, 2330, 4414, 9973, 7908, 10292, 2113, 4074, 6415, 3064, 7235,
+        8938}},
+      {"blobs", 20011, 16, 30, -1, 5, {3776,  17486, 4199,  12276, 6338,
+                                       6036,  10551, 4556,  16316, 12214,
+                                       5950,  5699,  8035,  18626, 13997,
+                                       19268, 12889, 18413, 11352, 18103,
+                                       2134,  11833, 4175,  12168, 17784,
+                                       14574, 5306,  4238,  2250,  6101}},
+      {"normal", 9001, 64, 32, -1, 4, {913,  7440, 7481, 4841, 535,  4554, 1513,
+                                       4452, 4449, 8033, 403,  2455, 2824, 573,
+                                       2643, 5199, 5141, 8119, 354,  7444, 1267,
+                                       6979, 7876, 2597, 8166, 2446, 7797, 3445,
+                                       5654, 1489, 7396, 6865}},
+      {"normal", 5000, 7, 64, 3, 6, {423,  2744, 1462, 501,  995,  2934, 4798,
+                                     2156, 3480, 1351, 1785, 3433, 2401, 1556,
+                                     110,  3372, 3382, 4561, 1265, 4187, 3299,
+                                     1839, 3000, 1387, 1985, 1452, 711,  2754,
+                                     1808, 4230, 2716, 1569, 3887, 2961, 189,
+                                     450,  4249, 809,  1264, 1219, 1407, 2903,
+                                     267,  1469, 1096, 3144, 4428, 3284, 1426,
+                                     3625, 1332, 3523, 3310, 3754, 529,  2377,
+                                     762,  3521, 3967, 4703, 1338, 3738, 3515,
+                                     4583}},
+  };
+  for (const PlusPlusCase& c : cases) {
+    const Matrix x = PlusPlusData(c.kind, c.n, c.d, c.seed);
+    for (int n_jobs : {1, 2, -1}) {
+      Random r(100 + c.seed);
+      std::vector<Index> idx;
+      absl::StatusOr<Matrix> centers =
+          KMeansPlusPlus(x, c.k, r, c.n_local_trials, n_jobs, &idx);
+      ECLIPSERA_ASSERT_OK(centers);
+      EXPECT_EQ(idx, c.expected)
+          << c.kind << " seed " << c.seed << " n_jobs " << n_jobs;
+      ASSERT_EQ(idx.size(), static_cast<size_t>(c.k));
+      for (int j = 0; j < c.k; ++j) {
+        EXPECT_EQ(centers->row(j), x.row(idx[j]));
+      }
+    }
+  }
+  // scikit-learn's blobs file.
+  const Matrix x = Load("kmeans_blobs_X.csv");
+  const std::vector<Index> expected_default = {194, 232, 17, 517, 60, 41};
+  const std::vector<Index> expected_one = {194, 232, 209, 8, 295, 17};
+  for (int trials : {-1, 1}) {
+    Random r(0);
+    std::vector<Index> idx;
+    ECLIPSERA_ASSERT_OK(KMeansPlusPlus(x, 6, r, trials, 2, &idx));
+    EXPECT_EQ(idx, trials < 0 ? expected_default : expected_one);
+  }
+}
+
 TEST(KMeansTest, KMeansPlusPlusRejectsZeroTrials) {
   const Matrix x = Load("kmeans_blobs_X.csv");
   Random r(0);
