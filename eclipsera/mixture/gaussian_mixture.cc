@@ -180,6 +180,63 @@ Index KernelScratchSize(CovType type, Index d, Index k) {
   return 0;
 }
 
+// Wide data ('full', few samples per component): the covariance is
+// reg I + U U^T with U = [sqrt(r_i / nk) (x_i - mu)] of rank m << d, so its
+// precision Cholesky factor comes from m rank-one updates of the inverse
+// Cholesky factor of reg I (O(m d^2)) instead of the d^3 / 3 of a dense
+// Cholesky plus d^3 / 3 of a triangular inverse: 10 x 5000 goes from about a
+// minute per M-step to a fraction of a second. Only updates, never
+// downdates: numerically as stable as the dense path.
+//
+// With G = L^{-1} (L L^T = the current covariance) and p = G v, the new
+// factor is L K with K K^T = I + p p^T. K is lower triangular with
+// K_jj = sqrt(1 + c_j p_j^2), K_ij = p_i beta_j (i > j), where c_0 = 1,
+// beta_j = c_j p_j / K_jj and c_{j+1} = c_j / (1 + c_j p_j^2) (the Schur
+// complements of I + c p p^T stay of that form), so the new inverse
+// factor K^{-1} G is one forward substitution per column of G, all columns
+// at once row by row: y_i = (g_i - p_i s) / K_ii, then s += beta_i y_i.
+// Row i of G also gives p_i = G_i . v before it is overwritten: one pass
+// over the lower triangle of G per update.
+//
+// Writes P = G^T (row-major, upper triangular, scikit-learn's
+// precisions_cholesky_) into `out`; `u` is d x m, column-major (a column per
+// sample). `s` is d doubles of scratch.
+void PrecisionCholeskyLowRank(double reg, const double* u, Index d, Index m,
+                              double* out, double* s) {
+  // G = I / sqrt(reg), row-major in out.
+  MapM g(out, d, d);
+  g.setZero();
+  g.diagonal().setConstant(1.0 / std::sqrt(reg));
+  Eigen::Map<Eigen::Array<double, 1, Eigen::Dynamic>> sum(s, d);
+  for (Index col = 0; col < m; ++col) {
+    Eigen::Map<const Eigen::VectorXd> v(u + col * d, d);
+    if (v.squaredNorm() == 0.0) continue;
+    sum.setZero();
+    double c = 1.0;
+    for (Index i = 0; i < d; ++i) {
+      auto row = g.row(i).head(i + 1);
+      const double p = row.dot(v.head(i + 1));
+      const double t = 1.0 + c * p * p;
+      const double kii = std::sqrt(t);
+      const double beta = c * p / kii;
+      c /= t;
+      const double inv_kii = 1.0 / kii;
+      auto y = row.array();
+      auto si = sum.head(i + 1);
+      y = (y - p * si) * inv_kii;
+      si += beta * y;
+    }
+  }
+  g.transposeInPlace();
+}
+
+// 'full' covariances of rank <= n_samples: the low-rank path above costs
+// about 2 n d^2 streamed flops against 2/3 d^3 blocked ones, so it wins
+// clearly from d >= 4 n.
+bool UseLowRankFull(CovType type, Index n, Index d) {
+  return type == CovType::kFull && 4 * n <= d;
+}
+
 // Sizes the workspace for (n, d, k, type, workers); allocates only when a
 // size changes.
 void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
@@ -216,6 +273,9 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   size(ws.diag_coef, diag ? k : 0, diag ? 2 * d : 0);
   size(ws.kernel_scratch, workers, KernelScratchSize(type, d, k));
   vsize(ws.nk, k);
+  const bool wide = UseLowRankFull(type, n, d);
+  size(ws.wide_u, wide ? n : 0, wide ? d : 0);
+  vsize(ws.wide_sum, wide ? d : 0);
   if (grew) ++ws.resizes;
 }
 
@@ -538,6 +598,28 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
     p->weights = ws.nk / ws.nk.sum();
   }
   if (skip_cholesky) return absl::OkStatus();
+  if (UseLowRankFull(c.type, c.n, d) && c.reg_covar > 0.0) {
+    // covariance_j = reg I + U U^T, U's columns sqrt(r_ij / nk_j)(x_i - mu_j)
+    // (the same nk_j, eps included, as the covariance above).
+    p->cholesky_lower = false;
+    for (Index j = 0; j < k; ++j) {
+      Index m = 0;
+      for (Index i = 0; i < c.n; ++i) {
+        const double r = ws.resp(i, j);
+        if (!(r > 0.0)) continue;
+        ws.wide_u.row(m++) =
+            std::sqrt(r / ws.nk(j)) * (c.x->row(i) - p->means.row(j));
+      }
+      PrecisionCholeskyLowRank(c.reg_covar, ws.wide_u.data(), d, m,
+                               p->precisions_cholesky.data() + j * d * d,
+                               ws.wide_sum.data());
+    }
+    if (!p->precisions_cholesky.allFinite()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kFitContext, ": ", kPrecisionError));
+    }
+    return absl::OkStatus();
+  }
   return ComputePrecisionCholesky(c.type, k, d, p);
 }
 
@@ -816,7 +898,14 @@ Matrix ComputePrecisions(CovType type, Index k, Index d,
     const Index count = type == CovType::kFull ? k : 1;
     for (Index j = 0; j < count; ++j) {
       const auto pc = p.precisions_cholesky.middleRows(j * d, d);
-      out.middleRows(j * d, d) = pc * pc.transpose();
+      // Triangular times dense: half the flops of a general product.
+      if (p.cholesky_lower) {
+        out.middleRows(j * d, d).noalias() =
+            pc.triangularView<Eigen::Lower>() * pc.transpose();
+      } else {
+        out.middleRows(j * d, d).noalias() =
+            pc.triangularView<Eigen::Upper>() * pc.transpose();
+      }
     }
   } else {
     out = p.precisions_cholesky.array().square();
@@ -910,12 +999,12 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
 }
 
 int64_t GaussianMixtureWorkspace::bytes() const {
-  const int64_t doubles = resp.size() + log_prob_norm.size() + xtx.size() +
-                          block_nk.size() + block_sx.size() + block_sx2.size() +
-                          block_cov.size() + worker_scratch.size() +
-                          proj_means.size() + log_const.size() +
-                          lin_coef.size() + quad_coef.size() + nk.size() +
-                          diag_coef.size() + kernel_scratch.size();
+  const int64_t doubles =
+      resp.size() + log_prob_norm.size() + xtx.size() + block_nk.size() +
+      block_sx.size() + block_sx2.size() + block_cov.size() +
+      worker_scratch.size() + proj_means.size() + log_const.size() +
+      lin_coef.size() + quad_coef.size() + nk.size() + diag_coef.size() +
+      kernel_scratch.size() + wide_u.size() + wide_sum.size();
   return doubles * static_cast<int64_t>(sizeof(double));
 }
 
@@ -931,7 +1020,20 @@ void GaussianMixture::set_options(const GaussianMixtureOptions& options) {
   Reset();
 }
 
+const Matrix& GaussianMixture::precisions() const {
+  static const Matrix* const kEmpty = new Matrix();
+  if (precisions_ == nullptr) return *kEmpty;
+  PrecisionsCache* cache = precisions_.get();
+  absl::call_once(cache->once, [this, cache] {
+    cache->value = ComputePrecisions(
+        static_cast<CovType>(cache->covariance_type), params_.weights.size(),
+        params_.means.cols(), params_);
+  });
+  return cache->value;
+}
+
 void GaussianMixture::Reset() {
+  precisions_.reset();
   fitted_ = false;
   converged_ = false;
   n_iter_ = 0;
@@ -955,8 +1057,9 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   const CovType type = ParseCovType(o.covariance_type);
   ECLIPSERA_ASSIGN_OR_RETURN(ResolvedInit init, ResolveInit(o, type, k, d));
 
-  const bool do_init = !(o.warm_start && fitted_ && params_.means.rows() == k &&
-                         params_.means.cols() == d && precisions_.size() > 0);
+  const bool do_init =
+      !(o.warm_start && fitted_ && params_.means.rows() == k &&
+        params_.means.cols() == d && params_.precisions_cholesky.size() > 0);
   const int n_init = do_init ? o.n_init : 1;
   const Index block_rows = BlockRows(n);
   const int workers = NumWorkers(
@@ -1069,7 +1172,8 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   }
   // Commit.
   params_ = std::move(best);
-  precisions_ = ComputePrecisions(type, k, d, params_);
+  precisions_ = std::make_shared<PrecisionsCache>();
+  precisions_->covariance_type = static_cast<int>(type);
   n_iter_ = best_n_iter;
   lower_bound_ = max_lower_bound;
   converged_ = converged;

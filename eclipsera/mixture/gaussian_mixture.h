@@ -14,10 +14,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "eclipsera/core/estimator.h"
@@ -98,6 +100,9 @@ struct GaussianMixtureWorkspace {
   Matrix diag_coef;       // n x 2d: [lin_coef^T | quad_coef^T] per component.
   Matrix kernel_scratch;  // workers x SIMD kernel scratch.
   Vector nk;              // n
+  Matrix wide_u;          // n_samples x d ('full', n_samples * 4 <= d): the
+                          // scaled centred samples of one component.
+  Vector wide_sum;        // d ('full' on wide data): substitution sums.
   int64_t resizes = 0;    // how many times Prepare had to (re)allocate.
 
   // Heap bytes held by the buffers.
@@ -153,7 +158,11 @@ class GaussianMixture
   const Vector& weights() const { return params_.weights; }
   const Matrix& means() const { return params_.means; }
   const Matrix& covariances() const { return params_.covariances; }
-  const Matrix& precisions() const { return precisions_; }
+  // scikit-learn's precisions_ (P P^T per component), computed on first use
+  // and kept: for 'full' and 'tied' it is a d x d product per component
+  // (O(d^3), most of a wide fit's time when computed eagerly) that most
+  // users never read. Safe to call from several threads.
+  const Matrix& precisions() const;
   const Matrix& precisions_cholesky() const {
     return params_.precisions_cholesky;
   }
@@ -201,7 +210,14 @@ class GaussianMixture
 
   bool fitted_ = false;
   GaussianMixtureParams params_;
-  Matrix precisions_;
+  // precisions() of params_; copies of the object share it (params_ is
+  // copied with it), every fit starts a new one.
+  struct PrecisionsCache {
+    absl::once_flag once;
+    int covariance_type = 0;
+    Matrix value;
+  };
+  std::shared_ptr<PrecisionsCache> precisions_;
   LabelVector labels_;
   bool converged_ = false;
   int n_iter_ = 0;
