@@ -305,5 +305,27 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   EXPECT_EQ(registry.entries().size(), 7u);
 }
 
+// Fast by default: every estimator with an n_jobs parameter uses every
+// available core unless told otherwise, and `help` says so.
+TEST(AlgorithmsTest, EveryNJobsDefaultsToAllCores) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  int with_n_jobs = 0;
+  for (const EstimatorEntry& e : registry.entries()) {
+    absl::StatusOr<std::unique_ptr<Estimator>> est = registry.Create(e.name);
+    ECLIPSERA_ASSERT_OK(est);
+    const ParamMap params = (*est)->GetParams();
+    const auto it = params.find("n_jobs");
+    if (it == params.end()) continue;
+    ++with_n_jobs;
+    ASSERT_TRUE(std::holds_alternative<int64_t>(it->second)) << e.name;
+    EXPECT_EQ(std::get<int64_t>(it->second), -1) << e.name;
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"help", e.name}, registry, out, err), 0);
+    EXPECT_THAT(out.str(), HasSubstr("-1 (default) every core")) << e.name;
+  }
+  EXPECT_EQ(with_n_jobs, 7);
+}
+
 }  // namespace
 }  // namespace eclipsera::cli

@@ -88,8 +88,7 @@ AgglomerativeClusteringOptions::Schema() {
             })
         .Bool("compute_distances", &O::compute_distances,
               "keep the merge distances without distance_threshold")
-        .Int("n_jobs", &O::n_jobs,
-             "threads for the scans: 1 serial, -1 all cores (same result)")
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
         .Bool("workspace", &O::workspace,
               "benchmark-only: false re-allocates buffers (v1.0)");
     return s;

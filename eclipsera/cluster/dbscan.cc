@@ -368,8 +368,7 @@ const ParamSchema<DBSCANOptions>& DBSCANOptions::Schema() {
                 "neighbour search: auto, grid, kd_tree or brute",
                 {"auto", "grid", "kd_tree", "brute"})
         .Int("leaf_size", &DBSCANOptions::leaf_size, "k-d tree leaf size, >= 1")
-        .Int("n_jobs", &DBSCANOptions::n_jobs,
-             "threads: 1 serial, -1 all cores");
+        .Int("n_jobs", &DBSCANOptions::n_jobs, kNJobsDoc);
     return s;
   }();
   return *schema;

@@ -45,7 +45,7 @@ struct DBSCANOptions {
   // 'grid' (<= 4 features), 'kd_tree', 'brute'. Ignored for 'precomputed'.
   std::string algorithm = "auto";
   int leaf_size = 30;  // >= 1; k-d tree leaf size.
-  int n_jobs = 1;      // scikit-learn semantics; results do not depend on it.
+  int n_jobs = -1;     // all available cores (see kNJobsDoc); 1 serial.
 
   static const ParamSchema<DBSCANOptions>& Schema();
 };

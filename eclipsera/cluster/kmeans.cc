@@ -547,8 +547,7 @@ const ParamSchema<KMeansOptions>& KMeansOptions::Schema() {
         .String("algorithm", &KMeansOptions::algorithm,
                 "'lloyd', 'elkan' or 'auto'",
                 {"lloyd", "elkan", "hamerly", "auto", "full"})
-        .Int("n_jobs", &KMeansOptions::n_jobs,
-             "threads: 1 serial, -1 all cores")
+        .Int("n_jobs", &KMeansOptions::n_jobs, kNJobsDoc)
         .Bool("workspace", &KMeansOptions::workspace,
               "benchmark only: false re-allocates buffers every iteration");
     return s;

@@ -40,7 +40,7 @@ struct KMeansOptions {
   // otherwise; scikit-learn 1.2's 'auto' always means lloyd). 'full' is
   // accepted as scikit-learn's deprecated alias of 'lloyd'.
   std::string algorithm = "lloyd";
-  int n_jobs = 1;  // 1 serial, -1 all cores, k threads; same result.
+  int n_jobs = -1;  // all available cores (see kNJobsDoc); 1 serial.
   // Benchmark-only: false re-creates every per-iteration buffer each
   // iteration (the roadmap's v1.0 behaviour), for before/after tables.
   bool workspace = true;
@@ -144,7 +144,7 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
 // (scikit-learn's second return value).
 absl::StatusOr<Matrix> KMeansPlusPlus(const ConstMatrixRef& x, int n_clusters,
                                       Random& random, int n_local_trials = -1,
-                                      int n_jobs = 1,
+                                      int n_jobs = -1,
                                       std::vector<Index>* indices = nullptr);
 
 absl::Status RegisterKMeans(EstimatorRegistry& registry);

@@ -126,8 +126,7 @@ const ParamSchema<MeanShiftOptions>& MeanShiftOptions::Schema() {
               "false: samples farther than bandwidth are labelled -1")
         .Int("max_iter", &MeanShiftOptions::max_iter,
              "iterations per seed, >= 0")
-        .Int("n_jobs", &MeanShiftOptions::n_jobs,
-             "threads: 1 serial, -1 all cores")
+        .Int("n_jobs", &MeanShiftOptions::n_jobs, kNJobsDoc)
         .Bool("workspace", &MeanShiftOptions::workspace,
               "benchmark only: false allocates per iteration (v1.0)");
     return s;

@@ -38,7 +38,7 @@ namespace eclipsera::cluster {
 absl::StatusOr<double> EstimateBandwidth(
     const ConstMatrixRef& x, double quantile = 0.3,
     std::optional<int64_t> n_samples = std::nullopt,
-    std::optional<int64_t> random_state = 0, int n_jobs = 1);
+    std::optional<int64_t> random_state = 0, int n_jobs = -1);
 
 struct MeanShiftOptions {
   std::optional<double> bandwidth;  // > 0; None: EstimateBandwidth(x).
@@ -47,7 +47,7 @@ struct MeanShiftOptions {
   int min_bin_freq = 1;      // >= 1; samples a bin needs to become a seed.
   bool cluster_all = true;   // false: samples farther than bandwidth get -1.
   int max_iter = 300;        // >= 0; iterations per seed.
-  int n_jobs = 1;            // scikit-learn semantics; same result for any.
+  int n_jobs = -1;           // all available cores (see kNJobsDoc); 1 serial.
   // Benchmark only: false re-creates the per-iteration arrays (the
   // neighbour list and the gathered samples) for every iteration of every
   // seed, as the roadmap's v1.0 did. Same math.

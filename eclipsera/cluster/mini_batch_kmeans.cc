@@ -56,7 +56,7 @@ const ParamSchema<MiniBatchKMeansOptions>& MiniBatchKMeansOptions::Schema() {
         .Int("n_init", &O::n_init, "initialisations tried")
         .Double("reassignment_ratio", &O::reassignment_ratio,
                 "weight fraction below which a center is reassigned")
-        .Int("n_jobs", &O::n_jobs, "threads: 1 serial, -1 all cores")
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
         .Bool("workspace", &O::workspace,
               "benchmark only: false re-allocates buffers every step");
     return s;

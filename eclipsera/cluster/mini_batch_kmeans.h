@@ -35,7 +35,7 @@ struct MiniBatchKMeansOptions {
   int init_size = -1;           // < 0: None = 3 * batch_size (at least 3 * k).
   int n_init = 3;               // >= 1.
   double reassignment_ratio = 0.01;  // >= 0.
-  int n_jobs = 1;
+  int n_jobs = -1;  // all available cores (see kNJobsDoc); 1 serial.
   // Benchmark-only: false allocates every step's buffers anew (v1.0).
   bool workspace = true;
 

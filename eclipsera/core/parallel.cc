@@ -2,10 +2,20 @@
 #include "eclipsera/core/parallel.h"
 
 #define EIGEN_USE_THREADS
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "unsupported/Eigen/CXX11/ThreadPool"
 
 namespace eclipsera {
@@ -26,9 +36,67 @@ Eigen::ThreadPool& ProcessPool() {
 
 }  // namespace
 
+namespace internal {
+
+int CpuQuotaCores(absl::string_view quota_and_period) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(quota_and_period, ' ', absl::SkipWhitespace());
+  double quota = 0.0, period = 0.0;
+  if (parts.size() != 2 || !absl::SimpleAtod(parts[0], &quota) ||
+      !absl::SimpleAtod(parts[1], &period)) {
+    return 0;  // "max 100000", "-1 100000" (v1) or unreadable: no limit.
+  }
+  if (!(quota > 0.0) || !(period > 0.0) || !std::isfinite(quota / period)) {
+    return 0;
+  }
+  return static_cast<int>(
+      std::min(4096.0, std::max(1.0, std::ceil(quota / period))));
+}
+
+}  // namespace internal
+
+namespace {
+
+// CPU time the cgroup may use, in cores (rounded up), or 0 when unlimited
+// or unknown: cgroup v2's cpu.max ("max 100000" or "QUOTA PERIOD"), else
+// cgroup v1's cpu.cfs_quota_us / cpu.cfs_period_us (quota -1: unlimited).
+// Only the process's own cgroup mount at /sys/fs/cgroup is read, as
+// container runtimes present it.
+int CgroupCpuLimit() {
+  std::ifstream v2("/sys/fs/cgroup/cpu.max");
+  if (v2) {
+    std::string line;
+    std::getline(v2, line);
+    return internal::CpuQuotaCores(line);
+  }
+  std::ifstream q("/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
+  std::ifstream p("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
+  std::string qv, pv;
+  if (q >> qv && p >> pv) return internal::CpuQuotaCores(qv + " " + pv);
+  return 0;
+}
+
+int DetectCores() {
+  int n = static_cast<int>(std::thread::hardware_concurrency());
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int allowed = CPU_COUNT(&set);
+    if (allowed > 0) n = allowed;
+  }
+#endif
+  const int quota = CgroupCpuLimit();
+  if (quota > 0 && (n <= 0 || quota < n)) n = quota;
+  return std::max(1, n);
+}
+
+}  // namespace
+
 int HardwareThreads() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
+  // Decided once per process: the pool is sized from it.
+  static const int cores = DetectCores();
+  return cores;
 }
 
 absl::StatusOr<int> ResolveNJobs(int n_jobs) {

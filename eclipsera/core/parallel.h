@@ -26,12 +26,34 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "eclipsera/core/matrix.h"
 
 namespace eclipsera {
 
-// Number of hardware threads (at least 1).
+// Cores this process may use (at least 1): the CPUs of its affinity mask
+// (taskset, numactl, container cpusets), capped by a cgroup CPU quota
+// (docker --cpus, Kubernetes limits) rounded up. What n_jobs = -1 means.
 int HardwareThreads();
+
+namespace internal {
+// Cores allowed by a cgroup CPU quota written "QUOTA PERIOD" (cgroup v2's
+// cpu.max, or v1's cfs_quota_us and cfs_period_us joined by a space),
+// rounded up; 0 when unlimited ("max ...", a negative quota) or unreadable.
+int CpuQuotaCores(absl::string_view quota_and_period);
+}  // namespace internal
+
+// The n_jobs parameter's documentation, shared by every estimator (and
+// shown by `eclipsera help ALGO`). Every estimator defaults to n_jobs = -1:
+// results are bit-identical for any n_jobs, so using the machine costs
+// nothing in reproducibility. scikit-learn's default n_jobs=None means one
+// process for its joblib-based estimators (DBSCAN, MeanShift, t-SNE's
+// neighbour search), while its KMeans (OpenMP) and BLAS-backed code already
+// use every core.
+inline constexpr char kNJobsDoc[] =
+    "threads: -1 (default) every core this process may use (affinity mask "
+    "and cgroup quota honoured), 1 serial, k > 1 k threads, -k all but k-1; "
+    "results do not depend on it (scikit-learn's None means 1)";
 
 // scikit-learn semantics: 1 -> serial, -1 -> all cores, k > 0 -> k threads,
 // k < -1 -> (cores + 1 + k) threads (at least 1). InvalidArgument for 0.

@@ -1,7 +1,10 @@
 #include "eclipsera/core/parallel.h"
 
+#include <sched.h>
+
 #include <atomic>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include "eclipsera/core/testing.h"
@@ -24,6 +27,29 @@ TEST(ParallelTest, ResolveNJobs) {
   EXPECT_EQ(*ResolveNJobs(-1000), 1);
   EXPECT_THAT(ResolveNJobs(0), StatusIs(absl::StatusCode::kInvalidArgument,
                                         HasSubstr("n_jobs = 0")));
+}
+
+TEST(ParallelTest, CgroupQuotaParsing) {
+  EXPECT_EQ(internal::CpuQuotaCores("max 100000"), 0);
+  EXPECT_EQ(internal::CpuQuotaCores("-1 100000"), 0);
+  EXPECT_EQ(internal::CpuQuotaCores("200000 100000"), 2);
+  EXPECT_EQ(internal::CpuQuotaCores("150000 100000"), 2);
+  EXPECT_EQ(internal::CpuQuotaCores("50000 100000\n"), 1);
+  EXPECT_EQ(internal::CpuQuotaCores(""), 0);
+  EXPECT_EQ(internal::CpuQuotaCores("abc def"), 0);
+  EXPECT_EQ(internal::CpuQuotaCores("100000 0"), 0);
+}
+
+// -1 means the CPUs of the affinity mask (here: whatever the test runner
+// was given), never more than the machine has.
+TEST(ParallelTest, HardwareThreadsHonoursTheAffinityMask) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  EXPECT_GE(HardwareThreads(), 1);
+  EXPECT_LE(HardwareThreads(), CPU_COUNT(&set));
+  EXPECT_LE(HardwareThreads(),
+            static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 TEST(ParallelTest, EveryTaskRunsOnceWithValidWorker) {

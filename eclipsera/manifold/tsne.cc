@@ -106,8 +106,7 @@ const ParamSchema<TSNEOptions>& TSNEOptions::Schema() {
               {"barnes_hut", "exact"});
     s->Double("angle", &TSNEOptions::angle,
               "Barnes-Hut accuracy/speed trade-off theta, in [0, 1]");
-    s->Int("n_jobs", &TSNEOptions::n_jobs,
-           "threads: 1 serial, -1 all cores; results do not depend on it");
+    s->Int("n_jobs", &TSNEOptions::n_jobs, kNJobsDoc);
     s->Bool("workspace", &TSNEOptions::workspace,
             "benchmark only: false allocates fresh arrays every iteration");
     return s;

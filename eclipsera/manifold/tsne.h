@@ -66,7 +66,7 @@ struct TSNEOptions {
   std::optional<int64_t> random_state;  // None: a fresh seed per fit.
   std::string method = "barnes_hut";    // 'barnes_hut' or 'exact'.
   double angle = 0.5;                   // in [0, 1].
-  int n_jobs = 1;                       // 1 serial, -1 all cores; not 0.
+  int n_jobs = -1;  // all available cores; 1 serial; not 0. See kNJobsDoc.
   // Benchmark only: false reproduces the roadmap's "v1.0" behaviour (fresh
   // arrays every iteration, the exact kernel materialised as an n x n
   // matrix). Same results.

@@ -990,7 +990,7 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
         .Int("verbose", &O::verbose, "0 silent, 1 iterations, 2 timing")
         .Int("verbose_interval", &O::verbose_interval,
              "iterations between verbose messages")
-        .Int("n_jobs", &O::n_jobs, "threads (1 serial, -1 all cores)")
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
         .Bool("workspace", &O::workspace,
               "benchmark only: false = v1.0 fresh arrays every iteration");
     return s;
