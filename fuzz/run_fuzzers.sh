@@ -53,6 +53,7 @@ estimator_sources() {
   echo "eclipsera/cli/algorithms.cc"
 }
 ESTIMATOR_LIBS=(-lhwy -labsl_str_format_internal -labsl_raw_hash_set -labsl_hash
+                -labsl_base -labsl_spinlock_wait
                 -labsl_city -labsl_low_level_hash -lpthread)
 
 # target name -> sources besides the fuzzer itself.
