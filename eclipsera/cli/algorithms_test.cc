@@ -61,6 +61,7 @@ TEST_P(AlgorithmsTest, RunsThroughTheCommand) {
   std::ostringstream out, err;
   ASSERT_EQ(RunCli(args, registry, out, err), 0) << err.str();
   const std::string json = out.str();
+  EXPECT_THAT(json, HasSubstr("\"read_seconds\""));
   EXPECT_THAT(json, HasSubstr("\"fit_seconds\""));
   for (const std::string& key : c.json_keys) {
     EXPECT_THAT(json, HasSubstr("\"" + key + "\"")) << json;

@@ -303,6 +303,8 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
   const Clock::time_point read_start = Clock::now();
   absl::StatusOr<Matrix> x = io::ReadMatrix(cmd.input);
   if (!x.ok()) return Fail(x.status());
+  const double read_seconds =
+      std::chrono::duration<double>(Clock::now() - read_start).count();
   if (!cmd.plot.empty() && (*entry)->output == MainOutput::kLabels &&
       x->cols() < 2) {
     return Fail(absl::InvalidArgumentError(absl::StrCat(
@@ -310,9 +312,8 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
   }
   if (cmd.verbose > 0) {
     err << "eclipsera: read " << cmd.input << " (" << x->rows() << " x "
-        << x->cols() << ") in "
-        << std::chrono::duration<double>(Clock::now() - read_start).count()
-        << " s\neclipsera: fitting " << est->name() << "\n";
+        << x->cols() << ") in " << read_seconds << " s\neclipsera: fitting "
+        << est->name() << "\n";
   }
 
   JsonObject json;
@@ -383,8 +384,8 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
 
   const bool label_output = (*entry)->output == MainOutput::kLabels;
   // The tool's own keys win over an estimator scalar of the same name.
-  const std::set<std::string> reserved = {"fit_seconds", "n_clusters_found",
-                                          "n_noise", "warnings"};
+  const std::set<std::string> reserved = {
+      "read_seconds", "fit_seconds", "n_clusters_found", "n_noise", "warnings"};
   for (const FittedScalar& s : est->FittedScalars()) {
     if (reserved.count(s.name)) continue;
     json.Add(s.name, s.value);
@@ -399,6 +400,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
     json.Add("n_clusters_found", static_cast<int64_t>(distinct.size()));
     json.Add("n_noise", noise);
   }
+  json.Add("read_seconds", read_seconds);
   json.Add("fit_seconds", fit_seconds);
   json.AddStrings("warnings", est->warnings());
   out << json.str() << "\n";

@@ -212,7 +212,8 @@ TEST_F(CliTest, FitsCsvAndWritesLabelsAndOneJsonLine) {
                                "\"inertia\": 15.25, \"n_iter\": 1, "
                                "\"verbose_seen\": 0, "
                                "\"n_clusters_found\": 2, \"n_noise\": 1, "
-                               "\"fit_seconds\": "));
+                               "\"read_seconds\": "));
+  EXPECT_THAT(line, HasSubstr(", \"fit_seconds\": "));
   EXPECT_THAT(line, EndsWith(", \"warnings\": []}\n"));
   EXPECT_EQ(err_.str(), "");
 }

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -112,6 +113,70 @@ std::string TempSuffix() {
 }
 
 }  // namespace
+
+absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, "open", errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return ErrnoStatus(path, "open", err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": is a directory, expected a data file"));
+  }
+  const bool regular = S_ISREG(st.st_mode);
+  return InputFile(path, fd, regular,
+                   regular ? static_cast<uint64_t>(st.st_size) : 0);
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      regular_(other.regular_),
+      size_(other.size_) {}
+
+InputFile& InputFile::operator=(InputFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+    regular_ = other.regular_;
+    size_ = other.size_;
+  }
+  return *this;
+}
+
+InputFile::~InputFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::StatusOr<size_t> InputFile::ReadSome(char* dst, size_t n) {
+  for (;;) {
+    // At most 1 GiB per call (Linux caps a read at about 2 GiB).
+    const ssize_t got = ::read(fd_, dst, std::min<size_t>(n, size_t{1} << 30));
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) return ErrnoStatus(path_, "read", errno);
+  }
+}
+
+absl::Status InputFile::ReadExactly(char* dst, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    absl::StatusOr<size_t> got = ReadSome(dst + done, n - done);
+    if (!got.ok()) return got.status();
+    if (*got == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ": the file ended after ", done, " of ", n,
+                       " expected bytes (was it changed while being read?)"));
+    }
+    done += *got;
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   struct stat st;

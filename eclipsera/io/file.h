@@ -2,7 +2,9 @@
 #ifndef ECLIPSERA_IO_FILE_H_
 #define ECLIPSERA_IO_FILE_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -15,6 +17,39 @@ namespace eclipsera::io {
 // PermissionDenied when it cannot be opened, InvalidArgument when it is a
 // directory, Unavailable on other read errors. Messages start with the path.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+// A file opened for reading in pieces, for readers that place the data
+// straight into its final buffer (the .npy reader: one copy, at disk speed,
+// instead of the whole file in a string and then in the matrix).
+class InputFile {
+ public:
+  // Same errors as ReadFileToString.
+  static absl::StatusOr<InputFile> Open(const std::string& path);
+  InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&& other) noexcept;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile();
+
+  // Whether it is a regular file (whose size() is known in advance).
+  bool regular() const { return regular_; }
+  // Size in bytes when regular().
+  uint64_t size() const { return size_; }
+  // Reads exactly `n` bytes at the current position into `dst`;
+  // InvalidArgument naming the path when the file ends first (it shrank
+  // while being read), Unavailable on a read error.
+  absl::Status ReadExactly(char* dst, size_t n);
+  // Reads up to `n` bytes; returns how many (0 at the end of the file).
+  absl::StatusOr<size_t> ReadSome(char* dst, size_t n);
+
+ private:
+  InputFile(std::string path, int fd, bool regular, uint64_t size)
+      : path_(std::move(path)), fd_(fd), regular_(regular), size_(size) {}
+  std::string path_;
+  int fd_ = -1;
+  bool regular_ = false;
+  uint64_t size_ = 0;
+};
 
 // Writes `content` to `path` atomically, replacing the file: the bytes go to
 // a new temporary file `.NAME.tmpXXXXXXXX` in the same directory, which is

@@ -36,6 +36,12 @@ struct NpyHeader {
 absl::StatusOr<NpyHeader> ParseNpyHeader(absl::string_view bytes,
                                          absl::string_view source = "<npy>");
 
+// ParseNpyHeader for the first bytes of a file of `file_size` bytes: `bytes`
+// must hold the whole header; the data length is checked against the file.
+absl::StatusOr<NpyHeader> ParseNpyFileHeader(absl::string_view bytes,
+                                             uint64_t file_size,
+                                             absl::string_view source);
+
 // Parses a whole .npy file into a matrix (integers convert to double; int64
 // values beyond 2^53 round). Never crashes; allocates only after checking
 // that the input holds all the data the header declares.

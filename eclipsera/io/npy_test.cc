@@ -293,6 +293,71 @@ TEST(NpyTest, AcceptsHeaderVariants) {
   EXPECT_EQ((*m)(0, 1), -2.0);
 }
 
+std::string WriteTemp(const std::string& name, const std::string& bytes) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  EXPECT_TRUE(WriteStringToFile(path, bytes).ok());
+  return path;
+}
+
+// ReadNpy streams the data into the matrix: every dtype, data larger than
+// its 1 MiB conversion pieces and than the 4 KiB first read, a header longer
+// than that first read, and the same result as parsing the bytes whole.
+TEST(NpyTest, ReadsFilesStraightIntoTheMatrix) {
+  const Index rows = 70001, cols = 3;  // 1.7 MB of float64
+  Matrix x(rows, cols);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = 0.5 * i - 7.0;
+  const std::string f8 = WriteTemp("big_f8.npy", EncodeNpy(x));
+  absl::StatusOr<Matrix> m = ReadNpy(f8);
+  ECLIPSERA_ASSERT_OK(m);
+  EXPECT_EQ(*m, x);
+
+  std::string f4_data(rows * cols * 4, '\0'), i8_data(rows * cols * 8, '\0');
+  for (Index i = 0; i < x.size(); ++i) {
+    const float f = static_cast<float>(x.data()[i]);
+    const int64_t v = static_cast<int64_t>(i) - 5;
+    std::memcpy(&f4_data[4 * i], &f, 4);
+    std::memcpy(&i8_data[8 * i], &v, 8);
+  }
+  const std::string f4 =
+      MakeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (70001, 3), }",
+              f4_data);
+  m = ReadNpy(WriteTemp("big_f4.npy", f4));
+  ECLIPSERA_ASSERT_OK(m);
+  absl::StatusOr<Matrix> parsed = ParseNpy(f4);
+  ECLIPSERA_ASSERT_OK(parsed);
+  EXPECT_EQ(*m, *parsed);
+  EXPECT_EQ((*m)(rows - 1, 2), x(rows - 1, 2));
+  const std::string i8 =
+      MakeNpy("{'descr': '<i8', 'fortran_order': False, 'shape': (70001, 3), }",
+              i8_data);
+  m = ReadNpy(WriteTemp("big_i8.npy", i8));
+  ECLIPSERA_ASSERT_OK(m);
+  EXPECT_EQ((*m)(rows - 1, 2), static_cast<double>(rows * cols - 6));
+  EXPECT_EQ((*m)(0, 0), -5.0);
+
+  // A version 2 header of 10000 bytes (padding spaces, as numpy pads).
+  std::string dict =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
+  dict.append(10000 - dict.size() - 1, ' ');
+  dict.push_back('\n');
+  m = ReadNpy(
+      WriteTemp("long_header.npy", MakeNpy(dict, Doubles({3.5, -1.0}), 2)));
+  ECLIPSERA_ASSERT_OK(m);
+  EXPECT_EQ((*m)(1, 0), -1.0);
+
+  // Truncated data and a header length beyond the end of the file.
+  std::string cut = EncodeNpy(x);
+  cut.resize(cut.size() - 8);
+  EXPECT_THAT(ReadNpy(WriteTemp("cut.npy", cut)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("(truncated data)")));
+  std::string long_len = MakeNpy(dict, Doubles({1.0}), 2);
+  long_len.resize(5000);
+  EXPECT_THAT(ReadNpy(WriteTemp("long_len.npy", long_len)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("truncated header")));
+}
+
 TEST(NpyTest, FileErrors) {
   EXPECT_THAT(ReadNpy("/nonexistent/X.npy"),
               StatusIs(absl::StatusCode::kNotFound,
@@ -300,6 +365,9 @@ TEST(NpyTest, FileErrors) {
   EXPECT_THAT(ReadNpy(std::string(kTestdata) + "f8_3x4.csv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("f8_3x4.csv: bad magic")));
+  EXPECT_THAT(ReadNpy(std::string(kTestdata)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("is a directory")));
 }
 
 }  // namespace
