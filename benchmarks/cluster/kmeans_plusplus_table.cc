@@ -93,13 +93,6 @@ double Potential(const Matrix& x, const Matrix& centers) {
   return total;
 }
 
-Matrix Uniform(Index n, Index d, uint64_t seed) {
-  Random r(seed);
-  Matrix x(n, d);
-  for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
-  return x;
-}
-
 void Table(const std::string& data_name, const Matrix& x, int k,
            uint64_t seed) {
   const bool smoke = TableSmokeMode();

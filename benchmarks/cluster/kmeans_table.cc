@@ -17,13 +17,6 @@
 namespace eclipsera::bench {
 namespace {
 
-Matrix Uniform(Index n, Index d, uint64_t seed) {
-  Random r(seed);
-  Matrix x(n, d);
-  for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
-  return x;
-}
-
 cluster::KMeansOptions FromInit(const Matrix& x, Index k,
                                 const std::string& algorithm, int max_iter,
                                 double tol) {

@@ -18,4 +18,11 @@ Matrix Blobs(Index n, Index d, Index k, uint64_t seed) {
   return x;
 }
 
+Matrix Uniform(Index n, Index d, uint64_t seed) {
+  Random r(seed);
+  Matrix x(n, d);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = r.Uniform();
+  return x;
+}
+
 }  // namespace eclipsera::bench

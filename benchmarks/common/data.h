@@ -13,6 +13,9 @@ namespace eclipsera::bench {
 // The same seed gives the same matrix on every machine.
 Matrix Blobs(Index n, Index d, Index k, uint64_t seed);
 
+// n points uniform in [0, 1)^d; the same seed gives the same matrix.
+Matrix Uniform(Index n, Index d, uint64_t seed);
+
 }  // namespace eclipsera::bench
 
 #endif  // ECLIPSERA_BENCHMARKS_COMMON_DATA_H_
