@@ -150,9 +150,26 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
   start.push_back(n);
   std::vector<std::pair<uint64_t, int32_t>>().swap(keyed);
   const auto n_cells = static_cast<int32_t>(cell_key.size());
+  // Cell key -> cell index. A dense table over the whole padded grid when
+  // it is small (dense data: up to 8 entries per point plus 4 MiB): one
+  // load per neighbour cell instead of a hash probe, which was most of the
+  // time on dense 3-D data (about one point per cell, 100 neighbour cells
+  // per point). A hash map otherwise (sparse data in a large box).
+  const bool dense_table =
+      total <= static_cast<long double>(8 * n + (Index{1} << 20));
+  std::vector<int32_t> dense_cell;
   absl::flat_hash_map<uint64_t, int32_t> cell_of;
-  cell_of.reserve(n_cells);
-  for (int32_t cidx = 0; cidx < n_cells; ++cidx) cell_of[cell_key[cidx]] = cidx;
+  if (dense_table) {
+    dense_cell.assign(static_cast<size_t>(total), -1);
+    for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
+      dense_cell[cell_key[cidx]] = cidx;
+    }
+  } else {
+    cell_of.reserve(n_cells);
+    for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
+      cell_of[cell_key[cidx]] = cidx;
+    }
+  }
 
   // Neighbour offsets whose cells can hold a point within eps (self first).
   std::vector<int64_t> offsets = {0};
@@ -176,15 +193,31 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
       if (j == d) break;
     }
   }
-  auto for_each_neighbour_cell = [&](int32_t cidx, auto&& fn) {
-    for (int64_t off : offsets) {
+  // Offsets to cells with a larger key (so a larger index: cells are in
+  // key order), for the symmetric pass that visits each pair once.
+  std::vector<int64_t> forward;
+  for (int64_t off : offsets) {
+    if (off > 0) forward.push_back(off);
+  }
+  auto for_each_cell_in = [&](const std::vector<int64_t>& offs, int32_t cidx,
+                              auto&& fn) {
+    for (int64_t off : offs) {
       if (off == 0) {
         if (!fn(cidx)) return;
         continue;
       }
-      auto it = cell_of.find(cell_key[cidx] + static_cast<uint64_t>(off));
+      const uint64_t key = cell_key[cidx] + static_cast<uint64_t>(off);
+      if (dense_table) {
+        const int32_t nc = dense_cell[key];
+        if (nc >= 0 && !fn(nc)) return;
+        continue;
+      }
+      auto it = cell_of.find(key);
       if (it != cell_of.end() && !fn(it->second)) return;
     }
+  };
+  auto for_each_neighbour_cell = [&](int32_t cidx, auto&& fn) {
+    for_each_cell_in(offsets, cidx, fn);
   };
 
   // Pass 1: core flags (in cell order), with early exit at min_samples.
@@ -271,8 +304,8 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
   UnionFind uf(n_cells);
   for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
     if (core_end[cidx] == start[cidx]) continue;
-    for_each_neighbour_cell(cidx, [&](int32_t nc) {
-      if (nc <= cidx || core_end[nc] == start[nc]) return true;
+    for_each_cell_in(forward, cidx, [&](int32_t nc) {
+      if (core_end[nc] == start[nc]) return true;
       if (uf.Find(cidx) == uf.Find(nc)) return true;
       for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
         const double* pp = pts.data() + p * d;

@@ -102,33 +102,38 @@ INSTANTIATE_TEST_SUITE_P(Golden, DBSCANGoldenTest, ::testing::ValuesIn(Cases()),
 
 // The grid, the k-d tree and brute force agree on larger random data with
 // heavy overlap (many border samples reachable from several clusters).
+// gap = 0: a compact box (the grid's dense cell table); gap = 1e5: half the
+// groups moved far away, so the padded grid is too large for a table and
+// the grid looks cells up in a hash map.
 TEST(DBSCANTest, AlgorithmsAgreeOnDenseRandomData) {
-  for (Index d : {Index{1}, Index{2}, Index{3}}) {
-    Random rng(40 + d);
-    Matrix x(3000, d);
-    for (Index i = 0; i < x.rows(); ++i) {
-      const double shift = static_cast<double>(rng.UniformInt(6));
-      for (Index j = 0; j < d; ++j) x(i, j) = rng.Normal() * 0.8 + shift;
-    }
-    for (const char* metric : {"euclidean", "manhattan", "chebyshev"}) {
-      DBSCANOptions o;
-      o.eps = d == 1 ? 0.01 : d == 2 ? 0.1 : 0.3;
-      o.min_samples = 4;
-      o.metric = metric;
-      o.algorithm = "brute";
-      DBSCAN ref(o);
-      ECLIPSERA_ASSERT_OK(ref.Fit(x));
-      EXPECT_GT(ref.n_clusters(), 3);
-      for (const char* a : {"grid", "kd_tree"}) {
-        o.algorithm = a;
-        DBSCAN db(o);
-        ECLIPSERA_ASSERT_OK(db.Fit(x));
-        EXPECT_TRUE(db.labels() == ref.labels()) << a << " " << metric;
-        EXPECT_TRUE(db.core_sample_indices() == ref.core_sample_indices());
-        EXPECT_EQ(db.algorithm_used(), a);
+  for (Index d : {Index{1}, Index{2}, Index{3}})
+    for (double gap : {0.0, 1e5}) {
+      Random rng(40 + d);
+      Matrix x(3000, d);
+      for (Index i = 0; i < x.rows(); ++i) {
+        const int group = static_cast<int>(rng.UniformInt(6));
+        const double shift = group + (group >= 3 ? gap : 0.0);
+        for (Index j = 0; j < d; ++j) x(i, j) = rng.Normal() * 0.8 + shift;
+      }
+      for (const char* metric : {"euclidean", "manhattan", "chebyshev"}) {
+        DBSCANOptions o;
+        o.eps = d == 1 ? 0.01 : d == 2 ? 0.1 : 0.3;
+        o.min_samples = 4;
+        o.metric = metric;
+        o.algorithm = "brute";
+        DBSCAN ref(o);
+        ECLIPSERA_ASSERT_OK(ref.Fit(x));
+        EXPECT_GT(ref.n_clusters(), 3);
+        for (const char* a : {"grid", "kd_tree"}) {
+          o.algorithm = a;
+          DBSCAN db(o);
+          ECLIPSERA_ASSERT_OK(db.Fit(x));
+          EXPECT_TRUE(db.labels() == ref.labels()) << a << " " << metric;
+          EXPECT_TRUE(db.core_sample_indices() == ref.core_sample_indices());
+          EXPECT_EQ(db.algorithm_used(), a);
+        }
       }
     }
-  }
 }
 
 TEST(DBSCANTest, AutoPicksGridForLowDimensions) {
