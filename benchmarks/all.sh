@@ -5,7 +5,8 @@
 # scikit-learn runs happen when /usr/bin/python3 has scikit-learn.
 #
 # Extra arguments are passed to the Google Benchmark binaries
-# (e.g. --benchmark_filter=NearestCenters).
+# (e.g. --benchmark_filter=NearestCenters). ECLIPSERA_BENCH_SEED=N changes
+# the data of the tables' "defaults, end to end" rows (default 0).
 set -uo pipefail
 cd "${RUNFILES_DIR:-$0.runfiles}/eclipsera" 2>/dev/null || true
 

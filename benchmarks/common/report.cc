@@ -23,6 +23,7 @@ namespace eclipsera::bench {
 namespace {
 
 bool table_smoke_mode = false;
+uint64_t data_seed = 0;
 
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
@@ -39,12 +40,19 @@ std::string ShellQuote(const std::string& s) {
 }  // namespace
 
 void ParseFlags(int argc, char** argv) {
+  if (const char* env = std::getenv("ECLIPSERA_BENCH_SEED")) {
+    data_seed = std::strtoull(env, nullptr, 10);
+  }
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--eclipsera_smoke") == 0) {
       table_smoke_mode = true;
+    } else if (std::strncmp(argv[i], "--seed=", 7) == 0) {
+      data_seed = std::strtoull(argv[i] + 7, nullptr, 10);
     }
   }
 }
+
+uint64_t DataSeed() { return data_seed; }
 
 bool TableSmokeMode() { return table_smoke_mode; }
 

@@ -52,9 +52,13 @@ bool SklearnAvailable();
 // (e.g. "benchmarks/cluster/kmeans_sklearn.py").
 std::string Runfile(const std::string& workspace_relative_path);
 
-// Handles --eclipsera_smoke for table binaries; call first in main().
+// Handles --eclipsera_smoke and --seed=N (or the ECLIPSERA_BENCH_SEED
+// environment variable) for table binaries; call first in main().
 void ParseFlags(int argc, char** argv);
 bool TableSmokeMode();
+// Added to the seeds of the end-to-end rows' generated data (default 0),
+// so their ratios can be checked on data nobody tuned for.
+uint64_t DataSeed();
 
 }  // namespace eclipsera::bench
 
