@@ -129,8 +129,25 @@ absl::string_view Unquote(absl::string_view s) {
   return s;
 }
 
+// Whether `l` starts with one of the missing-value markers that begin with
+// '#' ("#N/A N/A", "#N/A", "#NA"), as a whole field: such a line is data
+// (its first value missing), not a comment.
+bool StartsWithHashMissingMarker(absl::string_view l) {
+  for (absl::string_view marker : {"#N/A N/A", "#N/A", "#NA"}) {
+    if (!absl::StartsWith(l, marker)) continue;
+    if (l.size() == marker.size()) return true;
+    const char next = l[marker.size()];
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(next)) && next != '/' &&
+        next != '_') {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Iterates over the lines of a buffer that carry data: blank lines and
-// '#' comment lines are skipped. Line numbers are 1-based.
+// '#' comment lines are skipped (a line starting with a '#' missing-value
+// marker such as "#N/A," is data). Line numbers are 1-based.
 class LineReader {
  public:
   explicit LineReader(absl::string_view content) : rest_(content) {}
@@ -149,7 +166,8 @@ class LineReader {
       ++number_;
       size_t i = 0;
       while (i < l.size() && IsBlank(l[i])) ++i;
-      if (i == l.size() || l[i] == '#') continue;
+      if (i == l.size()) continue;
+      if (l[i] == '#' && !StartsWithHashMissingMarker(l.substr(i))) continue;
       *line = l;
       *line_number = number_;
       return true;

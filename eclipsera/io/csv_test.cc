@@ -221,6 +221,17 @@ TEST(CsvTest, EmptyFieldsAndMissingMarkersAreNan) {
   ECLIPSERA_ASSERT_OK(t);
   EXPECT_EQ(t->values.rows(), 2);
   EXPECT_TRUE(t->values.array().isNaN().all());
+  // A row starting with a '#' missing-value marker is data, not a comment
+  // (it was dropped, shifting every later label); real comments still are.
+  t = ParseCsv("#N/A,2\n3,4\n#NA,5\n#N/A N/A,6\n# comment\n#NAME x\n7,8\n");
+  ECLIPSERA_ASSERT_OK(t);
+  ASSERT_EQ(t->values.rows(), 5);
+  EXPECT_TRUE(std::isnan(t->values(0, 0)));
+  EXPECT_EQ(t->values(0, 1), 2.0);
+  EXPECT_TRUE(std::isnan(t->values(2, 0)));
+  EXPECT_TRUE(std::isnan(t->values(3, 0)));
+  EXPECT_EQ(t->values(3, 1), 6.0);
+  EXPECT_EQ(t->values(4, 0), 7.0);
   // Case variants pandas does not treat as missing are text.
   EXPECT_THAT(ParseCsv("1\nna\n", {}, "X.csv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
