@@ -11,14 +11,17 @@
 // Input layout: byte 0 picks the estimator, byte 1 the row count, byte 2 the
 // column count, the next 8 bytes the parameter choices, the rest the values
 // (one byte each; missing bytes are 0).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "eclipsera/cli/algorithms.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/params.h"
@@ -156,12 +159,39 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
   return {jobs};
 }
 
-void CheckLabels(const eclipsera::Vector& labels, Index n) {
+// The labels an estimator may return: [0, k) where k is its n_clusters or
+// n_components when it has one (else the number of rows), and -1 only from
+// the estimators that mark noise or orphans (DBSCAN, MeanShift with
+// cluster_all=False). KMeans returning -1 or k was the symptom.
+struct LabelRange {
+  bool noise = false;
+  double end = 0;  // exclusive
+};
+
+LabelRange LabelsAllowed(const eclipsera::Estimator& est,
+                         const std::string& name, Index n) {
+  LabelRange r;
+  r.noise = absl::EqualsIgnoreCase(name, "DBSCAN") ||
+            absl::EqualsIgnoreCase(name, "MeanShift");
+  r.end = static_cast<double>(n);
+  const eclipsera::ParamMap params = est.GetParams();
+  for (const char* key : {"n_clusters", "n_components"}) {
+    auto it = params.find(key);
+    if (it != params.end() && std::holds_alternative<int64_t>(it->second)) {
+      r.end =
+          std::min(r.end, static_cast<double>(std::get<int64_t>(it->second)));
+    }
+  }
+  return r;
+}
+
+void CheckLabels(const eclipsera::Vector& labels, Index n,
+                 const LabelRange& allowed) {
   FUZZ_CHECK(labels.size() == n);
   for (Index i = 0; i < n; ++i) {
     const double l = labels[i];
     FUZZ_CHECK(std::isfinite(l) && l == std::floor(l));
-    FUZZ_CHECK(l >= -1 && l < n);
+    FUZZ_CHECK((l >= 0 || (allowed.noise && l == -1)) && l < allowed.end);
   }
 }
 
@@ -220,7 +250,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(!est->fitted());
       return 0;
     }
-    CheckLabels(*labels, n);
+    CheckLabels(*labels, n, LabelsAllowed(*est, entry.name, n));
   } else {
     absl::StatusOr<Matrix> y = est->FitTransform(x);
     if (!y.ok()) {
@@ -238,7 +268,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Predict and Score where the estimator has them, on the training data.
   absl::StatusOr<eclipsera::Vector> predicted = est->Predict(x);
   if (predicted.ok()) {
-    CheckLabels(*predicted, n);
+    CheckLabels(*predicted, n, LabelsAllowed(*est, entry.name, n));
   } else {
     FUZZ_CHECK(predicted.status().code() == absl::StatusCode::kUnimplemented);
   }

@@ -387,7 +387,12 @@ void ElkanIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
   if (!update_centers) return;
   FinishCenters(rc, centers, ws.labels, centers_new);
   for (Index i = 0; i < rc.n; ++i) {
-    ws.upper_bounds(i) += ws.center_shift(ws.labels(i));
+    // Labels from the kernels are in [0, k); guarded so the read stays in
+    // bounds by construction.
+    const int32_t l = ws.labels(i);
+    if (static_cast<uint32_t>(l) < static_cast<uint32_t>(rc.k)) {
+      ws.upper_bounds(i) += ws.center_shift(l);
+    }
     for (Index j = 0; j < rc.k; ++j) {
       ws.lower_bounds(i, j) =
           std::max(0.0, ws.lower_bounds(i, j) - ws.center_shift(j));

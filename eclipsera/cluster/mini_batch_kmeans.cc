@@ -236,7 +236,16 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   // _minibatch_update_dense: per-center running means.
   Vector& wsum = ws.c_sqnorms;  // reused: per-center batch weight
   wsum.setZero();
-  for (Index i = 0; i < b; ++i) wsum(ws.batch_labels(i)) += ws.batch_weights(i);
+  // Labels come from the argmin kernels (always in [0, k)); the guards keep
+  // every write through a label in bounds by construction.
+  auto in_range = [k](int32_t l) {
+    return static_cast<uint32_t>(l) < static_cast<uint32_t>(k);
+  };
+  for (Index i = 0; i < b; ++i) {
+    if (in_range(ws.batch_labels(i))) {
+      wsum(ws.batch_labels(i)) += ws.batch_weights(i);
+    }
+  }
   for (Index j = 0; j < k; ++j) {
     if (wsum(j) > 0.0) {
       ws.centers_new.row(j) = centers_.row(j) * counts_(j);
@@ -245,6 +254,7 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
     }
   }
   for (Index i = 0; i < b; ++i) {
+    if (!in_range(ws.batch_labels(i))) continue;
     ws.centers_new.row(ws.batch_labels(i)) +=
         batch.row(i) * ws.batch_weights(i);
   }
