@@ -185,7 +185,7 @@ void EndToEnd(const std::string& title, const Matrix& x, int k,
       m.config = "scikit-learn KMeans, defaults";
       m.seconds = sk_seconds;
       m.peak_mb = sk->at("peak_mb");
-      m.allocations = 0;  // not counted; peak is resident-memory growth
+      m.allocations = -1;  // not counted; peak is resident-memory growth
       m.note = absl::StrFormat("%d iterations, inertia %.8g",
                                static_cast<int>(sk->at("n_iter")), sk_inertia);
       rows.push_back(m);

@@ -98,7 +98,9 @@ void PrintTable(const std::string& title,
     std::string speedup = (r.seconds > 0 && base > 0)
                               ? absl::StrFormat("%.2fx", base / r.seconds)
                               : std::string("n/a");
-    std::string mem = r.peak_mb >= 0 && r.allocations >= 0
+    // Peak memory is shown when measured: always for our rows (heap
+    // counter), for scikit-learn's when its script reported one.
+    std::string mem = (r.allocations >= 0 || r.peak_mb > 0)
                           ? absl::StrFormat("%.1f", r.peak_mb)
                           : std::string("n/a");
     std::string allocs =
