@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -229,40 +230,76 @@ TEST(AlgorithmsTest, ValuesBeyondTheMagnitudeLimitAreRefusedClearly) {
   }
 }
 
-// Tiny magnitudes (1e-300, denormals: squared distances underflow to 0) and
-// values right at the limit fit: exit 0, labels in range, finite output.
-TEST(AlgorithmsTest, TinyAndLimitMagnitudesFit) {
+// Whether two label vectors describe the same partition (up to renaming).
+bool SamePartition(const Matrix& a, const Matrix& b) {
+  if (a.rows() != b.rows()) return false;
+  std::map<double, double> ab, ba;
+  for (Index i = 0; i < a.rows(); ++i) {
+    const auto it = ab.emplace(a(i, 0), b(i, 0)).first;
+    const auto jt = ba.emplace(b(i, 0), a(i, 0)).first;
+    if (it->second != b(i, 0) || jt->second != a(i, 0)) return false;
+  }
+  return true;
+}
+
+// Tiny magnitudes (1e-300, denormals: squared distances underflow to 0):
+// three blobs scaled down came back as one cluster, silently (as in
+// scikit-learn). The estimators that cluster by distances in X's units
+// refuse such data with a hint to rescale; t-SNE rescales internally;
+// GaussianMixture and DBSCAN (absolute reg_covar and eps) fit it as their
+// parameters say. Values right at the large limit fit, with the same
+// partition as the unscaled blobs.
+TEST(AlgorithmsTest, TinyMagnitudesAreRefusedOrCorrectAndLimitOnesFit) {
   EstimatorRegistry registry;
   ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
   const Matrix blobs = ThreeBlobs();
   const double limit = 1e150 / std::sqrt(2.0);
-  const Matrix inputs[] = {blobs * 1e-300, blobs * 4.9e-322,
-                           blobs / blobs.cwiseAbs().maxCoeff() * limit};
-  for (const Matrix& x : inputs) {
-    const std::string input = TempPath("tiny_in.csv");
-    const std::string output = TempPath("tiny_out.csv");
-    ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
-    for (const EstimatorEntry& e : registry.entries()) {
-      std::vector<std::string> args = {e.name,     "--input", input,
-                                       "--output", output,    "--n_jobs=1"};
-      for (const std::string& p : SmallParams(e.name)) args.push_back(p);
-      std::ostringstream out, err;
-      const int rc = RunCli(args, registry, out, err);
-      if (rc != 0) {
-        // A refusal must be a clear status, not a non-finite result.
+  auto run = [&](const std::string& name, const Matrix& x, int* rc,
+                 std::string* err_text) {
+    const std::string input = TempPath("mag_in.csv");
+    const std::string output = TempPath("mag_out.csv");
+    EXPECT_TRUE(io::WriteMatrix(input, x).ok());
+    std::remove(output.c_str());
+    std::vector<std::string> args = {name,       "--input", input,
+                                     "--output", output,    "--n_jobs=1"};
+    for (const std::string& p : SmallParams(name)) args.push_back(p);
+    std::ostringstream out, err;
+    *rc = RunCli(args, registry, out, err);
+    *err_text = err.str();
+    absl::StatusOr<Matrix> result = io::ReadMatrix(output);
+    return *rc == 0 && result.ok() ? *result : Matrix();
+  };
+  for (const EstimatorEntry& e : registry.entries()) {
+    int rc;
+    std::string err;
+    const Matrix reference = run(e.name, blobs, &rc, &err);
+    ASSERT_EQ(rc, 0) << e.name << err;
+    const bool by_distances =
+        e.name == "KMeans" || e.name == "MiniBatchKMeans" ||
+        e.name == "MeanShift" || e.name == "AgglomerativeClustering";
+    for (const double scale : {1e-300, 4.9e-322}) {
+      const Matrix result = run(e.name, blobs * scale, &rc, &err);
+      if (by_distances) {
         EXPECT_EQ(rc, 1) << e.name;
-        EXPECT_THAT(err.str(), ::testing::Not(HasSubstr("non-finite")))
-            << e.name << " " << err.str();
+        EXPECT_THAT(err, HasSubstr("below the smallest supported")) << e.name;
+        EXPECT_THAT(err, HasSubstr("rescale")) << e.name;
         continue;
       }
-      absl::StatusOr<Matrix> result = io::ReadMatrix(output);
-      ECLIPSERA_ASSERT_OK(result);
-      ASSERT_EQ(result->rows(), 60) << e.name;
-      EXPECT_TRUE(result->allFinite()) << e.name;
-      if (e.output == MainOutput::kLabels) {
-        EXPECT_GE(result->minCoeff(), -1) << e.name;
-        EXPECT_LT(result->maxCoeff(), 60) << e.name;
+      ASSERT_EQ(rc, 0) << e.name << " " << err;
+      ASSERT_EQ(result.rows(), 60) << e.name;
+      EXPECT_TRUE(result.allFinite()) << e.name;
+      if (e.name == "DBSCAN") {
+        // eps = 0.5 spans all of the scaled data: one cluster, no noise.
+        EXPECT_TRUE((result.array() == 0.0).all()) << e.name;
       }
+    }
+    const Matrix big =
+        run(e.name, blobs / blobs.cwiseAbs().maxCoeff() * limit, &rc, &err);
+    ASSERT_EQ(rc, 0) << e.name << " " << err;
+    ASSERT_EQ(big.rows(), 60) << e.name;
+    EXPECT_TRUE(big.allFinite()) << e.name;
+    if (e.name == "KMeans" || e.name == "AgglomerativeClustering") {
+      EXPECT_TRUE(SamePartition(big, reference)) << e.name;
     }
   }
 }

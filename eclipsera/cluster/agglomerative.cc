@@ -190,6 +190,9 @@ absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
         "'"));
   }
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kFitContext, "X", x, /*min_samples=*/2));
+  if (tree.metric != LinkageMetric::kPrecomputed) {
+    ECLIPSERA_RETURN_IF_ERROR(CheckNotTooSmall(kFitContext, "X", x));
+  }
   const Index n = x.rows();
   if (tree.metric == LinkageMetric::kPrecomputed && x.rows() != x.cols()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -426,6 +426,14 @@ absl::Status DBSCAN::Fit(const ConstMatrixRef& x) {
   static constexpr absl::string_view kAlgorithms[] = {"auto", "grid", "kd_tree",
                                                       "brute"};
   if (!(s = CheckGreater(kContext, "eps", o.eps, 0.0)).ok()) return s;
+  if (o.eps < kMinLargestMagnitude && o.metric == "euclidean") {
+    // eps is compared with squared distances: below this its square
+    // underflows and every pair looks equally far.
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": eps = ", o.eps, " is below ", kMinLargestMagnitude,
+        ": squared distances underflow at that scale; rescale the data and "
+        "eps"));
+  }
   if (!std::isfinite(o.eps)) {
     return absl::InvalidArgumentError(
         absl::StrCat(kContext, ": eps = ", o.eps, ", must be finite"));

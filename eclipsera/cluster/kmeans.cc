@@ -578,6 +578,7 @@ absl::Status KMeans::Validate(const ConstMatrixRef& x,
   const char* ctx = "KMeans::Fit";
   const KMeansOptions& o = options_;
   ECLIPSERA_RETURN_IF_ERROR(CheckData(ctx, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckNotTooSmall(ctx, "X", x));
   ECLIPSERA_RETURN_IF_ERROR(CheckAtLeast(ctx, "n_clusters", o.n_clusters, 1));
   if (o.n_clusters > x.rows()) {
     return absl::InvalidArgumentError(

@@ -29,6 +29,9 @@ absl::StatusOr<Matrix> Linkage(const ConstMatrixRef& x,
         "'"));
   }
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x, /*min_samples=*/2));
+  if (options.metric != LinkageMetric::kPrecomputed) {
+    ECLIPSERA_RETURN_IF_ERROR(CheckNotTooSmall(kContext, "X", x));
+  }
   if (options.metric == LinkageMetric::kPrecomputed && x.rows() != x.cols()) {
     return absl::InvalidArgumentError(
         absl::StrCat(kContext,

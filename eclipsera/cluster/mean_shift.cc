@@ -40,6 +40,7 @@ absl::StatusOr<double> EstimateBandwidth(const ConstMatrixRef& x,
   constexpr char kFn[] = "EstimateBandwidth";
   absl::Status s = CheckData(kFn, "X", x);
   if (!s.ok()) return s;
+  if (!(s = CheckNotTooSmall(kFn, "X", x)).ok()) return s;
   if (!(s = CheckInRange(kFn, "quantile", quantile, 0.0, 1.0)).ok()) return s;
   if (n_samples.has_value() && *n_samples < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -149,6 +150,16 @@ absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
     if (!(s = CheckGreater(kContext, "bandwidth", *o.bandwidth, 0.0)).ok()) {
       return s;
     }
+    if (*o.bandwidth < kMinLargestMagnitude) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kContext, ": bandwidth = ", *o.bandwidth, " is below ",
+          kMinLargestMagnitude,
+          ": its square underflows; rescale the data and the bandwidth"));
+    }
+  } else {
+    // An estimated bandwidth has the data's scale: tiny data would give
+    // squared distances that underflow.
+    if (!(s = CheckNotTooSmall(kContext, "X", x)).ok()) return s;
   }
   if (!(s = CheckAtLeast(kContext, "min_bin_freq", o.min_bin_freq, 1)).ok()) {
     return s;

@@ -91,6 +91,9 @@ absl::Status MiniBatchKMeans::Validate(
   // initialisation only; later partial_fit batches may be smaller.
   const bool initialised =
       fitted_ && absl::string_view(ctx) == "MiniBatchKMeans::PartialFit";
+  // The initialising data sets the centres' scale; a later batch of tiny
+  // values against ordinary centres has no underflow problem.
+  if (!initialised) ECLIPSERA_RETURN_IF_ERROR(CheckNotTooSmall(ctx, "X", x));
   if (!initialised && o.n_clusters > x.rows()) {
     return absl::InvalidArgumentError(
         absl::StrCat(ctx, ": n_samples = ", x.rows(),

@@ -68,12 +68,11 @@ double MaxMagnitude(Index n_features) {
   return 1e150 / std::sqrt(static_cast<double>(std::max<Index>(n_features, 1)));
 }
 
-absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
-                            const ConstMatrixRef& x) {
-  // Eight independent running maxima of |x| (NaN compares false and is
-  // skipped here: CheckFinite names it), then the exact scan for the
-  // position of the largest value only when the limit is exceeded.
-  const double limit = MaxMagnitude(x.cols());
+namespace {
+
+// max |x| over x, NaN skipped (CheckFinite names it): eight independent
+// running maxima, so the scan is not one dependent chain.
+double LargestMagnitude(const ConstMatrixRef& x) {
   const Index cols = x.cols();
   double mx[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   for (Index i = 0; i < x.rows(); ++i) {
@@ -92,19 +91,57 @@ absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
   }
   double largest = 0.0;
   for (double m : mx) largest = m > largest ? m : largest;
-  if (largest <= limit) return absl::OkStatus();
-  Index bad_row = 0, bad_col = 0;
-  double bad = 0.0;
+  return largest;
+}
+
+// Row and column of the largest |value| (the first one).
+void LargestPosition(const ConstMatrixRef& x, double* value, Index* row,
+                     Index* col) {
+  *value = 0.0;
+  *row = *col = 0;
   for (Index i = 0; i < x.rows(); ++i) {
-    for (Index c = 0; c < cols; ++c) {
+    for (Index c = 0; c < x.cols(); ++c) {
       const double a = std::fabs(x(i, c));
-      if (a > bad) {
-        bad = a;
-        bad_row = i;
-        bad_col = c;
+      if (a > *value) {
+        *value = a;
+        *row = i;
+        *col = c;
       }
     }
   }
+}
+
+}  // namespace
+
+absl::Status CheckNotTooSmall(absl::string_view context, absl::string_view name,
+                              const ConstMatrixRef& x) {
+  const double largest = LargestMagnitude(x);
+  if (largest >= kMinLargestMagnitude || largest == 0.0) {
+    return absl::OkStatus();
+  }
+  double bad;
+  Index bad_row, bad_col;
+  LargestPosition(x, &bad, &bad_row, &bad_col);
+  return absl::InvalidArgumentError(absl::StrCat(
+      context, ": the largest magnitude in ", name, " is ",
+      absl::StrFormat("%.3g", bad), " (row ", bad_row, ", column ", bad_col,
+      "), below the smallest supported ",
+      absl::StrFormat("%.3g", kMinLargestMagnitude),
+      ": squared distances would underflow and the clustering would be "
+      "meaningless; rescale the data, for example divide it by its largest "
+      "absolute value"));
+}
+
+absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
+                            const ConstMatrixRef& x) {
+  // The exact scan for the position of the largest value only when the
+  // limit is exceeded.
+  const double limit = MaxMagnitude(x.cols());
+  const Index cols = x.cols();
+  if (LargestMagnitude(x) <= limit) return absl::OkStatus();
+  double bad;
+  Index bad_row, bad_col;
+  LargestPosition(x, &bad, &bad_row, &bad_col);
   return absl::InvalidArgumentError(absl::StrCat(
       context, ": ", name, " has a value of magnitude ",
       absl::StrFormat("%.3g", bad), " at row ", bad_row, ", column ", bad_col,

@@ -30,7 +30,7 @@ absl::Status CheckFiniteValues(absl::string_view context,
 // data with `n_features` columns, 1e150 / sqrt(n_features). Below it squared
 // distances (at most 4 d max^2), variances and kernels stay far from
 // overflow in double precision; scikit-learn's float64 checks let such data
-// through and then overflow. Tiny magnitudes (1e-300, denormals) are fine.
+// through and then overflow. Tiny magnitudes: see CheckNotTooSmall.
 double MaxMagnitude(Index n_features);
 
 // InvalidArgument naming the row and column of the largest |value| when it
@@ -38,6 +38,19 @@ double MaxMagnitude(Index n_features);
 // (CheckFinite reports it).
 absl::Status CheckMagnitude(absl::string_view context, absl::string_view name,
                             const ConstMatrixRef& x);
+
+// The other end, for estimators that cluster by distances computed in X's
+// own units (KMeans, MiniBatchKMeans, MeanShift, AgglomerativeClustering):
+// when every |value| is below kMinLargestMagnitude (1e-140) but not all are
+// zero, squared distances fall to or below the denormal range (2.2e-308)
+// and underflow, and the clustering silently degenerates (three blobs scaled
+// by 1e-300 came back as one cluster, as in scikit-learn). InvalidArgument
+// naming the largest value's row and column and suggesting to rescale.
+// t-SNE rescales internally instead; GaussianMixture and DBSCAN are defined
+// by absolute parameters (reg_covar, eps) and stay correct at any scale.
+inline constexpr double kMinLargestMagnitude = 1e-140;
+absl::Status CheckNotTooSmall(absl::string_view context, absl::string_view name,
+                              const ConstMatrixRef& x);
 
 // CheckNonEmpty + CheckFinite + CheckMagnitude, and at least `min_samples`
 // rows.

@@ -64,7 +64,7 @@ TEST(ValidationTest, MagnitudeRuleNamesTheLargestValue) {
                        AllOf(HasSubstr("KMeans::Fit"), HasSubstr("1e+200"),
                              HasSubstr("row 900, column 1"),
                              HasSubstr("5e+149"), HasSubstr("rescale"))));
-  // Tiny magnitudes and denormals are fine.
+  // Tiny magnitudes and denormals pass CheckData (see CheckNotTooSmall).
   Matrix tiny(3, 2);
   tiny << 1e-300, -1e-300, std::numeric_limits<double>::denorm_min(), 0.0,
       -4e-320, 1e-310;
@@ -73,6 +73,25 @@ TEST(ValidationTest, MagnitudeRuleNamesTheLargestValue) {
   tiny(1, 1) = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THAT(CheckData("f", "X", tiny),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NaN")));
+}
+
+// Data whose largest |value| is below 1e-140 (but not all zero) would make
+// squared distances underflow: refused for the distance-based estimators,
+// naming the largest value.
+TEST(ValidationTest, TooSmallForDistancesNamesTheLargestValue) {
+  Matrix x(3, 2);
+  x << 1e-300, -1e-300, std::numeric_limits<double>::denorm_min(), 0.0, -4e-300,
+      1e-310;
+  EXPECT_THAT(CheckNotTooSmall("KMeans::Fit", "X", x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("KMeans::Fit"), HasSubstr("4e-300"),
+                             HasSubstr("row 2, column 0"), HasSubstr("1e-140"),
+                             HasSubstr("rescale"))));
+  EXPECT_THAT(CheckNotTooSmall("f", "X", Matrix::Zero(3, 2)), IsOk());
+  x(1, 1) = 2e-140;  // one value at an ordinary scale is enough
+  EXPECT_THAT(CheckNotTooSmall("f", "X", x), IsOk());
+  x(1, 1) = 1.0;
+  EXPECT_THAT(CheckNotTooSmall("f", "X", x), IsOk());
 }
 
 TEST(ValidationTest, VectorFinite) {

@@ -832,6 +832,24 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
     // The responsibilities of the init method; with all three arrays given
     // scikit-learn computes and then discards them, so we skip it.
     Matrix& resp = ws.resp;
+    // The k-means and k-means++ initialisations only pick labels or rows,
+    // which do not depend on X's scale; on tiny data (squared distances
+    // would underflow, see CheckNotTooSmall) they run on X times a power of
+    // two, an exact rescale.
+    Matrix scaled;
+    bool use_scaled = false;
+    if (o.init_params == "kmeans" || o.init_params == "k-means++") {
+      const double largest = c.x->cwiseAbs().maxCoeff();
+      if (largest > 0.0 && largest < kMinLargestMagnitude) {
+        // Two factors: 2^-ilogb of a denormal exceeds double's range.
+        const int e = -std::ilogb(largest);
+        scaled = *c.x * std::ldexp(1.0, e / 2);
+        scaled *= std::ldexp(1.0, e - e / 2);
+        use_scaled = true;
+      }
+    }
+    const ConstMatrixRef x_for_init =
+        use_scaled ? ConstMatrixRef(scaled) : *c.x;
     if (o.init_params == "kmeans") {
       cluster::KMeansOptions ko;
       ko.n_clusters = static_cast<int>(k);
@@ -839,7 +857,7 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
       ko.n_jobs = o.n_jobs;
       ko.random_state = static_cast<int64_t>(rng.NextU64() >> 1);
       cluster::KMeans km(ko);
-      ECLIPSERA_RETURN_IF_ERROR(km.Fit(*c.x));
+      ECLIPSERA_RETURN_IF_ERROR(km.Fit(x_for_init));
       resp.setZero();
       for (Index i = 0; i < n; ++i) resp(i, km.labels()(i)) = 1.0;
     } else if (o.init_params == "random") {
@@ -850,7 +868,7 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
     } else {
       std::vector<Index> idx;
       if (o.init_params == "k-means++") {
-        ECLIPSERA_RETURN_IF_ERROR(cluster::KMeansPlusPlus(*c.x,
+        ECLIPSERA_RETURN_IF_ERROR(cluster::KMeansPlusPlus(x_for_init,
                                                           static_cast<int>(k),
                                                           rng, -1, n_jobs, &idx)
                                       .status());
