@@ -710,6 +710,12 @@ absl::Status KMeans::Fit(const ConstMatrixRef& x,
 
   Random random = Random::FromRandomState(options_.random_state);
   const int n_init = options_.init_centers.has_value() ? 1 : options_.n_init;
+  if (options_.init_centers.has_value() && options_.n_init != 1) {
+    AddWarning(absl::StrCat(
+        "Explicit initial center position passed: performing only one init "
+        "in KMeans instead of n_init=",
+        options_.n_init, "."));
+  }
   double best_inertia = std::numeric_limits<double>::infinity();
   int best_n_iter = 0;
   std::vector<int32_t> mapping;

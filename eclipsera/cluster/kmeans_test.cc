@@ -379,6 +379,26 @@ TEST(KMeansTest, KMeansPlusPlusChoosesTheRecordedRows) {
   }
 }
 
+// scikit-learn's RuntimeWarning for explicit initial centers with
+// n_init != 1.
+TEST(KMeansTest, WarnsLikeScikitLearnAboutInitialisation) {
+  const Matrix x = Load("kmeans_blobs_X.csv");
+  KMeansOptions o;
+  o.n_clusters = 3;
+  o.init_centers = x.topRows(3);
+  o.n_init = 10;
+  KMeans km(o);
+  ECLIPSERA_ASSERT_OK(km.Fit(x));
+  ASSERT_EQ(km.warnings().size(), 1u);
+  EXPECT_EQ(km.warnings()[0],
+            "Explicit initial center position passed: performing only one "
+            "init in KMeans instead of n_init=10.");
+  o.n_init = 1;
+  KMeans quiet(o);
+  ECLIPSERA_ASSERT_OK(quiet.Fit(x));
+  EXPECT_TRUE(quiet.warnings().empty());
+}
+
 TEST(KMeansTest, KMeansPlusPlusRejectsZeroTrials) {
   const Matrix x = Load("kmeans_blobs_X.csv");
   Random r(0);

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/validation.h"
@@ -143,6 +144,7 @@ void MeanShift::Reset() {
 
 absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
   Reset();
+  ClearWarnings();
   const MeanShiftOptions& o = options_;
   absl::Status s = CheckData(kContext, "X", x);
   if (!s.ok()) return s;
@@ -198,6 +200,13 @@ absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
   if (o.seeds.size() == 0) {
     if (o.bin_seeding) {
       bin_seeds = GetBinSeeds(x, bw, o.min_bin_freq);
+      if (bw != 0.0 && bin_seeds.rows() == x.rows()) {
+        // scikit-learn's get_bin_seeds: as many bins as samples.
+        AddWarning(absl::StrFormat(
+            "Binning data failed with provided bin_size=%f, using data "
+            "points as seeds.",
+            bw));
+      }
     } else {
       bin_seeds = x;
     }

@@ -133,6 +133,28 @@ TEST(MeanShiftTest, BinSeedsRoundHalfToEvenInFirstAppearanceOrder) {
 
 // After the first iteration, the seed loop allocates nothing; the v1.0
 // mode (workspace = false) allocates on every iteration.
+// scikit-learn's get_bin_seeds warning: as many bins as samples means
+// binning did nothing, and the samples themselves are the seeds.
+TEST(MeanShiftTest, WarnsWhenBinningFails) {
+  Matrix x(6, 1);
+  x << 0.0, 1.0, 2.0, 3.0, 4.0, 5.0;
+  MeanShiftOptions o;
+  o.bandwidth = 0.5;
+  o.bin_seeding = true;
+  MeanShift ms(o);
+  ECLIPSERA_ASSERT_OK(ms.Fit(x));
+  ASSERT_EQ(ms.warnings().size(), 1u);
+  EXPECT_EQ(ms.warnings()[0],
+            "Binning data failed with provided bin_size=0.500000, using data "
+            "points as seeds.");
+  ECLIPSERA_ASSERT_OK(ms.Fit(x));  // not accumulated across fits
+  EXPECT_EQ(ms.warnings().size(), 1u);
+  o.bandwidth = 3.0;
+  MeanShift coarse(o);
+  ECLIPSERA_ASSERT_OK(coarse.Fit(x));
+  EXPECT_TRUE(coarse.warnings().empty());
+}
+
 TEST(MeanShiftTest, HotLoopDoesNotAllocateAfterFirstIteration) {
   const Matrix x = Load("mean_shift_plain2d_X.csv");
   for (bool workspace : {true, false}) {
@@ -142,6 +164,11 @@ TEST(MeanShiftTest, HotLoopDoesNotAllocateAfterFirstIteration) {
     MeanShiftOptions o;
     o.bandwidth = 0.8;
     o.workspace = workspace;
+    // Serial: the counter restarts on seed 0's first iteration and is read
+    // at the last seed, which only brackets the hot loop when the seeds run
+    // in order (with the default n_jobs=-1 another worker may still be
+    // setting up its first seed after the restart).
+    o.n_jobs = 1;
     const Index last_seed = x.rows() - 1;
     o.on_iteration = [&](Index seed, int iteration) {
       ++calls;

@@ -329,6 +329,9 @@ absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
     init_size = 3 * batch;
     if (init_size < k) init_size = 3 * k;
   } else if (init_size < k) {
+    AddWarning(absl::StrCat("init_size=", init_size,
+                            " should be larger than n_clusters=", k,
+                            ". Setting it to min(3*n_clusters, n_samples)"));
     init_size = 3 * k;
   }
   init_size = std::min(init_size, n);
@@ -370,6 +373,12 @@ absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
     w_valid(i) = weights ? weights[r] : 1.0;
   }
   const int n_init = options_.init_centers.has_value() ? 1 : options_.n_init;
+  if (options_.init_centers.has_value() && options_.n_init != 1) {
+    AddWarning(absl::StrCat(
+        "Explicit initial center position passed: performing only one init "
+        "in MiniBatchKMeans instead of n_init=",
+        options_.n_init, "."));
+  }
   double best_inertia = std::numeric_limits<double>::infinity();
   Matrix best;
   for (int run = 0; run < n_init; ++run) {

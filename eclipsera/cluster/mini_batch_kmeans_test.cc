@@ -103,6 +103,30 @@ TEST(MiniBatchKMeansTest, StepsDoNotAllocate) {
   EXPECT_EQ(allocs_ten, allocs_two);
 }
 
+// scikit-learn's RuntimeWarnings for init_size < n_clusters and for
+// explicit initial centers with n_init != 1.
+TEST(MiniBatchKMeansTest, WarnsLikeScikitLearnAboutInitialisation) {
+  const Matrix x = Load("kmeans_blobs_X.csv");
+  MiniBatchKMeansOptions mo;
+  mo.n_clusters = 5;
+  mo.init_size = 2;
+  mo.random_state = 0;
+  MiniBatchKMeans mb(mo);
+  ECLIPSERA_ASSERT_OK(mb.Fit(x));
+  ASSERT_EQ(mb.warnings().size(), 1u);
+  EXPECT_EQ(mb.warnings()[0],
+            "init_size=2 should be larger than n_clusters=5. Setting it to "
+            "min(3*n_clusters, n_samples)");
+  mo.init_size = -1;
+  mo.init_centers = x.topRows(5);
+  MiniBatchKMeans mb2(mo);
+  ECLIPSERA_ASSERT_OK(mb2.Fit(x));
+  ASSERT_EQ(mb2.warnings().size(), 1u);
+  EXPECT_EQ(mb2.warnings()[0],
+            "Explicit initial center position passed: performing only one "
+            "init in MiniBatchKMeans instead of n_init=3.");
+}
+
 TEST(MiniBatchKMeansTest, RejectsBadInput) {
   Matrix x = Matrix::Random(20, 3);
   MiniBatchKMeansOptions o;
