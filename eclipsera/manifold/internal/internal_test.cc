@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "eclipsera/core/random.h"
 #include "eclipsera/manifold/internal/gradient.h"
 #include "eclipsera/manifold/internal/knn.h"
 #include "eclipsera/manifold/internal/pca.h"
@@ -238,6 +239,32 @@ TEST(PcaTest, GramAndCovariancePathsAgree) {
     EXPECT_GE(c(0, 0), c(1, 1));
     EXPECT_GE(c(1, 1), c(2, 2));
   }
+}
+
+// The randomized solver (picked by kAuto when both sides exceed 500) gives
+// the exact scores, svd_flip signs included, when the leading singular
+// values are separated: a planted rank-3 signal plus small noise.
+TEST(PcaTest, RandomizedSolverAgreesWithExactOnSeparatedComponents) {
+  const Index n = 700, d = 600;
+  Random rng(3);
+  Matrix u(n, 3), v(3, d);
+  for (Index i = 0; i < u.size(); ++i) u.data()[i] = rng.Normal();
+  for (Index i = 0; i < v.size(); ++i) v.data()[i] = rng.Normal();
+  u.col(0) *= 9.0;
+  u.col(1) *= 5.0;
+  u.col(2) *= 3.0;
+  Matrix x = u * v;
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] += 0.01 * rng.Normal();
+  const Matrix exact = PcaProject(x, 2, PcaSolver::kCovariance);
+  const Matrix randomized = PcaProject(x, 2, PcaSolver::kRandomized);
+  const Matrix aut = PcaProject(x, 2);
+  ASSERT_EQ(randomized.rows(), n);
+  ASSERT_EQ(randomized.cols(), 2);
+  EXPECT_LE((randomized - exact).cwiseAbs().maxCoeff(),
+            1e-8 * exact.cwiseAbs().maxCoeff());
+  EXPECT_EQ(aut, randomized);
+  // Deterministic: a fixed seed.
+  EXPECT_EQ(PcaProject(x, 2, PcaSolver::kRandomized), randomized);
 }
 
 }  // namespace

@@ -1,24 +1,76 @@
 // PCA by eigen-decomposition of the covariance or of the Gram matrix,
-// whichever is smaller.
+// whichever is smaller, or by a randomized range finder when both are
+// large.
 #include "eclipsera/manifold/internal/pca.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "Eigen/Eigenvalues"
+#include "Eigen/QR"
+#include "eclipsera/core/random.h"
 
 namespace eclipsera::manifold_internal {
+namespace {
+
+// An orthonormal basis of the columns of a (thin Q of its QR).
+Eigen::MatrixXd Orthonormal(const Eigen::MatrixXd& a) {
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+  return qr.householderQ() * Eigen::MatrixXd::Identity(a.rows(), a.cols());
+}
+
+// Scores X_c V S-free = U S for the leading `usable` components by the
+// randomized range finder (scikit-learn's randomized_svd).
+void RandomizedScores(const Matrix& centred, int usable, Matrix* scores) {
+  const Index n = centred.rows(), d = centred.cols();
+  const Index k = std::min<Index>(usable + 10, std::min(n, d));
+  const int power_iterations =
+      usable < 0.1 * static_cast<double>(std::min(n, d)) ? 7 : 4;
+  Random rng(0);
+  Eigen::MatrixXd omega(d, k);
+  for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
+  Eigen::MatrixXd q = centred * omega;  // n x k
+  for (int it = 0; it < power_iterations; ++it) {
+    q = Orthonormal(q);
+    Eigen::MatrixXd z = centred.transpose() * q;  // d x k
+    z = Orthonormal(z);
+    q = centred * z;
+  }
+  q = Orthonormal(q);
+  // B = Q^T X_c (k x d); B B^T = W S^2 W^T; the scores are Q W S.
+  const Eigen::MatrixXd b = q.transpose() * centred;
+  Eigen::MatrixXd bbt(k, k);
+  bbt.setZero();
+  bbt.selfadjointView<Eigen::Lower>().rankUpdate(b);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(bbt);
+  for (int c = 0; c < usable; ++c) {
+    const Index e = k - 1 - c;  // ascending order
+    const double s = std::sqrt(std::max(es.eigenvalues()(e), 0.0));
+    scores->col(c) = q * es.eigenvectors().col(e) * s;
+  }
+}
+
+}  // namespace
 
 Matrix PcaProject(const ConstMatrixRef& x, int n_components, PcaSolver solver) {
   const Index n = x.rows();
   const Index d = x.cols();
   if (solver == PcaSolver::kAuto) {
-    solver = n < d ? PcaSolver::kGram : PcaSolver::kCovariance;
+    if (std::min(n, d) > 500 &&
+        n_components < 0.8 * static_cast<double>(std::min(n, d))) {
+      solver = PcaSolver::kRandomized;
+    } else {
+      solver = n < d ? PcaSolver::kGram : PcaSolver::kCovariance;
+    }
   }
   const Eigen::RowVectorXd mean = x.colwise().mean();
   const Matrix centred = x.rowwise() - mean;
   Matrix scores = Matrix::Zero(n, n_components);
-  if (solver == PcaSolver::kGram) {
+  if (solver == PcaSolver::kRandomized) {
+    const int usable =
+        static_cast<int>(std::min<Index>(n_components, std::min(n, d)));
+    RandomizedScores(centred, usable, &scores);
+  } else if (solver == PcaSolver::kGram) {
     // X_c = U S V^T: the Gram matrix X_c X_c^T = U S^2 U^T, and the scores
     // X_c V = U S. Never forms anything d x d.
     Eigen::MatrixXd gram(n, n);
