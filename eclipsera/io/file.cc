@@ -276,6 +276,16 @@ absl::Status CheckOutputPath(const std::string& path,
       }
       return absl::OkStatus();
     }
+    // A read-only file is not replaced behind its owner's back (a plain
+    // truncating write would have been refused too).
+    if (::access(target.c_str(), W_OK) != 0) {
+      const int err = errno;
+      return absl::PermissionDeniedError(
+          absl::StrCat(path,
+                       ": cannot write: the existing file is not "
+                       "writable: ",
+                       std::strerror(err)));
+    }
   }
   struct stat dst;
   if (::stat(dir.c_str(), &dst) != 0) {
@@ -299,6 +309,19 @@ absl::Status CheckOutputPath(const std::string& path,
         absl::StrCat(path, ": cannot write: directory '", dir,
                      "' is not writable: ", std::strerror(err)));
   }
+  // access() says yes for directories where files cannot be created
+  // (/proc, /sys, some network and FUSE mounts): create and remove a probe
+  // file the way the writer will create its temporary file.
+  std::string probe = absl::StrCat(dir, "/.", name, ".probeXXXXXX");
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    const int err = errno;
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot write: cannot create files in directory '",
+                     dir, "': ", std::strerror(err)));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
   return absl::OkStatus();
 }
 

@@ -174,6 +174,23 @@ TEST(FileTest, CheckOutputPath) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("is a directory")));
   ECLIPSERA_EXPECT_OK(CheckOutputPath("/dev/null", {in}));
+  // access() allows /proc for root, but no file can be created there: found
+  // before the fit, not after it.
+  EXPECT_THAT(CheckOutputPath("/proc/eclipsera_out.csv", {}),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("cannot create files in directory '/proc'")));
+  // An existing read-only file is not replaced (root may write anything,
+  // so only checked for other users).
+  const std::string ro = dir + "/ro.csv";
+  ECLIPSERA_ASSERT_OK(WriteStringToFile(ro, "1\n"));
+  ASSERT_EQ(::chmod(ro.c_str(), 0444), 0);
+  if (::geteuid() != 0) {
+    EXPECT_THAT(CheckOutputPath(ro, {}),
+                StatusIs(absl::StatusCode::kPermissionDenied,
+                         HasSubstr("the existing file is not writable")));
+  }
+  ASSERT_EQ(::unlink(ro.c_str()), 0);
+  // The probe files are gone.
   EXPECT_THAT(List(dir), ElementsAre("hard.csv", "in.csv", "soft.csv"));
 }
 
