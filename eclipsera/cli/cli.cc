@@ -384,7 +384,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
 
   const bool label_output = (*entry)->output == MainOutput::kLabels;
   // The tool's own keys win over an estimator scalar of the same name.
-  const std::set<std::string> reserved = {
+  const std::set<std::string, std::less<>> reserved = {
       "read_seconds", "fit_seconds", "n_clusters_found", "n_noise", "warnings"};
   for (const FittedScalar& s : est->FittedScalars()) {
     if (reserved.count(s.name)) continue;

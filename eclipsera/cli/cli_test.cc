@@ -55,6 +55,7 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
  public:
   explicit SignClusterer(SignOptions o = {}) : options_(o) {}
   std::string name() const override { return "SignClusterer"; }
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   const SignOptions& options() const { return options_; }
   void set_options(const SignOptions& o) {
     options_ = o;
@@ -62,7 +63,7 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
   }
   void Reset() override { fitted_ = false; }
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override {
+  FittedScalarList FittedScalars() const override {
     return {{"inertia", inertia_},
             {"n_iter", 1},
             {"verbose_seen", static_cast<double>(options_.verbose)}};
@@ -70,8 +71,8 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
   static inline int fit_calls = 0;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double>) override {
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                     const FitArgs&) override {
     if (options_.threshold > 1e9) {
       return absl::InvalidArgumentError(
           "SignClusterer::Fit: threshold (1e+10) must be <= 1e9");
@@ -93,14 +94,14 @@ class SignClusterer : public EstimatorWithOptions<SignClusterer, SignOptions> {
     fitted_ = true;
     return absl::OkStatus();
   }
-  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override {
-    Vector labels(x.rows());
+  absl::Status DoPredictInto(const ConstMatrixRef& x,
+                             VectorRef labels) const override {
     for (Index i = 0; i < x.rows(); ++i) {
       labels(i) = std::isnan(x(i, 0))            ? -1.0
                   : x(i, 0) > options_.threshold ? 1.0
                                                  : 0.0;
     }
-    return labels;
+    return absl::OkStatus();
   }
 
  private:
@@ -121,22 +122,29 @@ class Doubler : public EstimatorWithOptions<Doubler, NoOptions> {
  public:
   explicit Doubler(NoOptions o = {}) : options_(o) {}
   std::string name() const override { return "Doubler"; }
+  EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  Index n_features_out() const override { return fitted_ ? width_ : 0; }
   const NoOptions& options() const { return options_; }
   void set_options(const NoOptions& o) { Reset(); }
   void Reset() override { fitted_ = false; }
   bool fitted() const override { return fitted_; }
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef&, absl::Span<const double>) override {
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                     const FitArgs&) override {
+    width_ = x.cols();
     fitted_ = true;
     return absl::OkStatus();
   }
-  absl::StatusOr<Matrix> DoTransform(const ConstMatrixRef& x) const override {
-    return Matrix(2.0 * x);
+  absl::Status DoTransformInto(const ConstMatrixRef& x,
+                               MatrixRef out) const override {
+    out = 2.0 * x;
+    return absl::OkStatus();
   }
 
  private:
   NoOptions options_;
+  Index width_ = 0;
   bool fitted_ = false;
 };
 

@@ -141,7 +141,9 @@ void AgglomerativeClustering::set_options(
 
 void AgglomerativeClustering::Reset() { fitted_ = false; }
 
-absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
+absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
+                                            absl::Span<const double>,
+                                            const FitArgs&) {
   fitted_ = false;
   const AgglomerativeClusteringOptions& o = options_;
   // Options first, in scikit-learn's order.
@@ -275,17 +277,12 @@ absl::Status AgglomerativeClustering::Fit(const ConstMatrixRef& x) {
   return absl::OkStatus();
 }
 
-absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
-                                            absl::Span<const double>) {
-  return Fit(x);
-}
-
 absl::StatusOr<Vector> AgglomerativeClustering::DoFitPredict(
     const ConstMatrixRef&, absl::Span<const double>) {
   return labels_.cast<double>();
 }
 
-std::vector<FittedScalar> AgglomerativeClustering::FittedScalars() const {
+FittedScalarList AgglomerativeClustering::FittedScalars() const {
   return {
       {"n_clusters_found", static_cast<double>(n_clusters_found_)},
       {"n_leaves", static_cast<double>(n_leaves_)},

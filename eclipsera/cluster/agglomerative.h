@@ -82,7 +82,7 @@ class AgglomerativeClustering
   // non-euclidean metric...), NaN/Inf, empty or non-square precomputed
   // input. The object stays usable after an error. With the workspace kept
   // from an earlier fit of the same size, Fit performs no heap allocation.
-  absl::Status Fit(const ConstMatrixRef& x);
+  // (Fit is Estimator::Fit(x); y is ignored.)
 
   // Fitted results (empty before Fit).
   const LabelVector& labels() const { return labels_; }
@@ -96,13 +96,14 @@ class AgglomerativeClustering
   // number of merge distances >= threshold, plus one.
   Index n_clusters_found() const { return n_clusters_found_; }
 
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override;
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
 

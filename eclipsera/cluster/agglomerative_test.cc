@@ -159,7 +159,7 @@ TEST(AgglomerativeClusteringTest, FitPredictThroughRegistry) {
   }
   EXPECT_THAT((*e)->Predict(x), StatusIs(absl::StatusCode::kUnimplemented,
                                          HasSubstr("no Predict")));
-  std::vector<FittedScalar> scalars = (*e)->FittedScalars();
+  FittedScalarList scalars = (*e)->FittedScalars();
   ASSERT_FALSE(scalars.empty());
   EXPECT_EQ(scalars[0].name, "n_clusters_found");
   EXPECT_EQ(scalars[0].value, 3.0);

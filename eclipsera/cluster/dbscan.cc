@@ -416,7 +416,8 @@ void DBSCAN::Reset() {
   algorithm_used_.clear();
 }
 
-absl::Status DBSCAN::Fit(const ConstMatrixRef& x) {
+absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                           const FitArgs&) {
   Reset();
   const DBSCANOptions& o = options_;
   absl::Status s = CheckData(kContext, "X", x);
@@ -554,16 +555,12 @@ absl::Status DBSCAN::Fit(const ConstMatrixRef& x) {
   return absl::OkStatus();
 }
 
-std::vector<FittedScalar> DBSCAN::FittedScalars() const {
+FittedScalarList DBSCAN::FittedScalars() const {
   Index noise = 0;
   for (Index i = 0; i < labels_.size(); ++i) noise += labels_[i] == -1;
   return {{"n_clusters_found", static_cast<double>(n_clusters_)},
           {"n_noise", static_cast<double>(noise)},
           {"n_core_samples", static_cast<double>(core_.size())}};
-}
-
-absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
-  return Fit(x);
 }
 
 absl::StatusOr<Vector> DBSCAN::DoFitPredict(const ConstMatrixRef&,

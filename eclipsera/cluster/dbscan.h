@@ -66,7 +66,7 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
   // min_samples < 1, leaf_size < 1, n_jobs = 0, an unknown metric or
   // algorithm, a non-square or negative precomputed matrix, or 'grid' with
   // more than 4 features. The object stays usable after an error.
-  absl::Status Fit(const ConstMatrixRef& x);
+  // (Fit is Estimator::Fit(x); y is ignored.)
 
   // Cluster per sample, -1 for noise; numbered as scikit-learn numbers them.
   const LabelVector& labels() const { return labels_; }
@@ -79,13 +79,14 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
   // "precomputed".
   const std::string& algorithm_used() const { return algorithm_used_; }
 
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override;
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
 

@@ -222,7 +222,7 @@ TEST(DBSCANTest, GenericInterfaceAndRegistry) {
   EXPECT_EQ((*labels)(4), -1);
   EXPECT_THAT((*e)->Predict(x), StatusIs(absl::StatusCode::kUnimplemented,
                                          HasSubstr("DBSCAN has no Predict")));
-  const std::vector<FittedScalar> scalars = (*e)->FittedScalars();
+  const FittedScalarList scalars = (*e)->FittedScalars();
   ASSERT_EQ(scalars.size(), 3u);
   EXPECT_EQ(scalars[0].name, "n_clusters_found");
   EXPECT_EQ(scalars[0].value, 2);

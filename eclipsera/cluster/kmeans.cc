@@ -609,9 +609,9 @@ absl::Status KMeans::Validate(const ConstMatrixRef& x,
   return CheckSampleWeight(sample_weight, x.rows());
 }
 
-absl::Status KMeans::Fit(const ConstMatrixRef& x,
-                         absl::Span<const double> sample_weight) {
-  ClearWarnings();
+absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                           const FitArgs& args) {
+  const absl::Span<const double> sample_weight = args.sample_weight;
   ECLIPSERA_RETURN_IF_ERROR(Validate(x, sample_weight));
   Reset();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
@@ -1021,10 +1021,16 @@ absl::StatusOr<LabelVector> KMeans::PredictLabels(
 absl::StatusOr<Matrix> KMeans::TransformDistances(
     const ConstMatrixRef& x) const {
   if (!fitted_) return NotFittedError("KMeans::Transform");
+  Matrix out(x.rows(), cluster_centers_.rows());
+  ECLIPSERA_RETURN_IF_ERROR(DoTransformInto(x, out));
+  return out;
+}
+
+absl::Status KMeans::DoTransformInto(const ConstMatrixRef& x,
+                                     MatrixRef out) const {
   ECLIPSERA_RETURN_IF_ERROR(CheckData("KMeans::Transform", "X", x));
   ECLIPSERA_RETURN_IF_ERROR(
       CheckColumns("KMeans::Transform", "X", x, cluster_centers_.cols()));
-  Matrix out(x.rows(), cluster_centers_.rows());
   ParallelForChunks(
       options_.n_jobs, x.rows(), kTileRows, [&](Index b, Index e, int) {
         for (Index i = b; i < e; ++i) {
@@ -1034,7 +1040,7 @@ absl::StatusOr<Matrix> KMeans::TransformDistances(
           }
         }
       });
-  return out;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<double> KMeans::ScoreInertia(
@@ -1051,28 +1057,22 @@ absl::StatusOr<double> KMeans::ScoreInertia(
   return -total;
 }
 
-std::vector<FittedScalar> KMeans::FittedScalars() const {
+FittedScalarList KMeans::FittedScalars() const {
   return {{"inertia", inertia_},
           {"n_iter", static_cast<double>(n_iter_)},
           {"n_clusters", static_cast<double>(cluster_centers_.rows())}};
 }
 
-absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>) {
-  return Fit(x);
-}
-
-absl::StatusOr<Vector> KMeans::DoPredict(const ConstMatrixRef& x) const {
+absl::Status KMeans::DoPredictInto(const ConstMatrixRef& x,
+                                   VectorRef out) const {
   ECLIPSERA_ASSIGN_OR_RETURN(LabelVector labels, PredictLabels(x));
-  return labels.cast<double>();
+  out = labels.cast<double>();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Vector> KMeans::DoFitPredict(const ConstMatrixRef&,
                                             absl::Span<const double>) {
   return labels_.cast<double>();
-}
-
-absl::StatusOr<Matrix> KMeans::DoTransform(const ConstMatrixRef& x) const {
-  return TransformDistances(x);
 }
 
 absl::StatusOr<double> KMeans::DoScore(const ConstMatrixRef& x,

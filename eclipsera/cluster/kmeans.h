@@ -83,11 +83,9 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
  public:
   explicit KMeans(KMeansOptions options = {});
 
-  // Fits on x (n_samples x n_features). `sample_weight` is empty (all ones)
-  // or has n_samples non-negative finite entries. InvalidArgument on bad
-  // options or data; the estimator stays usable.
-  absl::Status Fit(const ConstMatrixRef& x,
-                   absl::Span<const double> sample_weight = {});
+  // Fit is Estimator::Fit(x, y, FitArgs{sample_weight}): y is ignored;
+  // sample_weight is empty (all ones) or has n_samples non-negative finite
+  // entries. InvalidArgument on bad options or data.
 
   // Nearest-center labels. FailedPrecondition before Fit.
   absl::StatusOr<LabelVector> PredictLabels(const ConstMatrixRef& x) const;
@@ -109,17 +107,24 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
   const std::string& algorithm_used() const { return algorithm_used_; }
 
   std::string name() const override { return "KMeans"; }
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
+  bool supports_sample_weight() const override { return true; }
+  Index n_features_out() const override {
+    return fitted_ ? cluster_centers_.rows() : 0;
+  }
   void Reset() override;
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override;
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
-  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
+  absl::Status DoPredictInto(const ConstMatrixRef& x,
+                             VectorRef out) const override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
-  absl::StatusOr<Matrix> DoTransform(const ConstMatrixRef& x) const override;
+  absl::Status DoTransformInto(const ConstMatrixRef& x,
+                               MatrixRef out) const override;
   absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
                                  absl::Span<const double> y) const override;
 

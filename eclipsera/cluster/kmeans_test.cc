@@ -51,7 +51,7 @@ TEST_P(KMeansGoldenTest, MatchesScikitLearnFromSameInit) {
     const Matrix w = Load(base + "_weights.csv");
     weights.assign(w.data(), w.data() + w.size());
   }
-  ECLIPSERA_ASSERT_OK(km.Fit(x, weights));
+  ECLIPSERA_ASSERT_OK(km.Fit(x, {}, FitArgs{weights}));
   const std::string prefix = base + "_" + c.algorithm;
   const Matrix labels = Load(prefix + "_labels.csv");
   const Matrix centers = Load(prefix + "_centers.csv");
@@ -63,17 +63,26 @@ TEST_P(KMeansGoldenTest, MatchesScikitLearnFromSameInit) {
   EXPECT_NEAR(km.inertia(), scalars(0, 0), 1e-9 * scalars(0, 0));
   EXPECT_EQ(km.n_iter(), static_cast<int>(scalars(0, 1)));
   EXPECT_EQ(km.algorithm_used(), c.algorithm);
+  if (c.weighted) {
+    // y is ignored, as in scikit-learn: passing the weights as y (the old
+    // Fit(x, sample_weight) spelling) must not weight the fit.
+    KMeans with_y(o), unweighted(o);
+    ECLIPSERA_ASSERT_OK(with_y.Fit(x, weights));
+    ECLIPSERA_ASSERT_OK(unweighted.Fit(x));
+    EXPECT_EQ(with_y.cluster_centers(), unweighted.cluster_centers());
+    EXPECT_NE(with_y.cluster_centers(), km.cluster_centers());
+  }
   // Hamerly's bounds give the same labels as exact-distance Elkan.
   if (c.algorithm == "elkan") {
     o.algorithm = "hamerly";
     KMeans hamerly(o);
-    ECLIPSERA_ASSERT_OK(hamerly.Fit(x, weights));
+    ECLIPSERA_ASSERT_OK(hamerly.Fit(x, {}, FitArgs{weights}));
     EXPECT_EQ(hamerly.labels(), km.labels());
     EXPECT_EQ(hamerly.n_iter(), km.n_iter());
     EXPECT_NEAR(hamerly.inertia(), km.inertia(), 1e-12 * km.inertia());
     o.algorithm = "auto";
     KMeans automatic(o);
-    ECLIPSERA_ASSERT_OK(automatic.Fit(x, weights));
+    ECLIPSERA_ASSERT_OK(automatic.Fit(x, {}, FitArgs{weights}));
     EXPECT_EQ(automatic.algorithm_used(), "hamerly");
   }
   ASSERT_EQ(km.cluster_centers().rows(), centers.rows());
@@ -270,11 +279,13 @@ TEST(KMeansTest, RejectsBadInputAndStaysUsable) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
   std::vector<double> w(10, 1.0);
   w[3] = -1.0;
-  EXPECT_THAT(km.Fit(x, w), StatusIs(absl::StatusCode::kInvalidArgument,
-                                     HasSubstr("sample_weight[3] = -1")));
+  EXPECT_THAT(km.Fit(x, {}, FitArgs{w}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sample_weight[3] = -1")));
   w.resize(9);
-  EXPECT_THAT(km.Fit(x, w), StatusIs(absl::StatusCode::kInvalidArgument,
-                                     HasSubstr("sample_weight has 9 entries")));
+  EXPECT_THAT(km.Fit(x, {}, FitArgs{w}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sample_weight has 9 entries")));
   EXPECT_THAT(km.SetParams({{"n_clusterz", int64_t{3}}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("valid parameters: n_clusters")));

@@ -142,7 +142,8 @@ void MeanShift::Reset() {
   bandwidth_ = 0.0;
 }
 
-absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
+absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                              const FitArgs&) {
   Reset();
   ClearWarnings();
   const MeanShiftOptions& o = options_;
@@ -277,7 +278,7 @@ absl::Status MeanShift::Fit(const ConstMatrixRef& x) {
                               completed == o.max_iter;
             if (done) break;
             ++completed;
-            if (o.on_iteration) o.on_iteration(si, completed);
+            if (on_iteration_) on_iteration_(si, completed);
           }
           ws_.seed_centers.row(si) = w.mean.transpose();
           ws_.intensity[si] = within;
@@ -380,21 +381,18 @@ absl::StatusOr<LabelVector> MeanShift::PredictLabels(
   return LabelVector(nearest.col(0).cast<int32_t>());
 }
 
-std::vector<FittedScalar> MeanShift::FittedScalars() const {
+FittedScalarList MeanShift::FittedScalars() const {
   return {{"n_clusters_found", static_cast<double>(centers_.rows())},
           {"n_iter", static_cast<double>(n_iter_)},
           {"bandwidth", bandwidth_}};
 }
 
-absl::Status MeanShift::DoFit(const ConstMatrixRef& x,
-                              absl::Span<const double>) {
-  return Fit(x);
-}
-
-absl::StatusOr<Vector> MeanShift::DoPredict(const ConstMatrixRef& x) const {
+absl::Status MeanShift::DoPredictInto(const ConstMatrixRef& x,
+                                      VectorRef out) const {
   absl::StatusOr<LabelVector> l = PredictLabels(x);
   if (!l.ok()) return l.status();
-  return l->cast<double>();
+  out = l->cast<double>();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Vector> MeanShift::DoFitPredict(const ConstMatrixRef&,

@@ -52,9 +52,6 @@ struct MeanShiftOptions {
   // neighbour list and the gathered samples) for every iteration of every
   // seed, as the roadmap's v1.0 did. Same math.
   bool workspace = true;
-  // Test only: called after each completed iteration of each seed (from
-  // the worker running it) with the seed index and the iteration number.
-  std::function<void(Index seed, int iteration)> on_iteration;
 
   static const ParamSchema<MeanShiftOptions>& Schema();
 };
@@ -91,7 +88,7 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
   // number of features, bandwidth <= 0 (given or estimated), min_bin_freq
   // < 1, max_iter < 0, n_jobs = 0, or when no sample is within bandwidth of
   // any seed. The object stays usable after an error.
-  absl::Status Fit(const ConstMatrixRef& x);
+  // (Fit is Estimator::Fit(x); y is ignored.)
 
   // Index of the nearest center per row (scikit-learn's predict: ties to
   // the lower index). FailedPrecondition before Fit.
@@ -102,14 +99,24 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
   int n_iter() const { return n_iter_; }
   double bandwidth() const { return bandwidth_; }
 
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override;
+  // Test hook: called after each completed iteration of each seed (from
+  // the worker running it) with the seed index and the iteration number.
+  // Not a hyperparameter: Clone does not copy it.
+  void set_iteration_callback(
+      std::function<void(Index seed, int iteration)> cb) {
+    on_iteration_ = std::move(cb);
+  }
+
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
-  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
+  absl::Status DoPredictInto(const ConstMatrixRef& x,
+                             VectorRef out) const override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
 
@@ -121,6 +128,7 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
   int n_iter_ = 0;
   double bandwidth_ = 0.0;
   bool fitted_ = false;
+  std::function<void(Index, int)> on_iteration_;
 };
 
 // Scikit-learn's get_bin_seeds: samples binned to round(x / bin_size)

@@ -170,12 +170,12 @@ TEST(MeanShiftTest, HotLoopDoesNotAllocateAfterFirstIteration) {
     // setting up its first seed after the restart).
     o.n_jobs = 1;
     const Index last_seed = x.rows() - 1;
-    o.on_iteration = [&](Index seed, int iteration) {
+    MeanShift ms(o);
+    ms.set_iteration_callback([&](Index seed, int iteration) {
       ++calls;
       if (seed == 0 && iteration == 1) counter.Restart();
       if (seed == last_seed) after = counter.allocations();
-    };
-    MeanShift ms(o);
+    });
     ECLIPSERA_ASSERT_OK(ms.Fit(x));
     EXPECT_GT(calls, 1000);
     if (workspace) {

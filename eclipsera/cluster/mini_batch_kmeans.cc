@@ -316,10 +316,11 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   return inertia;
 }
 
-absl::Status MiniBatchKMeans::Fit(const ConstMatrixRef& x,
-                                  absl::Span<const double> sample_weight) {
+absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
+                                    absl::Span<const double>,
+                                    const FitArgs& args) {
   const char* ctx = "MiniBatchKMeans::Fit";
-  ClearWarnings();
+  const absl::Span<const double> sample_weight = args.sample_weight;
   ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
   Reset();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
@@ -532,27 +533,25 @@ absl::StatusOr<LabelVector> MiniBatchKMeans::PredictLabels(
   return labels;
 }
 
-std::vector<FittedScalar> MiniBatchKMeans::FittedScalars() const {
+FittedScalarList MiniBatchKMeans::FittedScalars() const {
   return {{"inertia", inertia_},
           {"n_iter", static_cast<double>(n_iter_)},
           {"n_steps", static_cast<double>(n_steps_)}};
 }
 
-absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
-                                    absl::Span<const double>) {
-  return Fit(x);
-}
-
-absl::StatusOr<Vector> MiniBatchKMeans::DoPredict(
-    const ConstMatrixRef& x) const {
+absl::Status MiniBatchKMeans::DoPredictInto(const ConstMatrixRef& x,
+                                            VectorRef out) const {
   ECLIPSERA_ASSIGN_OR_RETURN(LabelVector labels, PredictLabels(x));
-  return labels.cast<double>();
+  out = labels.cast<double>();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Vector> MiniBatchKMeans::DoFitPredict(const ConstMatrixRef& x,
                                                      absl::Span<const double>) {
   if (options_.compute_labels) return labels_.cast<double>();
-  return DoPredict(x);
+  Vector out(x.rows());
+  ECLIPSERA_RETURN_IF_ERROR(DoPredictInto(x, out));
+  return out;
 }
 
 absl::StatusOr<double> MiniBatchKMeans::DoScore(

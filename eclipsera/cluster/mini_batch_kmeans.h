@@ -62,8 +62,7 @@ class MiniBatchKMeans
  public:
   explicit MiniBatchKMeans(MiniBatchKMeansOptions options = {});
 
-  absl::Status Fit(const ConstMatrixRef& x,
-                   absl::Span<const double> sample_weight = {});
+  // Fit is Estimator::Fit(x, y, FitArgs{sample_weight}); y is ignored.
   // One mini-batch step on x (scikit-learn's partial_fit); the first call
   // initialises the centers from x.
   absl::Status PartialFit(const ConstMatrixRef& x,
@@ -82,14 +81,17 @@ class MiniBatchKMeans
   const Vector& counts() const { return counts_; }
 
   std::string name() const override { return "MiniBatchKMeans"; }
+  EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
+  bool supports_sample_weight() const override { return true; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
-  std::vector<FittedScalar> FittedScalars() const override;
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
-  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
+  absl::Status DoPredictInto(const ConstMatrixRef& x,
+                             VectorRef out) const override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
   absl::StatusOr<double> DoScore(const ConstMatrixRef& x,

@@ -2,56 +2,207 @@
 #include "eclipsera/core/estimator.h"
 
 #include <cmath>
+#include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "eclipsera/core/validation.h"
 
 namespace eclipsera {
 
-absl::Status Estimator::Fit(const ConstMatrixRef& x,
-                            absl::Span<const double> y) {
+absl::string_view EstimatorKindName(EstimatorKind kind) {
+  switch (kind) {
+    case EstimatorKind::kClassifier:
+      return "classifier";
+    case EstimatorKind::kRegressor:
+      return "regressor";
+    case EstimatorKind::kClusterer:
+      return "clusterer";
+    case EstimatorKind::kTransformer:
+      return "transformer";
+    case EstimatorKind::kDensityEstimator:
+      return "DensityEstimator";
+    case EstimatorKind::kOutlierDetector:
+      return "outlier_detector";
+  }
+  return "estimator";
+}
+
+ParamMap Estimator::GetParams(bool deep) const {
+  ParamMap out = DoGetParams();
+  if (!deep) return out;
+  ParamMap nested;
+  for (const auto& [name, value] : out) {
+    const auto* e = std::get_if<EstimatorParam>(&value);
+    if (e == nullptr || e->prototype == nullptr) continue;
+    for (auto& [sub, v] : e->prototype->GetParams(true)) {
+      nested.emplace(absl::StrCat(name, "__", sub), std::move(v));
+    }
+  }
+  out.merge(nested);
+  return out;
+}
+
+absl::Status Estimator::SetParams(const ParamMap& params) {
+  // Direct names go through as they are; `p__q` names are grouped by `p`
+  // and applied to a clone of p's prototype, which then becomes p's new
+  // value. Nothing changes unless every name is accepted.
+  ParamMap direct;
+  std::map<std::string, ParamMap, std::less<>> nested;
+  for (const auto& [name, value] : params) {
+    const size_t split = name.find("__");
+    if (split == std::string::npos) {
+      direct.emplace(name, value);
+    } else {
+      nested[name.substr(0, split)].emplace(name.substr(split + 2), value);
+    }
+  }
+  if (!nested.empty()) {
+    const ParamMap current = DoGetParams();
+    for (auto& [owner, sub] : nested) {
+      // A value set in the same call wins over the current one.
+      auto it = direct.find(owner);
+      const ParamValue* v = nullptr;
+      if (it != direct.end()) {
+        v = &it->second;
+      } else if (auto c = current.find(owner); c != current.end()) {
+        v = &c->second;
+      }
+      const auto* e = v == nullptr ? nullptr : std::get_if<EstimatorParam>(v);
+      if (e == nullptr || e->prototype == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& [n, cv] : current) {
+          if (std::holds_alternative<EstimatorParam>(cv)) names.push_back(n);
+        }
+        return absl::InvalidArgumentError(absl::StrCat(
+            name(), ": '", owner, "__", sub.begin()->first, "' names no ",
+            "parameter: '", owner,
+            "' is not an estimator-valued parameter; nested names are "
+            "allowed for: ",
+            names.empty() ? "none" : absl::StrJoin(names, ", ")));
+      }
+      std::unique_ptr<Estimator> step = e->prototype->Clone();
+      absl::Status s = step->SetParams(sub);
+      if (!s.ok()) {
+        return absl::Status(
+            s.code(), absl::StrCat(name(), " (", owner, "): ", s.message()));
+      }
+      direct[owner] = MakeEstimatorParam(*step);
+    }
+  }
+  return DoSetParams(direct);
+}
+
+absl::Status Estimator::Fit(const ConstMatrixRef& x, absl::Span<const double> y,
+                            const FitArgs& args) {
+  ClearWarnings();
+  // Nothing here allocates on success (the context string is built only
+  // for an error): a refit with a pooled workspace allocates nothing.
+  const bool bad_y = !y.empty() && static_cast<Index>(y.size()) != x.rows();
+  const bool any_weight = !args.sample_weight.empty();
+  absl::Status s;
+  if (x.rows() == 0 || x.cols() == 0 || bad_y || any_weight) {
+    s = CheckArguments(x, y, args);
+  }
+  if (s.ok()) s = DoFit(x, y, args);
+  // A success means finite results: the estimators check their own arrays
+  // in the pass that produces them; this catches any reported scalar.
+  if (s.ok()) {
+    for (const FittedScalar& f : FittedScalars()) {
+      if (!std::isfinite(f.value)) {
+        s = absl::InternalError(absl::StrCat(
+            name(), "::Fit: the fit produced a non-finite ", f.name, " (",
+            f.value, "); this is a bug, please report it with the data"));
+        break;
+      }
+    }
+  }
+  if (!s.ok()) Reset();  // the failure rule: unfitted, parameters kept
+  return s;
+}
+
+absl::Status Estimator::CheckArguments(const ConstMatrixRef& x,
+                                       absl::Span<const double> y,
+                                       const FitArgs& args) const {
   const std::string context = absl::StrCat(name(), "::Fit");
   absl::Status s = CheckNonEmpty(context, "X", x);
   if (s.ok() && !y.empty()) {
     s = CheckLength(context, "y", static_cast<Index>(y.size()), x.rows());
   }
-  if (!s.ok()) return s;
-  ClearWarnings();
-  s = DoFit(x, y);
-  if (!s.ok()) return s;
-  // A success means finite results: the estimators check their own arrays
-  // in the pass that produces them; this catches any reported scalar.
-  for (const FittedScalar& f : FittedScalars()) {
-    if (!std::isfinite(f.value)) {
-      Reset();
-      return absl::InternalError(absl::StrCat(
-          context, ": the fit produced a non-finite ", f.name, " (", f.value,
-          "); this is a bug, please report it with the data"));
+  if (s.ok() && !args.sample_weight.empty()) {
+    if (!supports_sample_weight()) {
+      s = absl::InvalidArgumentError(
+          absl::StrCat(context, ": ", name(),
+                       " does not take sample_weight (scikit-learn's "
+                       "fit has no such argument); pass none"));
+    } else {
+      s = CheckLength(context, "sample_weight",
+                      static_cast<Index>(args.sample_weight.size()), x.rows());
     }
   }
-  return absl::OkStatus();
+  return s;
 }
 
 absl::StatusOr<Vector> Estimator::Predict(const ConstMatrixRef& x) const {
   if (!fitted()) return NotFittedError(absl::StrCat(name(), "::Predict"));
-  return DoPredict(x);
+  Vector out(x.rows());
+  absl::Status s = DoPredictInto(x, out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status Estimator::PredictInto(const ConstMatrixRef& x,
+                                    VectorRef out) const {
+  const std::string context = absl::StrCat(name(), "::PredictInto");
+  if (!fitted()) return NotFittedError(context);
+  absl::Status s = CheckLength(context, "out", out.size(), x.rows());
+  if (!s.ok()) return s;
+  return DoPredictInto(x, out);
 }
 
 absl::StatusOr<Vector> Estimator::FitPredict(const ConstMatrixRef& x,
-                                             absl::Span<const double> y) {
-  absl::Status s = Fit(x, y);
+                                             absl::Span<const double> y,
+                                             const FitArgs& args) {
+  absl::Status s = Fit(x, y, args);
   if (!s.ok()) return s;
   return DoFitPredict(x, y);
 }
 
 absl::StatusOr<Matrix> Estimator::Transform(const ConstMatrixRef& x) const {
   if (!fitted()) return NotFittedError(absl::StrCat(name(), "::Transform"));
-  return DoTransform(x);
+  // Estimators with a Transform report their output width once fitted.
+  if (n_features_out() == 0) return Unimplemented("Transform");
+  Matrix out(x.rows(), n_features_out());
+  absl::Status s = DoTransformInto(x, out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status Estimator::TransformInto(const ConstMatrixRef& x,
+                                      MatrixRef out) const {
+  const std::string context = absl::StrCat(name(), "::TransformInto");
+  if (!fitted()) return NotFittedError(context);
+  if (n_features_out() == 0) return Unimplemented("Transform");
+  absl::Status s = CheckShape(context, "out", out, x.rows(), n_features_out());
+  if (!s.ok()) return s;
+  return DoTransformInto(x, out);
 }
 
 absl::StatusOr<Matrix> Estimator::FitTransform(const ConstMatrixRef& x,
-                                               absl::Span<const double> y) {
-  return DoFitTransform(x, y);
+                                               absl::Span<const double> y,
+                                               const FitArgs& args) {
+  absl::StatusOr<Matrix> out = DoFitTransform(x, y, args);
+  // DoFitTransform may fail after its Fit succeeded: still the failure rule.
+  if (!out.ok() && fitted()) Reset();
+  return out;
+}
+
+absl::StatusOr<Matrix> Estimator::InverseTransform(
+    const ConstMatrixRef& x) const {
+  if (!fitted()) {
+    return NotFittedError(absl::StrCat(name(), "::InverseTransform"));
+  }
+  return DoInverseTransform(x);
 }
 
 absl::StatusOr<double> Estimator::Score(const ConstMatrixRef& x,
@@ -60,25 +211,61 @@ absl::StatusOr<double> Estimator::Score(const ConstMatrixRef& x,
   return DoScore(x, y);
 }
 
-absl::StatusOr<Vector> Estimator::DoPredict(const ConstMatrixRef&) const {
+absl::StatusOr<Matrix> Estimator::PredictProba(const ConstMatrixRef& x) const {
+  if (!fitted()) return NotFittedError(absl::StrCat(name(), "::PredictProba"));
+  return DoPredictProba(x);
+}
+
+absl::StatusOr<Matrix> Estimator::PredictLogProba(
+    const ConstMatrixRef& x) const {
+  if (!fitted()) {
+    return NotFittedError(absl::StrCat(name(), "::PredictLogProba"));
+  }
+  return DoPredictLogProba(x);
+}
+
+absl::StatusOr<Matrix> Estimator::DecisionFunction(
+    const ConstMatrixRef& x) const {
+  if (!fitted()) {
+    return NotFittedError(absl::StrCat(name(), "::DecisionFunction"));
+  }
+  return DoDecisionFunction(x);
+}
+
+absl::StatusOr<Vector> Estimator::ScoreSamples(const ConstMatrixRef& x) const {
+  if (!fitted()) return NotFittedError(absl::StrCat(name(), "::ScoreSamples"));
+  return DoScoreSamples(x);
+}
+
+absl::Status Estimator::DoPredictInto(const ConstMatrixRef&, VectorRef) const {
   return Unimplemented("Predict");
 }
 
 // FitPredict calls Fit first; the default then predicts on the training data.
 absl::StatusOr<Vector> Estimator::DoFitPredict(const ConstMatrixRef& x,
                                                absl::Span<const double>) {
-  return DoPredict(x);
+  Vector out(x.rows());
+  absl::Status s = DoPredictInto(x, out);
+  if (!s.ok()) return s;
+  return out;
 }
 
-absl::StatusOr<Matrix> Estimator::DoTransform(const ConstMatrixRef&) const {
+absl::Status Estimator::DoTransformInto(const ConstMatrixRef&,
+                                        MatrixRef) const {
   return Unimplemented("Transform");
 }
 
 absl::StatusOr<Matrix> Estimator::DoFitTransform(const ConstMatrixRef& x,
-                                                 absl::Span<const double> y) {
-  absl::Status s = Fit(x, y);
+                                                 absl::Span<const double> y,
+                                                 const FitArgs& args) {
+  absl::Status s = Fit(x, y, args);
   if (!s.ok()) return s;
-  return DoTransform(x);
+  return Transform(x);
+}
+
+absl::StatusOr<Matrix> Estimator::DoInverseTransform(
+    const ConstMatrixRef&) const {
+  return Unimplemented("InverseTransform");
 }
 
 absl::StatusOr<double> Estimator::DoScore(const ConstMatrixRef&,
@@ -86,9 +273,48 @@ absl::StatusOr<double> Estimator::DoScore(const ConstMatrixRef&,
   return Unimplemented("Score");
 }
 
+absl::StatusOr<Matrix> Estimator::DoPredictProba(const ConstMatrixRef&) const {
+  return Unimplemented("PredictProba");
+}
+
+absl::StatusOr<Matrix> Estimator::DoPredictLogProba(
+    const ConstMatrixRef& x) const {
+  absl::StatusOr<Matrix> p = DoPredictProba(x);
+  if (!p.ok()) {
+    if (absl::IsUnimplemented(p.status()))
+      return Unimplemented("PredictLogProba");
+    return p.status();
+  }
+  return Matrix(p->array().log());
+}
+
+absl::StatusOr<Matrix> Estimator::DoDecisionFunction(
+    const ConstMatrixRef&) const {
+  return Unimplemented("DecisionFunction");
+}
+
+absl::StatusOr<Vector> Estimator::DoScoreSamples(const ConstMatrixRef&) const {
+  return Unimplemented("ScoreSamples");
+}
+
 absl::Status Estimator::Unimplemented(absl::string_view method) const {
   return absl::UnimplementedError(
       absl::StrCat(name(), " has no ", method, " method"));
+}
+
+std::string EstimatorRepr(const Estimator& estimator) {
+  std::vector<std::string> parts;
+  for (const auto& [name, value] : estimator.GetParams(false)) {
+    parts.push_back(absl::StrCat(name, "=", FormatParamValue(value)));
+  }
+  return absl::StrCat(estimator.name(), "(", absl::StrJoin(parts, ", "), ")");
+}
+
+EstimatorParam MakeEstimatorParam(const Estimator& estimator) {
+  std::unique_ptr<Estimator> copy = estimator.Clone();
+  std::string repr = EstimatorRepr(*copy);
+  return EstimatorParam{std::shared_ptr<const Estimator>(std::move(copy)),
+                        std::move(repr)};
 }
 
 }  // namespace eclipsera

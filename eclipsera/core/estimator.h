@@ -13,38 +13,91 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 
 namespace eclipsera {
 
-// A fitted scalar reported by an estimator (inertia, n_iter, ...).
+// A fitted scalar reported by an estimator (inertia, n_iter, ...). `name`
+// refers to a string literal; the list stays inline (no heap), so Fit's
+// finiteness check of the scalars allocates nothing.
 struct FittedScalar {
-  std::string name;
+  absl::string_view name;
   double value;
 };
+using FittedScalarList = absl::InlinedVector<FittedScalar, 8>;
 
+// What an estimator is, scikit-learn's `_estimator_type`: decides the
+// default scorer and what `cv=int` means in model selection (stratified
+// folds for classifiers).
+enum class EstimatorKind {
+  kClassifier,
+  kRegressor,
+  kClusterer,
+  kTransformer,
+  kDensityEstimator,
+  kOutlierDetector,
+};
+// "classifier", "regressor", "clusterer", "transformer", "DensityEstimator"
+// or "outlier_detector" (scikit-learn's spellings).
+absl::string_view EstimatorKindName(EstimatorKind kind);
+
+// Fit arguments beyond X and y, by name so that none can be confused with
+// y: `est.Fit(x, {}, FitArgs{weights})`.
+struct FitArgs {
+  // Empty (every sample weighs 1) or one non-negative finite weight per
+  // sample. Estimators whose scikit-learn fit has no sample_weight refuse a
+  // non-empty one (supports_sample_weight()).
+  absl::Span<const double> sample_weight;
+};
+
+// The interface every estimator implements.
+//
+// Calls: the public methods are non-virtual; they check what is common to
+// every estimator (fitted state, shapes) and call the protected Do* hooks.
+// Optional methods (Predict, Transform, PredictProba, ...) return
+// Unimplemented where the estimator has no such method.
+//
+// Failure rule: a Fit (or FitPredict, FitTransform) that fails, for any
+// reason, leaves the estimator unfitted (fitted() == false) with its
+// parameters unchanged, ready for the next Fit.
+//
+// Thread safety: const methods (Predict, Transform, Score, PredictProba,
+// ScoreSamples, the *Into forms, GetParams, ...) may run concurrently on one
+// fitted estimator; they keep their scratch per call. Fit, SetParams and
+// Reset need exclusive access.
 class Estimator {
  public:
   virtual ~Estimator() = default;
 
   // The scikit-learn class name, e.g. "KMeans".
   virtual std::string name() const = 0;
+  virtual EstimatorKind kind() const = 0;
+  // Whether Fit takes FitArgs::sample_weight.
+  virtual bool supports_sample_weight() const { return false; }
 
-  // Current hyperparameters by scikit-learn name.
-  virtual ParamMap GetParams() const = 0;
-  // Sets the named hyperparameters, all or none. InvalidArgument for an
-  // unknown name (the message lists the valid ones) or a value of the wrong
-  // type; range checks happen at Fit, as in scikit-learn. Setting parameters
-  // drops the fitted state.
-  virtual absl::Status SetParams(const ParamMap& params) = 0;
+  // Current hyperparameters by scikit-learn name. With `deep`, every
+  // estimator-valued parameter `p` also contributes its own parameters as
+  // `p__name` (recursively), as scikit-learn's get_params(deep=True).
+  ParamMap GetParams(bool deep = true) const;
+  // Sets the named hyperparameters, all or none. A name `p__q` sets
+  // parameter `q` of a clone of the estimator-valued parameter `p`
+  // (nested parameters of composites). InvalidArgument for an unknown name
+  // (the message lists the valid ones) or a value of the wrong type; range
+  // checks happen at Fit, as in scikit-learn. Setting parameters drops the
+  // fitted state.
+  absl::Status SetParams(const ParamMap& params);
   // Parameters with their current values and one-line docs.
   virtual std::vector<ParamInfo> DescribeParams() const = 0;
 
-  // A fresh, unfitted estimator with the same parameters.
+  // A new, unfitted estimator with equal parameters and no shared mutable
+  // state: estimator-valued parameters are immutable prototypes (see
+  // EstimatorParam), everything else is copied.
   virtual std::unique_ptr<Estimator> Clone() const = 0;
   // Drops the fitted state, keeps the parameters and any reusable buffers
   // (workspaces), so the next Fit allocates as little as possible.
@@ -52,27 +105,56 @@ class Estimator {
   virtual bool fitted() const = 0;
 
   // Fits on x (n_samples x n_features). `y` is empty for unsupervised
-  // estimators; when given it must have one entry per sample.
-  absl::Status Fit(const ConstMatrixRef& x, absl::Span<const double> y = {});
+  // estimators, which ignore it when given, as scikit-learn does; when
+  // given it must have one entry per sample.
+  absl::Status Fit(const ConstMatrixRef& x, absl::Span<const double> y = {},
+                   const FitArgs& args = {});
 
   // Per-sample predictions (cluster labels as doubles for clusterers).
   // FailedPrecondition before Fit; Unimplemented where the estimator has no
   // Predict (DBSCAN, TSNE, ...).
   absl::StatusOr<Vector> Predict(const ConstMatrixRef& x) const;
+  // Predict into a caller's buffer of x.rows() entries (no allocation of
+  // the result; a pipeline reuses its buffers across calls).
+  absl::Status PredictInto(const ConstMatrixRef& x, VectorRef out) const;
   // Fits and returns the labels of the training data (scikit-learn's
   // fit_predict).
   absl::StatusOr<Vector> FitPredict(const ConstMatrixRef& x,
-                                    absl::Span<const double> y = {});
+                                    absl::Span<const double> y = {},
+                                    const FitArgs& args = {});
+
   absl::StatusOr<Matrix> Transform(const ConstMatrixRef& x) const;
+  // Transform into a caller's x.rows() x n_features_out() buffer.
+  absl::Status TransformInto(const ConstMatrixRef& x, MatrixRef out) const;
+  // Columns Transform produces; 0 before Fit or without Transform (an
+  // estimator with DoTransformInto must report it once fitted).
+  virtual Index n_features_out() const { return 0; }
   absl::StatusOr<Matrix> FitTransform(const ConstMatrixRef& x,
-                                      absl::Span<const double> y = {});
+                                      absl::Span<const double> y = {},
+                                      const FitArgs& args = {});
+  // Maps transformed data back (PCA); Unimplemented elsewhere.
+  absl::StatusOr<Matrix> InverseTransform(const ConstMatrixRef& x) const;
+
   // Higher is better (scikit-learn's score: minus inertia for KMeans, mean
   // log-likelihood for GaussianMixture, accuracy or R^2 for supervised).
   absl::StatusOr<double> Score(const ConstMatrixRef& x,
                                absl::Span<const double> y = {}) const;
 
-  // Fitted scalars for reports (the command-line tool's JSON line).
-  virtual std::vector<FittedScalar> FittedScalars() const { return {}; }
+  // Probabilistic outputs, n_samples x n_classes (n_components for
+  // mixtures); rows sum to 1.
+  absl::StatusOr<Matrix> PredictProba(const ConstMatrixRef& x) const;
+  absl::StatusOr<Matrix> PredictLogProba(const ConstMatrixRef& x) const;
+  // Per-sample confidence scores (classifiers, outlier detectors).
+  absl::StatusOr<Matrix> DecisionFunction(const ConstMatrixRef& x) const;
+  // Per-sample log-likelihood (density estimators).
+  absl::StatusOr<Vector> ScoreSamples(const ConstMatrixRef& x) const;
+
+  // Class labels seen by Fit, sorted (classifiers); empty otherwise.
+  virtual absl::Span<const double> classes() const { return {}; }
+
+  // Fitted scalars for reports (the command-line tool's JSON line); at most
+  // 8 per estimator.
+  virtual FittedScalarList FittedScalars() const { return {}; }
 
   // Warnings of the last Fit, as scikit-learn's ConvergenceWarning and
   // friends (fewer distinct clusters than requested, no convergence within
@@ -87,48 +169,91 @@ class Estimator {
   }
   void ClearWarnings() { warnings_.clear(); }
 
+  // Parameter hooks: shallow names only; SetParams has already resolved
+  // nested `p__q` names into new estimator values for `p`.
+  virtual ParamMap DoGetParams() const = 0;
+  virtual absl::Status DoSetParams(const ParamMap& params) = 0;
+
+  // Called by Fit after the common checks (x non-empty, y and
+  // sample_weight lengths). On error Fit resets the estimator.
   virtual absl::Status DoFit(const ConstMatrixRef& x,
-                             absl::Span<const double> y) = 0;
-  virtual absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const;
+                             absl::Span<const double> y,
+                             const FitArgs& args) = 0;
+  // Prediction hooks: `out` has x.rows() entries (x.rows() x
+  // n_features_out() for Transform) and the estimator is fitted.
+  virtual absl::Status DoPredictInto(const ConstMatrixRef& x,
+                                     VectorRef out) const;
+  // The training labels after a successful DoFit; the default predicts x.
   virtual absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                               absl::Span<const double> y);
-  virtual absl::StatusOr<Matrix> DoTransform(const ConstMatrixRef& x) const;
+  virtual absl::Status DoTransformInto(const ConstMatrixRef& x,
+                                       MatrixRef out) const;
+  // The default fits, then transforms x.
   virtual absl::StatusOr<Matrix> DoFitTransform(const ConstMatrixRef& x,
-                                                absl::Span<const double> y);
+                                                absl::Span<const double> y,
+                                                const FitArgs& args);
+  virtual absl::StatusOr<Matrix> DoInverseTransform(
+      const ConstMatrixRef& x) const;
   virtual absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
                                          absl::Span<const double> y) const;
+  virtual absl::StatusOr<Matrix> DoPredictProba(const ConstMatrixRef& x) const;
+  // The default is the log of DoPredictProba.
+  virtual absl::StatusOr<Matrix> DoPredictLogProba(
+      const ConstMatrixRef& x) const;
+  virtual absl::StatusOr<Matrix> DoDecisionFunction(
+      const ConstMatrixRef& x) const;
+  virtual absl::StatusOr<Vector> DoScoreSamples(const ConstMatrixRef& x) const;
 
   absl::Status Unimplemented(absl::string_view method) const;
 
  private:
+  // Fit's common checks of x, y and sample_weight.
+  absl::Status CheckArguments(const ConstMatrixRef& x,
+                              absl::Span<const double> y,
+                              const FitArgs& args) const;
+
   std::vector<std::string> warnings_;
 };
+
+// An estimator-valued parameter holding a clone of `estimator` (the value's
+// prototype never aliases the caller's object).
+EstimatorParam MakeEstimatorParam(const Estimator& estimator);
+
+// The scikit-learn-style rendering "KMeans(n_clusters=3, tol=0.0001)" of an
+// estimator's class and shallow parameters (nested estimators rendered the
+// same way).
+std::string EstimatorRepr(const Estimator& estimator);
 
 // Implements the parameter half of Estimator for an estimator whose
 // hyperparameters are an options struct `Options` described by
 // `Options::Schema()` (a `const ParamSchema<Options>&`).
 //
 // `Derived` must provide `const Options& options() const`,
-// `void set_options(const Options&)` (which drops fitted state) and be
-// copy-constructible for Clone (its copy is then Reset).
+// `void set_options(const Options&)` (which drops fitted state) and a
+// constructor from `Options`: Clone constructs a new estimator from a copy
+// of the options, so it shares no buffers or fitted state with the
+// original. Options must therefore hold parameters only (no callbacks: a
+// std::function member would be shared by the clones).
 template <class Derived, class Options>
 class EstimatorWithOptions : public Estimator {
  public:
-  ParamMap GetParams() const override {
-    return Options::Schema().Get(self().options());
-  }
-  absl::Status SetParams(const ParamMap& params) override {
-    Options o = self().options();
-    absl::Status s = Options::Schema().Set(o, params);
-    if (!s.ok()) return s;
-    static_cast<Derived&>(*this).set_options(o);
-    return absl::OkStatus();
-  }
   std::vector<ParamInfo> DescribeParams() const override {
     return Options::Schema().Describe(self().options());
   }
   std::unique_ptr<Estimator> Clone() const override {
     return std::make_unique<Derived>(self().options());
+  }
+
+ protected:
+  ParamMap DoGetParams() const override {
+    return Options::Schema().Get(self().options());
+  }
+  absl::Status DoSetParams(const ParamMap& params) override {
+    Options o = self().options();
+    absl::Status s = Options::Schema().Set(o, params);
+    if (!s.ok()) return s;
+    static_cast<Derived&>(*this).set_options(o);
+    return absl::OkStatus();
   }
 
  private:

@@ -25,8 +25,10 @@ const char* TypeName(const ParamValue& v) {
       return "float";
     case 4:
       return "string";
-    default:
+    case 5:
       return "list of floats";
+    default:
+      return "estimator";
   }
 }
 
@@ -51,6 +53,7 @@ std::string FormatParamValue(const ParamValue& value) {
     std::string operator()(const std::vector<double>& v) const {
       return absl::StrCat("[", absl::StrJoin(v, ", "), "]");
     }
+    std::string operator()(const EstimatorParam& e) const { return e.repr; }
   };
   return std::visit(Visitor{}, value);
 }
@@ -137,6 +140,14 @@ absl::StatusOr<std::vector<double>> ParamAsDoubles(absl::string_view name,
     return std::vector<double>{static_cast<double>(*i)};
   }
   return TypeError(name, "a list of floats", v);
+}
+
+absl::StatusOr<EstimatorParam> ParamAsEstimator(absl::string_view name,
+                                                const ParamValue& v) {
+  if (const auto* e = std::get_if<EstimatorParam>(&v)) {
+    if (e->prototype != nullptr) return *e;
+  }
+  return TypeError(name, "an estimator", v);
 }
 
 }  // namespace eclipsera

@@ -12,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -24,9 +25,33 @@
 
 namespace eclipsera {
 
-// None (std::monostate), bool, int, double, string, or a list of doubles.
-using ParamValue = std::variant<std::monostate, bool, int64_t, double,
-                                std::string, std::vector<double>>;
+class Estimator;
+
+// An estimator as a parameter value (a pipeline step, a search's base
+// estimator, a grid ranging over estimators). `prototype` is immutable and
+// shared by copies of the value; whoever fits it fits a Clone(), so one
+// value set into two places never shares fitted state. `repr` renders the
+// class and its parameters, "KMeans(n_clusters=3, ...)", computed once when
+// the value is made (MakeEstimatorParam in estimator.h): two values are
+// equal when they are the same class with the same parameters.
+struct EstimatorParam {
+  std::shared_ptr<const Estimator> prototype;
+  std::string repr;
+
+  friend bool operator==(const EstimatorParam& a, const EstimatorParam& b) {
+    return a.repr == b.repr;
+  }
+  friend bool operator!=(const EstimatorParam& a, const EstimatorParam& b) {
+    return !(a == b);
+  }
+};
+
+// None (std::monostate), bool, int, double, string, a list of doubles, or
+// an estimator. Composites also accept the string "passthrough" where a step
+// may be skipped, as scikit-learn does.
+using ParamValue =
+    std::variant<std::monostate, bool, int64_t, double, std::string,
+                 std::vector<double>, EstimatorParam>;
 using ParamMap = std::map<std::string, ParamValue, std::less<>>;
 
 // "None", "true", "3", "0.5", "'lloyd'" or "[1, 2.5]" style rendering.
@@ -48,6 +73,8 @@ absl::StatusOr<std::string> ParamAsString(absl::string_view name,
                                           const ParamValue& v);
 absl::StatusOr<std::vector<double>> ParamAsDoubles(absl::string_view name,
                                                    const ParamValue& v);
+absl::StatusOr<EstimatorParam> ParamAsEstimator(absl::string_view name,
+                                                const ParamValue& v);
 
 // One parameter's name, current (or default) value and a one-line doc.
 struct ParamInfo {
@@ -176,6 +203,20 @@ class ParamSchema {
           absl::StatusOr<double> d = ParamAsDouble(name, v);
           if (!d.ok()) return d.status();
           o.*field = *d;
+          return absl::OkStatus();
+        });
+  }
+
+  // An estimator-valued parameter (see EstimatorParam); None is refused.
+  ParamSchema& Nested(std::string name, EstimatorParam Options::*field,
+                      std::string doc) {
+    return Add(
+        name, std::move(doc),
+        [field](const Options& o) { return ParamValue(o.*field); },
+        [field, name](Options& o, const ParamValue& v) -> absl::Status {
+          absl::StatusOr<EstimatorParam> e = ParamAsEstimator(name, v);
+          if (!e.ok()) return e.status();
+          o.*field = *std::move(e);
           return absl::OkStatus();
         });
   }

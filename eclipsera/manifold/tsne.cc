@@ -139,7 +139,7 @@ void TSNE::Reset() {
   n_iter_ = 0;
 }
 
-std::vector<FittedScalar> TSNE::FittedScalars() const {
+FittedScalarList TSNE::FittedScalars() const {
   return {{"kl_divergence", kl_divergence_},
           {"n_iter", static_cast<double>(n_iter_)},
           {"learning_rate", learning_rate_}};
@@ -301,7 +301,7 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
       p[k] += update[k];
       sq_norm += grad[k] * grad[k];
     }
-    if (options_.iteration_callback) options_.iteration_callback(i, error);
+    if (iteration_callback_) iteration_callback_(i, error);
     if (check_convergence) {
       const double duration = Seconds(tic);
       tic = std::chrono::steady_clock::now();
@@ -342,7 +342,8 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
   return i == n_iter ? n_iter - 1 : i;
 }
 
-absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>) {
+absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
+                         const FitArgs&) {
   fitted_ = false;
   absl::Status s = Validate(x_in);
   if (!s.ok()) return s;
@@ -520,8 +521,9 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>) {
 }
 
 absl::StatusOr<Matrix> TSNE::DoFitTransform(const ConstMatrixRef& x,
-                                            absl::Span<const double> y) {
-  absl::Status s = Fit(x, y);
+                                            absl::Span<const double> y,
+                                            const FitArgs& args) {
+  absl::Status s = Fit(x, y, args);
   if (!s.ok()) return s;
   return embedding_;
 }

@@ -71,10 +71,6 @@ struct TSNEOptions {
   // arrays every iteration, the exact kernel materialised as an n x n
   // matrix). Same results.
   bool workspace = true;
-  // Monitoring/test hook, called after every iteration with its index and
-  // the KL divergence (NaN on iterations that do not compute it). Must not
-  // throw.
-  std::function<void(int iteration, double kl_divergence)> iteration_callback;
 
   static const ParamSchema<TSNEOptions>& Schema();
 };
@@ -111,6 +107,7 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
   // matrix returns to options().init.
   void set_init_array(const ConstMatrixRef& init);
 
+  EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
 
@@ -124,13 +121,22 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
   double effective_learning_rate() const { return learning_rate_; }
   const TSNEWorkspace& workspace() const { return workspace_; }
 
-  std::vector<FittedScalar> FittedScalars() const override;
+  // Monitoring/test hook, called after every iteration with its index and
+  // the KL divergence (NaN on iterations that do not compute it). Must not
+  // throw. Not a hyperparameter: Clone does not copy it.
+  void set_iteration_callback(
+      std::function<void(int iteration, double kl_divergence)> cb) {
+    iteration_callback_ = std::move(cb);
+  }
+
+  FittedScalarList FittedScalars() const override;
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
   absl::StatusOr<Matrix> DoFitTransform(const ConstMatrixRef& x,
-                                        absl::Span<const double> y) override;
+                                        absl::Span<const double> y,
+                                        const FitArgs& args) override;
 
  private:
   absl::Status Validate(const ConstMatrixRef& x) const;
@@ -148,6 +154,7 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
   int n_iter_ = 0;
   double learning_rate_ = 0.0;
   bool fitted_ = false;
+  std::function<void(int, double)> iteration_callback_;
 };
 
 // Registers "TSNE" (MainOutput::kTransform).

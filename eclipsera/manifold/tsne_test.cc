@@ -205,12 +205,13 @@ TEST(TSNETest, NoAllocationAfterFirstIteration) {
       o.n_jobs = n_jobs;
       o.n_iter_without_progress = 1000;
       o.random_state = 0;
-      o.iteration_callback = [r](int it, double) {
+      const auto record = [r](int it, double) {
         if (it == 0) r->after_first = r->counter->allocations();
         r->at_last = r->counter->allocations();
         r->last = it;
       };
       TSNE tsne(o);
+      tsne.set_iteration_callback(record);
       ECLIPSERA_ASSERT_OK(tsne.Fit(Digits400()));
       EXPECT_EQ(rec.last, 399);
       EXPECT_GT(rec.after_first, 0);
@@ -218,6 +219,7 @@ TEST(TSNETest, NoAllocationAfterFirstIteration) {
       // The "v1.0" path allocates every iteration.
       o.workspace = false;
       TSNE v1(o);
+      v1.set_iteration_callback(record);
       ECLIPSERA_ASSERT_OK(v1.Fit(SmallX()));
       EXPECT_GT(rec.at_last - rec.after_first, 399);
     }

@@ -1067,7 +1067,7 @@ void GaussianMixture::Reset() {
 }
 
 absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
-                                    absl::Span<const double>) {
+                                    absl::Span<const double>, const FitArgs&) {
   const GaussianMixtureOptions& o = options_;
   ECLIPSERA_RETURN_IF_ERROR(ValidateOptions(o));
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kFitContext, "X", x, 2));
@@ -1277,7 +1277,7 @@ absl::StatusOr<LabelVector> GaussianMixture::PredictLabels(
   return out;
 }
 
-absl::StatusOr<Matrix> GaussianMixture::PredictProba(
+absl::StatusOr<Matrix> GaussianMixture::DoPredictProba(
     const ConstMatrixRef& x) const {
   ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("PredictProba", x));
   GaussianMixtureWorkspace ws;
@@ -1285,7 +1285,7 @@ absl::StatusOr<Matrix> GaussianMixture::PredictProba(
   return std::move(ws.resp);
 }
 
-absl::StatusOr<Vector> GaussianMixture::ScoreSamples(
+absl::StatusOr<Vector> GaussianMixture::DoScoreSamples(
     const ConstMatrixRef& x) const {
   ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("ScoreSamples", x));
   GaussianMixtureWorkspace ws;
@@ -1306,10 +1306,11 @@ absl::StatusOr<double> GaussianMixture::Aic(const ConstMatrixRef& x) const {
   return -2.0 * s.mean() * n + 2.0 * static_cast<double>(NumParameters());
 }
 
-absl::StatusOr<Vector> GaussianMixture::DoPredict(
-    const ConstMatrixRef& x) const {
+absl::Status GaussianMixture::DoPredictInto(const ConstMatrixRef& x,
+                                            VectorRef out) const {
   ECLIPSERA_ASSIGN_OR_RETURN(LabelVector l, PredictLabels(x));
-  return l.cast<double>();
+  out = l.cast<double>();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Vector> GaussianMixture::DoFitPredict(const ConstMatrixRef&,
@@ -1393,8 +1394,8 @@ absl::StatusOr<GaussianMixtureSample> GaussianMixture::Sample(
   return out;
 }
 
-std::vector<FittedScalar> GaussianMixture::FittedScalars() const {
-  std::vector<FittedScalar> out;
+FittedScalarList GaussianMixture::FittedScalars() const {
+  FittedScalarList out;
   // With max_iter = 0 no EM step ran and scikit-learn's lower_bound_ is
   // -inf: an undefined figure is not reported.
   if (std::isfinite(lower_bound_)) out.push_back({"lower_bound", lower_bound_});

@@ -127,16 +127,19 @@ class GaussianMixture
   // Replaces the options and drops the fitted state.
   void set_options(const GaussianMixtureOptions& options);
 
+  EstimatorKind kind() const override {
+    return EstimatorKind::kDensityEstimator;
+  }
   void Reset() override;
   bool fitted() const override { return fitted_; }
 
   // Fit(x) is Estimator::Fit: InvalidArgument on bad options, shapes,
   // NaN/Inf or init arrays; InvalidArgument with scikit-learn's advice
   // (increase reg_covar) when a covariance is not positive definite. On
-  // error the previous fitted state is kept. init_params 'kmeans' runs
-  // cluster::KMeans(n_clusters, n_init=1, a seed drawn from random_state).
-  // With weights_init, means_init and precisions_init all given the
-  // init_params step is skipped (scikit-learn runs it and discards it).
+  // error the estimator is unfitted (Estimator's failure rule). init_params
+  // 'kmeans' runs cluster::KMeans(n_clusters, n_init=1, a seed drawn from
+  // random_state). With weights_init, means_init and precisions_init all given
+  // the init_params step is skipped (scikit-learn runs it and discards it).
 
   // Component labels of the training data after the final E-step (what
   // scikit-learn's fit_predict returns).
@@ -144,10 +147,8 @@ class GaussianMixture
   // Labels (argmax of the weighted log-densities). FailedPrecondition
   // before Fit, InvalidArgument on a wrong number of columns or NaN/Inf.
   absl::StatusOr<LabelVector> PredictLabels(const ConstMatrixRef& x) const;
-  // n_samples x n_components posterior probabilities.
-  absl::StatusOr<Matrix> PredictProba(const ConstMatrixRef& x) const;
-  // Per-sample log-likelihood log p(x_i).
-  absl::StatusOr<Vector> ScoreSamples(const ConstMatrixRef& x) const;
+  // PredictProba (n_samples x n_components posterior probabilities) and
+  // ScoreSamples (per-sample log-likelihood log p(x_i)) are Estimator's.
   // Bayesian / Akaike information criteria on x (lower is better).
   absl::StatusOr<double> Bic(const ConstMatrixRef& x) const;
   absl::StatusOr<double> Aic(const ConstMatrixRef& x) const;
@@ -180,18 +181,21 @@ class GaussianMixture
 
   const GaussianMixtureWorkspace& workspace() const { return ws_; }
 
-  std::vector<FittedScalar> FittedScalars() const override;
+  FittedScalarList FittedScalars() const override;
 
   // Test hook: called after every EM iteration with its number (1-based).
-  // Not a hyperparameter; copied with the object.
+  // Not a hyperparameter: Clone does not copy it.
   void set_iteration_callback(std::function<void(int)> cb) {
     iteration_callback_ = std::move(cb);
   }
 
  protected:
-  absl::Status DoFit(const ConstMatrixRef& x,
-                     absl::Span<const double> y) override;
-  absl::StatusOr<Vector> DoPredict(const ConstMatrixRef& x) const override;
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
+  absl::Status DoPredictInto(const ConstMatrixRef& x,
+                             VectorRef out) const override;
+  absl::StatusOr<Matrix> DoPredictProba(const ConstMatrixRef& x) const override;
+  absl::StatusOr<Vector> DoScoreSamples(const ConstMatrixRef& x) const override;
   absl::StatusOr<Vector> DoFitPredict(const ConstMatrixRef& x,
                                       absl::Span<const double> y) override;
   absl::StatusOr<double> DoScore(const ConstMatrixRef& x,

@@ -121,7 +121,8 @@ TEST_P(GoldenTest, MatchesScikitLearn) {
   }
   // The scalars the command-line tool prints.
   std::map<std::string, double> fs;
-  for (const FittedScalar& s : gm.FittedScalars()) fs[s.name] = s.value;
+  for (const FittedScalar& s : gm.FittedScalars())
+    fs[std::string(s.name)] = s.value;
   EXPECT_EQ(fs["n_iter"], sc["n_iter"]);
   EXPECT_EQ(fs["converged"], sc["converged"]);
   EXPECT_NEAR(fs["aic"], sc["aic"], 1e-8 * std::abs(sc["aic"]));
@@ -501,7 +502,8 @@ TEST(GaussianMixtureTest, RegistryAndParams) {
   ECLIPSERA_ASSERT_OK(labels);
   EXPECT_EQ(labels->size(), 300);
   std::vector<std::string> names;
-  for (const FittedScalar& s : (*est)->FittedScalars()) names.push_back(s.name);
+  for (const FittedScalar& s : (*est)->FittedScalars())
+    names.emplace_back(s.name);
   EXPECT_THAT(names, ::testing::ElementsAre("lower_bound", "n_iter",
                                             "converged", "bic", "aic"));
   // A flat means_init list is reshaped to n_components x n_features.
