@@ -21,9 +21,36 @@
 namespace eclipsera {
 namespace {
 
-// Set on threads while they run ParallelFor work (pool workers and the
-// calling thread), so nested calls run inline.
+// Set on threads while they run ParallelFor tasks (pool workers and the
+// calling thread of a parallel call); InParallelRegion() reports it.
 thread_local bool in_parallel_region = false;
+
+// The thread budget: pool workers not reserved by any running ParallelFor.
+// A parallel call reserves up to (its workers - 1) helpers and returns
+// them when it ends, so at most HardwareThreads() threads run tasks (the
+// callers plus the reserved helpers), whatever the nesting: a nested call
+// gets exactly the cores its outer level leaves idle.
+std::atomic<int>& IdleHelpers() {
+  static std::atomic<int> idle{HardwareThreads() - 1};
+  return idle;
+}
+
+int ReserveHelpers(int wanted) {
+  std::atomic<int>& idle = IdleHelpers();
+  int current = idle.load(std::memory_order_relaxed);
+  for (;;) {
+    const int take = std::min(current, wanted);
+    if (take <= 0) return 0;
+    if (idle.compare_exchange_weak(current, current - take,
+                                   std::memory_order_acq_rel)) {
+      return take;
+    }
+  }
+}
+
+void ReleaseHelpers(int n) {
+  IdleHelpers().fetch_add(n, std::memory_order_acq_rel);
+}
 
 Eigen::ThreadPool& ProcessPool() {
   // Workers for every core but the caller's, which takes part as worker 0.
@@ -112,7 +139,7 @@ absl::StatusOr<int> ResolveNJobs(int n_jobs) {
 bool InParallelRegion() { return in_parallel_region; }
 
 int NumWorkers(int n_jobs, Index n_tasks) {
-  if (n_tasks <= 1 || in_parallel_region) return 1;
+  if (n_tasks <= 1) return 1;
   absl::StatusOr<int> resolved = ResolveNJobs(n_jobs);
   if (!resolved.ok()) return 1;
   // More threads than cores only adds switching; the pool has cores - 1
@@ -123,14 +150,17 @@ int NumWorkers(int n_jobs, Index n_tasks) {
 
 void ParallelFor(int n_jobs, Index n_tasks,
                  absl::FunctionRef<void(Index task, int worker)> fn) {
-  const int workers = NumWorkers(n_jobs, n_tasks);
-  if (workers <= 1) {
-    const bool was = in_parallel_region;
-    in_parallel_region = true;
+  // Helpers come from the budget: none when the cores are busy (a nested
+  // call inside a parallel outer level then runs serially), all it asks for
+  // when the outer level runs serially. The serial path does not mark the
+  // thread, so work nested in it may still go parallel.
+  const int wanted = NumWorkers(n_jobs, n_tasks) - 1;
+  const int helpers = wanted > 0 ? ReserveHelpers(wanted) : 0;
+  if (helpers == 0) {
     for (Index t = 0; t < n_tasks; ++t) fn(t, 0);
-    in_parallel_region = was;
     return;
   }
+  const int workers = helpers + 1;
   // Everything the helpers need lives here, so each scheduled closure
   // captures one pointer: it fits std::function's inline buffer and
   // scheduling allocates nothing.
@@ -143,13 +173,14 @@ void ParallelFor(int n_jobs, Index n_tasks,
     std::atomic<int> next_worker{1};
     Eigen::Barrier barrier;
     void Run(int worker) {
+      const bool was = in_parallel_region;
       in_parallel_region = true;
       for (;;) {
         const Index t = next.fetch_add(1, std::memory_order_relaxed);
         if (t >= n_tasks) break;
         fn(t, worker);
       }
-      in_parallel_region = false;
+      in_parallel_region = was;
     }
   };
   Shared shared(fn, n_tasks, static_cast<unsigned>(workers - 1));
@@ -163,6 +194,7 @@ void ParallelFor(int n_jobs, Index n_tasks,
   }
   s->Run(0);
   s->barrier.Wait();
+  ReleaseHelpers(helpers);
 }
 
 void ParallelForChunks(

@@ -7,10 +7,11 @@
 //  * It is plain C++11 threads and atomics, so ThreadSanitizer sees every
 //    synchronisation; GCC's libgomp is not TSan-instrumented and reports
 //    false races, which would make `--config=tsan` useless.
-//  * One pool for the whole process, with `CurrentThreadId()` telling
-//    whether we are already on a worker: nested parallel work (a parallel
-//    search over estimators that are themselves parallel) runs inline
-//    instead of oversubscribing the cores.
+//  * One pool for the whole process and a thread budget: a parallel call
+//    reserves helper threads among those no other call holds, so nested
+//    parallel work (a parallel search over estimators that are themselves
+//    parallel) gets exactly the cores the outer level leaves idle, and never
+//    oversubscribes them.
 //  * Work-stealing queues balance uneven tasks without OpenMP's schedule
 //    tuning.
 //
@@ -59,17 +60,22 @@ inline constexpr char kNJobsDoc[] =
 // k < -1 -> (cores + 1 + k) threads (at least 1). InvalidArgument for 0.
 absl::StatusOr<int> ResolveNJobs(int n_jobs);
 
-// Number of workers ParallelFor would use for n_jobs and n_tasks: resolved
-// n_jobs capped by n_tasks, and 1 when called from inside a pool worker
-// (nested parallelism runs inline). Use it to size per-worker scratch.
+// The most workers ParallelFor may use for n_jobs and n_tasks: resolved
+// n_jobs capped by the cores and by n_tasks. Depends on nothing else, so it
+// sizes per-worker scratch safely; ParallelFor may use fewer.
 int NumWorkers(int n_jobs, Index n_tasks);
 
-// Runs fn(task, worker) for every task in [0, n_tasks), on up to
-// NumWorkers(n_jobs, n_tasks) threads, the calling thread being worker 0.
-// `worker` is in [0, NumWorkers(...)) and no two concurrent calls share a
-// worker index, so it can index per-worker scratch. Returns after every
-// task has finished. n_jobs must be valid (see ResolveNJobs); an invalid
-// value runs serially.
+// Runs fn(task, worker) for every task in [0, n_tasks), the calling thread
+// being worker 0, plus as many pool threads (up to NumWorkers(n_jobs,
+// n_tasks) - 1) as the thread budget has idle: at most HardwareThreads()
+// threads run ParallelFor tasks at any time, across all nesting levels.
+// A call nested in a serial outer loop gets its n_jobs; one nested in an
+// outer level that uses every core runs serially on its caller.
+// `worker` is in [0, NumWorkers(...)) and no two concurrent tasks of one
+// call share a worker index, so it can index per-worker scratch. Returns
+// after every task has finished. n_jobs must be valid (see ResolveNJobs);
+// an invalid value runs serially. Results must not depend on the number of
+// workers (tasks defined by the data, reduced in task order).
 // Never allocates on the heap (hot loops may call it every iteration).
 void ParallelFor(int n_jobs, Index n_tasks,
                  absl::FunctionRef<void(Index task, int worker)> fn);
@@ -85,7 +91,8 @@ inline Index NumChunks(Index n, Index chunk) {
   return n == 0 ? 0 : (n + chunk - 1) / chunk;
 }
 
-// True when the calling thread is one of the process pool's workers.
+// True while the calling thread runs tasks of a ParallelFor that uses more
+// than one thread (on a pool worker or as its caller).
 bool InParallelRegion();
 
 }  // namespace eclipsera

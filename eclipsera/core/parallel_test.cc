@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -85,19 +86,74 @@ TEST(ParallelTest, ChunkedReductionIsIdenticalForAnyNJobs) {
   EXPECT_EQ(serial, sum_with(-1));
 }
 
-TEST(ParallelTest, NestedCallsRunInline) {
-  std::atomic<int> inner_workers_max{0};
-  ParallelFor(-1, 4, [&](Index, int) {
-    EXPECT_TRUE(InParallelRegion());
-    EXPECT_EQ(NumWorkers(-1, 100), 1);
-    ParallelFor(-1, 10, [&](Index, int w) {
-      int cur = inner_workers_max.load();
-      while (w > cur && !inner_workers_max.compare_exchange_weak(cur, w)) {
-      }
+// Largest worker index a ParallelFor body reported.
+void RecordMax(std::atomic<int>& max, int w) {
+  int cur = max.load();
+  while (w > cur && !max.compare_exchange_weak(cur, w)) {
+  }
+}
+
+TEST(ParallelTest, NestedInsideABusyOuterLevelRunsSerially) {
+  std::atomic<int> inner_max{0};
+  std::atomic<int> outer_max{0};
+  ParallelFor(-1, 4, [&](Index, int w) {
+    RecordMax(outer_max, w);
+    // NumWorkers does not depend on nesting: scratch sized with it fits.
+    EXPECT_EQ(NumWorkers(-1, 100), HardwareThreads());
+    ParallelFor(-1, 10, [&](Index, int iw) { RecordMax(inner_max, iw); });
+  });
+  // The outer call holds every helper, so each inner call runs on its
+  // caller alone.
+  EXPECT_EQ(inner_max.load(), 0);
+  EXPECT_LT(outer_max.load(), HardwareThreads());
+  EXPECT_FALSE(InParallelRegion());
+}
+
+TEST(ParallelTest, NestedInsideASerialOuterLevelGetsTheCores) {
+  if (HardwareThreads() < 2) GTEST_SKIP() << "one core";
+  std::atomic<int> inner_max{0};
+  ParallelFor(1, 2, [&](Index, int w) {
+    EXPECT_EQ(w, 0);
+    EXPECT_FALSE(InParallelRegion());
+    ParallelFor(-1, 40, [&](Index, int iw) {
+      EXPECT_TRUE(InParallelRegion());
+      RecordMax(inner_max, iw);
+      // Long enough for a helper to pick up tasks before the caller has
+      // run them all.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     });
   });
-  EXPECT_EQ(inner_workers_max.load(), 0);
-  EXPECT_FALSE(InParallelRegion());
+  EXPECT_GE(inner_max.load(), 1);
+}
+
+TEST(ParallelTest, NeverMoreBusyThreadsThanCores) {
+  std::atomic<int> active{0};
+  std::atomic<int> most{0};
+  std::atomic<int64_t> sum{0};
+  ParallelFor(-1, 6, [&](Index outer, int) {
+    ParallelFor(-1, 12, [&](Index inner, int) {
+      RecordMax(most, ++active);
+      sum += outer * 100 + inner;
+      std::this_thread::sleep_for(std::chrono::microseconds(300));
+      --active;
+    });
+  });
+  EXPECT_LE(most.load(), HardwareThreads());
+  EXPECT_GE(most.load(), 1);
+  int64_t expected = 0;
+  for (int o = 0; o < 6; ++o) {
+    for (int i = 0; i < 12; ++i) expected += o * 100 + i;
+  }
+  EXPECT_EQ(sum.load(), expected);
+  // The budget is whole again: a new call gets every core.
+  if (HardwareThreads() >= 2) {
+    std::atomic<int> max_worker{0};
+    ParallelFor(-1, 40, [&](Index, int w) {
+      RecordMax(max_worker, w);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    });
+    EXPECT_GE(max_worker.load(), 1);
+  }
 }
 
 TEST(ParallelTest, ZeroTasks) {
