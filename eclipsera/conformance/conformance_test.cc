@@ -1,0 +1,386 @@
+// The estimator conformance suite, in the spirit of scikit-learn's
+// check_estimator: every estimator registered for the command must pass
+// every check here. A new estimator joins by being registered.
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "eclipsera/cli/algorithms.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/core/registry.h"
+#include "eclipsera/core/testing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera {
+namespace {
+
+using ::eclipsera::testing::StatusIs;
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+
+const EstimatorRegistry& Registry() {
+  static const EstimatorRegistry* registry = [] {
+    auto* r = new EstimatorRegistry;
+    absl::Status s = cli::RegisterAllAlgorithms(*r);
+    if (!s.ok()) std::abort();
+    return r;
+  }();
+  return *registry;
+}
+
+std::vector<std::string> RegisteredNames() {
+  std::vector<std::string> names;
+  for (const EstimatorEntry& e : Registry().entries()) names.push_back(e.name);
+  return names;
+}
+
+// Three well-separated blobs in 3-D, 20 points each, fixed seed.
+Matrix Blobs(Index n = 60, Index d = 3) {
+  Random random(42);
+  Matrix x(n, d);
+  for (Index i = 0; i < n; ++i) {
+    const double center = 10.0 * static_cast<double>(i % 3);
+    for (Index j = 0; j < d; ++j) x(i, j) = center + random.Normal();
+  }
+  return x;
+}
+
+class ConformanceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<const EstimatorEntry*> entry = Registry().Find(GetParam());
+    ASSERT_TRUE(entry.ok());
+    entry_ = *entry;
+  }
+
+  // A new estimator with defaults, made quicker where the defaults are
+  // slow for a unit test, and seeded where it has a random_state.
+  std::unique_ptr<Estimator> Make(int n_jobs = 1) const {
+    std::unique_ptr<Estimator> est = entry_->make();
+    const ParamMap params = est->GetParams();
+    ParamMap set;
+    if (params.count("random_state")) set["random_state"] = int64_t{0};
+    if (params.count("n_jobs")) set["n_jobs"] = int64_t{n_jobs};
+    if (est->name() == "TSNE") {
+      set["n_iter"] = int64_t{250};
+      set["perplexity"] = 10.0;
+    }
+    EXPECT_TRUE(est->SetParams(set).ok());
+    return est;
+  }
+
+  // The estimator's main output on x: labels or the embedding.
+  absl::StatusOr<Matrix> MainResult(Estimator& est, const Matrix& x) const {
+    if (entry_->output == MainOutput::kTransform) return est.FitTransform(x);
+    absl::StatusOr<Vector> labels = est.FitPredict(x);
+    if (!labels.ok()) return labels.status();
+    return Matrix(*labels);
+  }
+
+  const EstimatorEntry* entry_ = nullptr;
+};
+
+TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
+  std::unique_ptr<Estimator> est = Make();
+  EXPECT_EQ(est->name(), entry_->name);
+  EXPECT_FALSE(est->fitted());
+  EXPECT_NE(EstimatorKindName(est->kind()), "estimator");
+  const ParamMap before = est->GetParams();
+  // Every parameter is documented and has a value.
+  const std::vector<ParamInfo> described = est->DescribeParams();
+  EXPECT_EQ(described.size(), before.size());
+  for (const ParamInfo& p : described) {
+    EXPECT_FALSE(p.doc.empty()) << p.name;
+    EXPECT_EQ(before.count(p.name), 1u) << p.name;
+  }
+  // set_params(**get_params()) changes nothing.
+  ECLIPSERA_ASSERT_OK(est->SetParams(before));
+  EXPECT_EQ(est->GetParams(), before);
+}
+
+TEST_P(ConformanceTest, UnknownParameterFailsListingValidNamesChangingNothing) {
+  std::unique_ptr<Estimator> est = Make();
+  const ParamMap before = est->GetParams();
+  const std::string first = before.begin()->first;
+  // A valid name with a valid value first: all or nothing.
+  ParamMap set = {{"no_such_parameter", 1.0}, {first, before.at(first)}};
+  EXPECT_THAT(
+      est->SetParams(set),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("no_such_parameter"),
+                     HasSubstr("valid parameters:"), HasSubstr(first))));
+  EXPECT_EQ(est->GetParams(), before);
+}
+
+TEST_P(ConformanceTest, CloneIsUnfittedWithEqualParameters) {
+  std::unique_ptr<Estimator> est = Make();
+  ECLIPSERA_ASSERT_OK(est->Fit(Blobs()));
+  ASSERT_TRUE(est->fitted());
+  std::unique_ptr<Estimator> clone = est->Clone();
+  EXPECT_FALSE(clone->fitted());
+  EXPECT_EQ(clone->name(), est->name());
+  EXPECT_EQ(clone->GetParams(), est->GetParams());
+  EXPECT_EQ(EstimatorRepr(*clone), EstimatorRepr(*est));
+  // Independent: changing the clone does not change the original.
+  const ParamMap original = est->GetParams();
+  if (original.count("n_jobs")) {
+    ECLIPSERA_ASSERT_OK(clone->SetParams({{"n_jobs", int64_t{2}}}));
+    EXPECT_EQ(est->GetParams(), original);
+    EXPECT_TRUE(est->fitted());
+  }
+}
+
+TEST_P(ConformanceTest, MethodsBeforeFitFailCleanly) {
+  std::unique_ptr<Estimator> est = Make();
+  const Matrix x = Blobs();
+  const auto not_fitted =
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not fitted"));
+  EXPECT_THAT(est->Predict(x), not_fitted);
+  EXPECT_THAT(est->Transform(x), not_fitted);
+  EXPECT_THAT(est->Score(x), not_fitted);
+  EXPECT_THAT(est->PredictProba(x), not_fitted);
+  EXPECT_THAT(est->ScoreSamples(x), not_fitted);
+  EXPECT_THAT(est->DecisionFunction(x), not_fitted);
+  EXPECT_THAT(est->InverseTransform(x), not_fitted);
+  Vector out(x.rows());
+  EXPECT_THAT(est->PredictInto(x, out), not_fitted);
+}
+
+// NaN, Inf, empty and mis-shaped input fail with a clear status; the
+// estimator is then unfitted and fits fine on good data.
+TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
+  std::unique_ptr<Estimator> est = Make();
+  const Matrix good = Blobs();
+  ECLIPSERA_ASSERT_OK(est->Fit(good));
+  const ParamMap params = est->GetParams();
+
+  Matrix with_nan = good;
+  with_nan(5, 1) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(est->Fit(with_nan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AnyOf(HasSubstr("NaN"), HasSubstr("finite"))));
+  EXPECT_FALSE(est->fitted());
+  EXPECT_EQ(est->GetParams(), params);
+
+  Matrix with_inf = good;
+  with_inf(7, 0) = -std::numeric_limits<double>::infinity();
+  EXPECT_THAT(est->Fit(with_inf),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AnyOf(HasSubstr("nf"), HasSubstr("finite"))));
+  EXPECT_FALSE(est->fitted());
+
+  EXPECT_THAT(est->Fit(Matrix(0, 3)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+  EXPECT_THAT(est->Fit(Matrix(4, 0)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+  EXPECT_FALSE(est->fitted());
+
+  // y of the wrong length.
+  std::vector<double> short_y(good.rows() - 1, 0.0);
+  EXPECT_THAT(est->Fit(good, short_y),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("y")));
+
+  ECLIPSERA_ASSERT_OK(est->Fit(good));
+  EXPECT_TRUE(est->fitted());
+
+  // After a fit, data with another number of columns is refused by every
+  // method the estimator has.
+  const Matrix wide = Blobs(10, 4);
+  for (const absl::Status& s :
+       {est->Predict(wide).status(), est->Transform(wide).status(),
+        est->Score(wide).status(), est->PredictProba(wide).status(),
+        est->ScoreSamples(wide).status()}) {
+    EXPECT_THAT(s, AnyOf(StatusIs(absl::StatusCode::kUnimplemented,
+                                  HasSubstr("has no")),
+                         StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("feature"))));
+  }
+}
+
+// One sample and one feature: scikit-learn's check_fit2d_1sample and
+// check_fit2d_1feature. One sample may be refused (clearly); one feature
+// must work unless the parameters need more features, as TSNE's PCA init
+// of 2 components does (scikit-learn refuses that too).
+TEST_P(ConformanceTest, OneSampleAndOneFeature) {
+  std::unique_ptr<Estimator> est = Make();
+  const Matrix one_sample = Blobs(1, 3);
+  absl::Status s = est->Fit(one_sample);
+  if (!s.ok()) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    EXPECT_FALSE(est->fitted());
+  }
+  const Matrix one_feature = Blobs(60, 1);
+  absl::StatusOr<Matrix> r = MainResult(*est, one_feature);
+  if (!r.ok()) {
+    EXPECT_THAT(r.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("n_features (1)")));
+    EXPECT_FALSE(est->fitted());
+    ECLIPSERA_ASSERT_OK(est->SetParams({{"init", std::string("random")}}));
+    r = MainResult(*est, one_feature);
+  }
+  ECLIPSERA_ASSERT_OK(r);
+  EXPECT_EQ(r->rows(), 60);
+  EXPECT_TRUE(r->allFinite());
+}
+
+TEST_P(ConformanceTest, YIsIgnoredAndSampleWeightChecked) {
+  const Matrix x = Blobs();
+  std::vector<double> y(x.rows());
+  for (Index i = 0; i < x.rows(); ++i) y[i] = static_cast<double>(i % 5 + 1);
+  std::unique_ptr<Estimator> a = Make();
+  std::unique_ptr<Estimator> b = Make();
+  ECLIPSERA_ASSERT_OK(a->Fit(x));
+  ECLIPSERA_ASSERT_OK(b->Fit(x, y));
+  absl::StatusOr<Matrix> ra = MainResult(*a, x);
+  absl::StatusOr<Matrix> rb = MainResult(*b, x);
+  ECLIPSERA_ASSERT_OK(ra);
+  ECLIPSERA_ASSERT_OK(rb);
+  EXPECT_EQ(*ra, *rb);
+  if (a->supports_sample_weight()) {
+    std::vector<double> short_w(x.rows() - 1, 1.0);
+    EXPECT_THAT(a->Fit(x, {}, FitArgs{short_w}),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("sample_weight")));
+    // Unit weights are no weights.
+    std::vector<double> ones(x.rows(), 1.0);
+    std::unique_ptr<Estimator> c = Make();
+    ECLIPSERA_ASSERT_OK(c->Fit(x, {}, FitArgs{ones}));
+    absl::StatusOr<Vector> pc = c->Predict(x);
+    absl::StatusOr<Vector> pa = b->Predict(x);
+    if (pc.ok() && pa.ok()) EXPECT_EQ(*pc, *pa);
+  } else {
+    std::vector<double> w(x.rows(), 1.0);
+    EXPECT_THAT(a->Fit(x, {}, FitArgs{w}),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("does not take sample_weight")));
+    EXPECT_FALSE(a->fitted());
+  }
+}
+
+TEST_P(ConformanceTest, SameSeedSameResultForAnyNJobs) {
+  const Matrix x = Blobs();
+  std::unique_ptr<Estimator> first = Make(1);
+  absl::StatusOr<Matrix> reference = MainResult(*first, x);
+  ECLIPSERA_ASSERT_OK(reference);
+  for (int n_jobs : {1, 2, -1}) {
+    std::unique_ptr<Estimator> est = Make(n_jobs);
+    absl::StatusOr<Matrix> r = MainResult(*est, x);
+    ECLIPSERA_ASSERT_OK(r);
+    EXPECT_EQ(*r, *reference) << "n_jobs=" << n_jobs;
+  }
+  // Refitting the same object gives the same result again.
+  absl::StatusOr<Matrix> again = MainResult(*first, x);
+  ECLIPSERA_ASSERT_OK(again);
+  EXPECT_EQ(*again, *reference);
+}
+
+// The roadmap's opt-out: the allocating "v1.0" path gives identical
+// results.
+TEST_P(ConformanceTest, PoolingOnAndOffGiveIdenticalResults) {
+  const Matrix x = Blobs();
+  std::unique_ptr<Estimator> pooled = Make();
+  if (!pooled->GetParams().count("workspace")) {
+    GTEST_SKIP() << "no workspace switch";
+  }
+  std::unique_ptr<Estimator> v1 = Make();
+  ECLIPSERA_ASSERT_OK(v1->SetParams({{"workspace", false}}));
+  absl::StatusOr<Matrix> a = MainResult(*pooled, x);
+  absl::StatusOr<Matrix> b = MainResult(*v1, x);
+  ECLIPSERA_ASSERT_OK(a);
+  ECLIPSERA_ASSERT_OK(b);
+  EXPECT_EQ(*a, *b);
+}
+
+// Reset() keeps the estimator usable and a refit on a fold one row
+// shorter or longer gives the same result as a fresh estimator.
+TEST_P(ConformanceTest, ResetAndRefitOnAnotherFold) {
+  std::unique_ptr<Estimator> reused = Make();
+  ECLIPSERA_ASSERT_OK(reused->Fit(Blobs(60)));
+  for (Index n : {59, 61, 60}) {
+    reused->Reset();
+    EXPECT_FALSE(reused->fitted());
+    const Matrix fold = Blobs(n);
+    absl::StatusOr<Matrix> a = MainResult(*reused, fold);
+    std::unique_ptr<Estimator> fresh = Make();
+    absl::StatusOr<Matrix> b = MainResult(*fresh, fold);
+    ECLIPSERA_ASSERT_OK(a);
+    ECLIPSERA_ASSERT_OK(b);
+    EXPECT_EQ(*a, *b) << "n=" << n;
+  }
+}
+
+// The *Into forms equal the allocating ones; const methods run
+// concurrently on one fitted estimator (checked under TSan).
+TEST_P(ConformanceTest, IntoFormsAndConcurrentConstCalls) {
+  std::unique_ptr<Estimator> est = Make();
+  const Matrix x = Blobs();
+  ECLIPSERA_ASSERT_OK(est->Fit(x));
+  absl::StatusOr<Vector> predicted = est->Predict(x);
+  absl::StatusOr<Matrix> transformed = est->Transform(x);
+  absl::StatusOr<double> score = est->Score(x);
+  if (predicted.ok()) {
+    Vector out = Vector::Constant(x.rows(), -99.0);
+    ECLIPSERA_ASSERT_OK(est->PredictInto(x, out));
+    EXPECT_EQ(out, *predicted);
+    Vector wrong(x.rows() + 1);
+    EXPECT_THAT(est->PredictInto(x, wrong),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out")));
+  } else {
+    EXPECT_EQ(predicted.status().code(), absl::StatusCode::kUnimplemented);
+  }
+  if (transformed.ok()) {
+    EXPECT_EQ(transformed->cols(), est->n_features_out());
+    Matrix out = Matrix::Constant(x.rows(), est->n_features_out(), -99.0);
+    ECLIPSERA_ASSERT_OK(est->TransformInto(x, out));
+    EXPECT_EQ(out, *transformed);
+  } else {
+    EXPECT_EQ(transformed.status().code(), absl::StatusCode::kUnimplemented);
+    EXPECT_EQ(est->n_features_out(), 0);
+  }
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int rep = 0; rep < 3; ++rep) {
+        absl::StatusOr<Vector> p = est->Predict(x);
+        if (predicted.ok() && (!p.ok() || *p != *predicted)) ++mismatches[t];
+        absl::StatusOr<Matrix> tr = est->Transform(x);
+        if (transformed.ok() && (!tr.ok() || *tr != *transformed)) {
+          ++mismatches[t];
+        }
+        absl::StatusOr<double> sc = est->Score(x);
+        if (score.ok() && (!sc.ok() || *sc != *score)) ++mismatches[t];
+        (void)est->PredictProba(x);
+        (void)est->ScoreSamples(x);
+        (void)est->GetParams();
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+TEST_P(ConformanceTest, FittedScalarsAreFinite) {
+  std::unique_ptr<Estimator> est = Make();
+  ECLIPSERA_ASSERT_OK(est->Fit(Blobs()));
+  for (const FittedScalar& f : est->FittedScalars()) {
+    EXPECT_TRUE(std::isfinite(f.value)) << f.name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Registered, ConformanceTest,
+                         ::testing::ValuesIn(RegisteredNames()),
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                           return i.param;
+                         });
+
+}  // namespace
+}  // namespace eclipsera
