@@ -11,6 +11,7 @@
 #include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/agglomerative.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::bench {
 namespace {
@@ -30,7 +31,8 @@ void WorkspaceTable(const std::string& linkage) {
   std::vector<Measurement> rows;
   for (bool workspace : {false, true}) {
     cluster::AgglomerativeClusteringOptions o = Options(linkage);
-    o.workspace = workspace;
+    // v1.0 rows: the ECLIPSERA_DISABLE_POOLING opt-out.
+    ::eclipsera::pool::ScopedPoolingDisabled pooling_mode(!workspace);
     cluster::AgglomerativeClustering model(o);
     rows.push_back(Measure(workspace ? "v2.0 (workspace)" : "v1.0",
                            smoke ? 1 : 5, [&] { (void)model.Fit(x); }));

@@ -15,6 +15,7 @@
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/io/npy.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::bench {
 namespace {
@@ -40,7 +41,8 @@ void WorkspaceTable() {
   int n_iter = 0;
   for (bool workspace : {false, true}) {
     cluster::KMeansOptions o = FromInit(x, k, "lloyd", 300, 0.0);
-    o.workspace = workspace;
+    // v1.0 rows: the ECLIPSERA_DISABLE_POOLING opt-out.
+    ::eclipsera::pool::ScopedPoolingDisabled pooling_mode(!workspace);
     cluster::KMeans km(o);
     Measurement m = Measure(workspace ? "v2.0 (workspace)" : "v1.0",
                             smoke ? 1 : 5, [&] { (void)km.Fit(x); });

@@ -11,6 +11,7 @@
 #include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/mean_shift.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::bench {
 namespace {
@@ -47,7 +48,8 @@ void Table(const Matrix& x, bool bin_seeding, double target) {
       cluster::MeanShiftOptions o;
       o.bandwidth = kBandwidth;
       o.bin_seeding = bin_seeding;
-      o.workspace = workspace;
+      // v1.0 rows: the ECLIPSERA_DISABLE_POOLING opt-out.
+      ::eclipsera::pool::ScopedPoolingDisabled pooling_mode(!workspace);
       o.n_jobs = n_jobs;
       cluster::MeanShift ms(o);
       Measurement m =

@@ -12,6 +12,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/manifold/tsne.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace {
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
     o.random_state = 0;
     std::vector<Measurement> rows;
     for (bool ws : {false, true}) {
-      o.workspace = ws;
+      // v1.0 rows: the ECLIPSERA_DISABLE_POOLING opt-out.
+      ::eclipsera::pool::ScopedPoolingDisabled pooling_mode(!ws);
       TSNE t(o);
       rows.push_back(Measure(ws ? "v2.0 workspace" : "v1.0 fresh arrays",
                              smoke ? 1 : 3, [&] { (void)t.Fit(x); }));

@@ -10,6 +10,7 @@
 #include "benchmarks/common/data.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::bench {
 namespace {
@@ -54,7 +55,8 @@ void WorkspaceTable(const Matrix& x, Index k, const std::string& type,
   std::vector<Measurement> rows;
   for (bool workspace : {false, true}) {
     mixture::GaussianMixtureOptions o = FromInit(x, k, type, iters);
-    o.workspace = workspace;
+    // v1.0 rows: the ECLIPSERA_DISABLE_POOLING opt-out.
+    ::eclipsera::pool::ScopedPoolingDisabled pooling_mode(!workspace);
     mixture::GaussianMixture gm(o);
     Measurement m =
         Measure(workspace ? "v2.0 (workspace)" : "v1.0 (fresh arrays)",

@@ -11,6 +11,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::cluster {
 namespace {
@@ -88,9 +89,7 @@ AgglomerativeClusteringOptions::Schema() {
             })
         .Bool("compute_distances", &O::compute_distances,
               "keep the merge distances without distance_threshold")
-        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
-        .Bool("workspace", &O::workspace,
-              "benchmark-only: false re-allocates buffers (v1.0)");
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc);
     return s;
   }();
   return *schema;
@@ -216,8 +215,10 @@ absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
         ", must be 1 (serial), -1 (all cores) or another non-zero integer"));
   }
   tree.n_jobs = *n_jobs;
-  tree.fresh_buffers = !o.workspace;
-  if (!o.workspace || workspace_ == nullptr) {
+  // ECLIPSERA_DISABLE_POOLING=1: v1.0's fresh buffers in every merge.
+  const bool pooling = !pool::PoolingDisabled();
+  tree.fresh_buffers = !pooling;
+  if (!pooling || workspace_ == nullptr) {
     workspace_ = std::make_unique<AgglomerativeWorkspace>();  // v1.0
   }
   AgglomerativeWorkspace* ws = workspace_.get();
@@ -242,7 +243,7 @@ absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
           kFitContext, "merge distance",
           Eigen::Map<const Matrix>(all_distances_.data(), 1, n - 1));
       !s.ok()) {
-    if (!o.workspace) workspace_.reset();
+    if (!pooling) workspace_.reset();
     return s;
   }
   if (o.distance_threshold.has_value()) {
@@ -264,7 +265,7 @@ absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
   const bool cut = cluster_internal::CutTree(
       n_clusters_found_, children_.data(), n, ws, labels_.data());
   if (!cut) {
-    if (!o.workspace) workspace_.reset();
+    if (!pooling) workspace_.reset();
     return absl::InternalError(
         absl::StrCat(kFitContext,
                      ": the merge tree is not a valid tree; the fitted state "
@@ -272,7 +273,7 @@ absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,
   }
   n_leaves_ = n;
   n_connected_components_ = 1;
-  if (!o.workspace) workspace_.reset();
+  if (!pooling) workspace_.reset();
   fitted_ = true;
   return absl::OkStatus();
 }

@@ -49,10 +49,6 @@ struct AgglomerativeClusteringOptions {
   // 1 serial, -1 all cores, k threads; the result is identical for any
   // value. Scans are fine-grained, so this pays off only for large n.
   int n_jobs = -1;  // all available cores (see kNJobsDoc); 1 serial.
-  // Benchmark-only: false drops the workspace before every fit and
-  // allocates a fresh distance array in every merge step (the roadmap's
-  // v1.0 behaviour). Same math and results.
-  bool workspace = true;
 
   static const ParamSchema<AgglomerativeClusteringOptions>& Schema();
 };

@@ -7,6 +7,7 @@
 #include "eclipsera/cluster/internal/agglomerative_core.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -306,7 +307,8 @@ TEST(AgglomerativeClusteringTest, RefitDoesNotAllocate) {
     EXPECT_EQ(allocations, 0) << linkage;
     EXPECT_EQ(m.labels(), first);
 
-    o.workspace = false;
+    // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
+    pool::ScopedPoolingDisabled v1_mode(true);
     AgglomerativeClustering v1(o);
     ECLIPSERA_ASSERT_OK(v1.Fit(x));
     counter.Restart();

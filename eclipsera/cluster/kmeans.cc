@@ -13,6 +13,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/simd/distance.h"
 
 namespace eclipsera::cluster {
@@ -552,9 +553,7 @@ const ParamSchema<KMeansOptions>& KMeansOptions::Schema() {
         .String("algorithm", &KMeansOptions::algorithm,
                 "'lloyd', 'elkan' or 'auto'",
                 {"lloyd", "elkan", "hamerly", "auto", "full"})
-        .Int("n_jobs", &KMeansOptions::n_jobs, kNJobsDoc)
-        .Bool("workspace", &KMeansOptions::workspace,
-              "benchmark only: false re-allocates buffers every iteration");
+        .Int("n_jobs", &KMeansOptions::n_jobs, kNJobsDoc);
     return s;
   }();
   return *schema;
@@ -693,20 +692,10 @@ absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
                     .mean() *
                 options_.tol;
 
-  RunContext rc{ws.x,
-                ws.x_sqnorms.data(),
-                ws.weights.data(),
-                n,
-                d,
-                k,
-                options_.n_jobs,
-                options_.verbose,
-                tol_abs,
-                options_.max_iter,
-                options_.workspace,
-                &ws,
-                chunk_rows,
-                n_chunks};
+  RunContext rc{ws.x, ws.x_sqnorms.data(), ws.weights.data(), n, d, k,
+                options_.n_jobs, options_.verbose, tol_abs, options_.max_iter,
+                // ECLIPSERA_DISABLE_POOLING=1: v1.0's fresh buffers.
+                !pool::PoolingDisabled(), &ws, chunk_rows, n_chunks};
 
   Random random = Random::FromRandomState(options_.random_state);
   const int n_init = options_.init_centers.has_value() ? 1 : options_.n_init;

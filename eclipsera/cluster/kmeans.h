@@ -41,9 +41,6 @@ struct KMeansOptions {
   // accepted as scikit-learn's deprecated alias of 'lloyd'.
   std::string algorithm = "lloyd";
   int n_jobs = -1;  // all available cores (see kNJobsDoc); 1 serial.
-  // Benchmark-only: false re-creates every per-iteration buffer each
-  // iteration (the roadmap's v1.0 behaviour), for before/after tables.
-  bool workspace = true;
 
   static const ParamSchema<KMeansOptions>& Schema();
 };

@@ -8,6 +8,7 @@
 #include "eclipsera/cluster/internal/kmeans_kernels.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -155,7 +156,8 @@ TEST(KMeansTest, AllocatingModeGivesSameResult) {
   o.n_clusters = 6;
   KMeans fast(o);
   ECLIPSERA_ASSERT_OK(fast.Fit(x));
-  o.workspace = false;
+  // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
+  pool::ScopedPoolingDisabled v1_mode(true);
   KMeans slow(o);
   ECLIPSERA_ASSERT_OK(slow.Fit(x));
   EXPECT_EQ(fast.labels(), slow.labels());
@@ -197,7 +199,8 @@ TEST(KMeansTest, IterationsDoNotAllocate) {
   o.n_clusters = 40;
   o.tol = 0.0;
   o.max_iter = 25;
-  o.workspace = false;
+  // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
+  pool::ScopedPoolingDisabled v1_mode(true);
   KMeans v1(o);
   ECLIPSERA_ASSERT_OK(v1.Fit(x));
   ::eclipsera::testing::AllocationCounter counter;

@@ -13,6 +13,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::cluster {
 namespace {
@@ -128,9 +129,7 @@ const ParamSchema<MeanShiftOptions>& MeanShiftOptions::Schema() {
               "false: samples farther than bandwidth are labelled -1")
         .Int("max_iter", &MeanShiftOptions::max_iter,
              "iterations per seed, >= 0")
-        .Int("n_jobs", &MeanShiftOptions::n_jobs, kNJobsDoc)
-        .Bool("workspace", &MeanShiftOptions::workspace,
-              "benchmark only: false allocates per iteration (v1.0)");
+        .Int("n_jobs", &MeanShiftOptions::n_jobs, kNJobsDoc);
     return s;
   }();
   return *schema;
@@ -241,7 +240,8 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   ws_.intensity.resize(n_seeds);
   ws_.iterations.resize(n_seeds);
   const double stop_thresh = 1e-3 * bw;
-  const bool use_ws = o.workspace;
+  // ECLIPSERA_DISABLE_POOLING=1: v1.0's per-iteration arrays.
+  const bool use_ws = !pool::PoolingDisabled();
 
   ParallelForChunks(
       o.n_jobs, n_seeds, kSeedChunk, [&](Index b, Index e, int worker) {

@@ -48,10 +48,6 @@ struct MeanShiftOptions {
   bool cluster_all = true;   // false: samples farther than bandwidth get -1.
   int max_iter = 300;        // >= 0; iterations per seed.
   int n_jobs = -1;           // all available cores (see kNJobsDoc); 1 serial.
-  // Benchmark only: false re-creates the per-iteration arrays (the
-  // neighbour list and the gathered samples) for every iteration of every
-  // seed, as the roadmap's v1.0 did. Same math.
-  bool workspace = true;
 
   static const ParamSchema<MeanShiftOptions>& Schema();
 };

@@ -7,6 +7,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -163,7 +164,7 @@ TEST(MeanShiftTest, HotLoopDoesNotAllocateAfterFirstIteration) {
     int calls = 0;
     MeanShiftOptions o;
     o.bandwidth = 0.8;
-    o.workspace = workspace;
+    pool::ScopedPoolingDisabled mode(!workspace);
     // Serial: the counter restarts on seed 0's first iteration and is read
     // at the last seed, which only brackets the hot loop when the seeds run
     // in order (with the default n_jobs=-1 another worker may still be

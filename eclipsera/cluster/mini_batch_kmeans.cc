@@ -15,6 +15,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::cluster {
 namespace {
@@ -56,9 +57,7 @@ const ParamSchema<MiniBatchKMeansOptions>& MiniBatchKMeansOptions::Schema() {
         .Int("n_init", &O::n_init, "initialisations tried")
         .Double("reassignment_ratio", &O::reassignment_ratio,
                 "weight fraction below which a center is reassigned")
-        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
-        .Bool("workspace", &O::workspace,
-              "benchmark only: false re-allocates buffers every step");
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc);
     return s;
   }();
   return *schema;
@@ -208,9 +207,9 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   const Index b = static_cast<Index>(indices.size()), d = x.cols();
   const Index k = centers_.rows();
   Matrix fresh_batch, fresh_tiles;
-  Matrix& batch = options_.workspace ? ws.batch : fresh_batch;
-  Matrix& tiles = options_.workspace ? ws.tiles : fresh_tiles;
-  if (!options_.workspace) {
+  Matrix& batch = pooling_ ? ws.batch : fresh_batch;
+  Matrix& tiles = pooling_ ? ws.tiles : fresh_tiles;
+  if (!pooling_) {
     // v1.0: fresh buffers for this step.
     batch.resize(b, d);
     tiles.resize(ws.tiles.rows(), ws.tiles.cols());
@@ -321,6 +320,8 @@ absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
                                     const FitArgs& args) {
   const char* ctx = "MiniBatchKMeans::Fit";
   const absl::Span<const double> sample_weight = args.sample_weight;
+  // ECLIPSERA_DISABLE_POOLING=1: fresh step buffers every step (v1.0).
+  pooling_ = !pool::PoolingDisabled();
   ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
   Reset();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
@@ -479,6 +480,7 @@ absl::Status MiniBatchKMeans::PartialFit(
     const ConstMatrixRef& x, absl::Span<const double> sample_weight) {
   const char* ctx = "MiniBatchKMeans::PartialFit";
   ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
+  pooling_ = !pool::PoolingDisabled();
   const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
   const double* weights =
       sample_weight.empty() ? nullptr : sample_weight.data();

@@ -36,8 +36,6 @@ struct MiniBatchKMeansOptions {
   int n_init = 3;               // >= 1.
   double reassignment_ratio = 0.01;  // >= 0.
   int n_jobs = -1;  // all available cores (see kNJobsDoc); 1 serial.
-  // Benchmark-only: false allocates every step's buffers anew (v1.0).
-  bool workspace = true;
 
   static const ParamSchema<MiniBatchKMeansOptions>& Schema();
 };
@@ -122,6 +120,7 @@ class MiniBatchKMeans
   Index n_since_last_reassign_ = 0;
   std::optional<Random> random_;  // partial_fit's stream
   bool fitted_ = false;
+  bool pooling_ = true;  // false: ECLIPSERA_DISABLE_POOLING's v1.0 path
 };
 
 absl::Status RegisterMiniBatchKMeans(EstimatorRegistry& registry);

@@ -16,6 +16,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -94,6 +95,7 @@ TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
   EXPECT_FALSE(est->fitted());
   EXPECT_NE(EstimatorKindName(est->kind()), "estimator");
   const ParamMap before = est->GetParams();
+  EXPECT_EQ(before.count("workspace"), 0u) << "a benchmark switch leaked";
   // Every parameter is documented and has a value.
   const std::vector<ParamInfo> described = est->DescribeParams();
   EXPECT_EQ(described.size(), before.size());
@@ -282,18 +284,18 @@ TEST_P(ConformanceTest, SameSeedSameResultForAnyNJobs) {
   EXPECT_EQ(*again, *reference);
 }
 
-// The roadmap's opt-out: the allocating "v1.0" path gives identical
-// results.
+// The roadmap's opt-out (ECLIPSERA_DISABLE_POOLING=1): the allocating
+// "v1.0" path gives identical results. No parameter selects it.
 TEST_P(ConformanceTest, PoolingOnAndOffGiveIdenticalResults) {
   const Matrix x = Blobs();
   std::unique_ptr<Estimator> pooled = Make();
-  if (!pooled->GetParams().count("workspace")) {
-    GTEST_SKIP() << "no workspace switch";
-  }
-  std::unique_ptr<Estimator> v1 = Make();
-  ECLIPSERA_ASSERT_OK(v1->SetParams({{"workspace", false}}));
   absl::StatusOr<Matrix> a = MainResult(*pooled, x);
-  absl::StatusOr<Matrix> b = MainResult(*v1, x);
+  absl::StatusOr<Matrix> b;
+  {
+    pool::ScopedPoolingDisabled v1_mode(true);
+    std::unique_ptr<Estimator> v1 = Make();
+    b = MainResult(*v1, x);
+  }
   ECLIPSERA_ASSERT_OK(a);
   ECLIPSERA_ASSERT_OK(b);
   EXPECT_EQ(*a, *b);

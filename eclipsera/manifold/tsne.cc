@@ -14,6 +14,7 @@
 #include "eclipsera/core/validation.h"
 #include "eclipsera/manifold/internal/knn.h"
 #include "eclipsera/manifold/internal/pca.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::manifold {
 namespace {
@@ -107,8 +108,6 @@ const ParamSchema<TSNEOptions>& TSNEOptions::Schema() {
     s->Double("angle", &TSNEOptions::angle,
               "Barnes-Hut accuracy/speed trade-off theta, in [0, 1]");
     s->Int("n_jobs", &TSNEOptions::n_jobs, kNJobsDoc);
-    s->Bool("workspace", &TSNEOptions::workspace,
-            "benchmark only: false allocates fresh arrays every iteration");
     return s;
   }();
   return *schema;
@@ -238,7 +237,7 @@ double TSNE::Objective(bool exact, int dof, bool compute_error, double* grad) {
   const int d = static_cast<int>(embedding_.cols());
   const double* y = embedding_.data();
   TSNEWorkspace& ws = workspace_;
-  if (options_.workspace) {
+  if (pooling_) {
     if (exact) {
       return ws.exact_.Compute(ws.p_dense_, y, dof, compute_error,
                                options_.n_jobs, grad);
@@ -281,7 +280,7 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
     const bool compute_error = check_convergence || i == n_iter - 1;
     Vector fresh_grad;
     double* grad = ws.grad_.data();
-    if (!options_.workspace) {
+    if (!pooling_) {
       fresh_grad.resize(size);  // "v1.0": a new gradient array each time
       grad = fresh_grad.data();
     }
@@ -345,6 +344,9 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
 absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
                          const FitArgs&) {
   fitted_ = false;
+  // ECLIPSERA_DISABLE_POOLING=1: the roadmap's v1.0 path (fresh arrays every
+  // iteration, the exact kernel materialised as an n x n matrix).
+  pooling_ = !pool::PoolingDisabled();
   absl::Status s = Validate(x_in);
   if (!s.ok()) return s;
   const TSNEOptions& o = options_;

@@ -67,10 +67,6 @@ struct TSNEOptions {
   std::string method = "barnes_hut";    // 'barnes_hut' or 'exact'.
   double angle = 0.5;                   // in [0, 1].
   int n_jobs = -1;  // all available cores; 1 serial; not 0. See kNJobsDoc.
-  // Benchmark only: false reproduces the roadmap's "v1.0" behaviour (fresh
-  // arrays every iteration, the exact kernel materialised as an n x n
-  // matrix). Same results.
-  bool workspace = true;
 
   static const ParamSchema<TSNEOptions>& Schema();
 };
@@ -154,6 +150,7 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
   int n_iter_ = 0;
   double learning_rate_ = 0.0;
   bool fitted_ = false;
+  bool pooling_ = true;  // false: ECLIPSERA_DISABLE_POOLING's v1.0 path
   std::function<void(int, double)> iteration_callback_;
 };
 

@@ -9,6 +9,7 @@
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/metrics/trustworthiness.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -172,12 +173,13 @@ TEST(TSNETest, WorkspaceOffGivesSameResult) {
     o.perplexity = 10.0;
     o.n_iter = 300;
     o.random_state = 1;
-    TSNE a(o);
-    o.workspace = false;
-    TSNE b(o);
+    TSNE a(o), b(o);
     const Matrix x = SmallX();
     ECLIPSERA_ASSERT_OK(a.Fit(x));
-    ECLIPSERA_ASSERT_OK(b.Fit(x));
+    {
+      pool::ScopedPoolingDisabled v1_mode(true);
+      ECLIPSERA_ASSERT_OK(b.Fit(x));
+    }
     EXPECT_EQ(a.embedding(), b.embedding()) << method;
   }
 }
@@ -217,7 +219,7 @@ TEST(TSNETest, NoAllocationAfterFirstIteration) {
       EXPECT_GT(rec.after_first, 0);
       EXPECT_EQ(rec.at_last, rec.after_first) << method << " n_jobs=" << n_jobs;
       // The "v1.0" path allocates every iteration.
-      o.workspace = false;
+      pool::ScopedPoolingDisabled v1_mode(true);
       TSNE v1(o);
       v1.set_iteration_callback(record);
       ECLIPSERA_ASSERT_OK(v1.Fit(SmallX()));

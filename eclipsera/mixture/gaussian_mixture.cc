@@ -18,6 +18,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/simd/gaussian.h"
 
 namespace eclipsera::mixture {
@@ -1015,9 +1016,7 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
         .Int("verbose", &O::verbose, "0 silent, 1 iterations, 2 timing")
         .Int("verbose_interval", &O::verbose_interval,
              "iterations between verbose messages")
-        .Int("n_jobs", &O::n_jobs, kNJobsDoc)
-        .Bool("workspace", &O::workspace,
-              "benchmark only: false = v1.0 fresh arrays every iteration");
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc);
     return s;
   }();
   return *s;
@@ -1103,7 +1102,8 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   int best_n_iter = 0;
   bool have_best = false;
   using Clock = std::chrono::steady_clock;
-  // v1.0 mode: a fresh workspace every iteration (benchmark only).
+  // ECLIPSERA_DISABLE_POOLING=1: v1.0's fresh workspace every iteration.
+  const bool pooling = !pool::PoolingDisabled();
   GaussianMixtureWorkspace fresh;
   for (int init_i = 0; init_i < n_init; ++init_i) {
     if (o.verbose >= 1) std::fprintf(stderr, "Initialization %d\n", init_i);
@@ -1126,7 +1126,7 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
     for (n_iter = 1; n_iter <= o.max_iter; ++n_iter) {
       const double prev = lower_bound;
       EmContext step = ctx;
-      if (!o.workspace) {
+      if (!pooling) {
         fresh = GaussianMixtureWorkspace();
         Prepare(fresh, n, d, k, type, workers);
         step.ws = &fresh;

@@ -58,9 +58,6 @@ struct GaussianMixtureOptions {
   int verbose = 0;            // 0 silent, 1 iterations, 2 with timing.
   int verbose_interval = 10;  // >= 1.
   int n_jobs = -1;            // all available cores (see kNJobsDoc); 1 serial.
-  // Benchmark only: false reproduces the v1.0 behaviour (fresh arrays every
-  // EM iteration) with the same math; leave true.
-  bool workspace = true;
 
   static const ParamSchema<GaussianMixtureOptions>& Schema();
 };

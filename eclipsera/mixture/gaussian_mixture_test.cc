@@ -13,6 +13,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -230,7 +231,8 @@ TEST_P(TypeTest, WorkspaceKeptAcrossFitsAndV1ModeIsIdentical) {
   gm.Reset();
   ECLIPSERA_ASSERT_OK(gm.Fit(x));
   EXPECT_EQ(gm.workspace().resizes, resizes);
-  o.workspace = false;
+  // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
+  pool::ScopedPoolingDisabled v1_mode(true);
   GaussianMixture v1(o);
   ECLIPSERA_ASSERT_OK(v1.Fit(x));
   EXPECT_EQ(v1.lower_bound(), gm.lower_bound());
