@@ -156,6 +156,12 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
         {"random_state", {"0"}},         {"n_components", {"1", "2", "3"}},
         {"angle", {"0", "0.5"}},         jobs};
   }
+  if (estimator == "PCA") {  // scikit-learn's PCA has no n_jobs
+    return {{"n_components", {"1", "2", "0.5", "None"}},
+            {"whiten", {"false", "true"}},
+            {"svd_solver", {"auto", "full", "randomized"}},
+            {"random_state", {"0"}}};
+  }
   return {jobs};
 }
 

@@ -7,6 +7,7 @@
 #include "eclipsera/cluster/mean_shift.h"
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
+#include "eclipsera/decomposition/pca.h"
 #include "eclipsera/manifold/tsne.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 
@@ -22,6 +23,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(cluster::RegisterAgglomerativeClustering(registry));
   ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   ECLIPSERA_RETURN_IF_ERROR(manifold::RegisterTSNE(registry));
+  ECLIPSERA_RETURN_IF_ERROR(decomposition::RegisterPCA(registry));
   return absl::OkStatus();
 }
 

@@ -1,0 +1,299 @@
+// PCA: scikit-learn 1.2's _fit_full and _fit_truncated (randomized_svd).
+#include "eclipsera/decomposition/pca.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <utility>
+
+#include "Eigen/QR"
+#include "Eigen/SVD"
+#include "absl/strings/str_cat.h"
+#include "eclipsera/core/random.h"
+#include "eclipsera/core/status_macros.h"
+#include "eclipsera/core/validation.h"
+
+namespace eclipsera::decomposition {
+namespace {
+
+constexpr char kFitContext[] = "PCA::Fit";
+
+using ColMatrix = Eigen::MatrixXd;
+
+// svd_flip with u_based_decision: the largest-magnitude entry of each
+// column of U becomes positive, the matching row of V^T follows.
+void SvdFlip(ThinSvd& svd) {
+  for (Index c = 0; c < svd.u.cols(); ++c) {
+    Index arg = 0;
+    svd.u.col(c).cwiseAbs().maxCoeff(&arg);
+    if (svd.u(arg, c) < 0.0) {
+      svd.u.col(c) *= -1.0;
+      svd.vt.row(c) *= -1.0;
+    }
+  }
+}
+
+// An orthonormal basis of the columns of a (the thin Q of its QR).
+ColMatrix Orthonormal(const ColMatrix& a) {
+  Eigen::HouseholderQR<ColMatrix> qr(a);
+  return qr.householderQ() * ColMatrix::Identity(a.rows(), a.cols());
+}
+
+}  // namespace
+
+ThinSvd ExactSvd(const ConstMatrixRef& centred) {
+  const ColMatrix a = centred;
+  Eigen::BDCSVD<ColMatrix> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  ThinSvd out{svd.matrixU(), svd.singularValues(), svd.matrixV().transpose()};
+  SvdFlip(out);
+  return out;
+}
+
+ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed) {
+  const Index n = centred.rows(), d = centred.cols();
+  const Index r = std::min(n, d);
+  k = std::min(k, r);
+  const Index samples = std::min(k + 10, r);
+  const int power_iterations = k < 0.1 * static_cast<double>(r) ? 7 : 4;
+  Random rng(seed);
+  ColMatrix omega(d, samples);
+  for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
+  ColMatrix q = centred * omega;  // n x samples
+  for (int it = 0; it < power_iterations; ++it) {
+    q = Orthonormal(q);
+    q = Orthonormal(ColMatrix(centred.transpose() * q));  // d x samples
+    q = centred * q;
+  }
+  q = Orthonormal(q);
+  // B = Q^T X_c (samples x d) = W S V^T, so X_c ~ (Q W) S V^T.
+  const ColMatrix b = q.transpose() * centred;
+  Eigen::BDCSVD<ColMatrix> svd(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  ThinSvd out;
+  out.u = (q * svd.matrixU()).leftCols(k);
+  out.s = svd.singularValues().head(k);
+  out.vt = svd.matrixV().leftCols(k).transpose();
+  SvdFlip(out);
+  return out;
+}
+
+const ParamSchema<PCAOptions>& PCAOptions::Schema() {
+  static const auto* schema = [] {
+    auto* s = new ParamSchema<PCAOptions>("PCA");
+    s->Add(
+         "n_components",
+         "components kept: an int >= 1, a float in (0, 1) (fraction of the "
+         "variance to explain, svd_solver 'full'), or None (all)",
+         [](const PCAOptions& o) {
+           if (o.n_components.has_value()) return ParamValue(*o.n_components);
+           if (o.n_components_ratio.has_value()) {
+             return ParamValue(*o.n_components_ratio);
+           }
+           return ParamValue();
+         },
+         [](PCAOptions& o, const ParamValue& v) -> absl::Status {
+           if (std::holds_alternative<std::monostate>(v)) {
+             o.n_components.reset();
+             o.n_components_ratio.reset();
+             return absl::OkStatus();
+           }
+           if (const int64_t* i = std::get_if<int64_t>(&v)) {
+             o.n_components = *i;
+             o.n_components_ratio.reset();
+             return absl::OkStatus();
+           }
+           if (const double* f = std::get_if<double>(&v)) {
+             if (*f > 0.0 && *f < 1.0) {
+               o.n_components_ratio = *f;
+               o.n_components.reset();
+               return absl::OkStatus();
+             }
+             return absl::InvalidArgumentError(absl::StrCat(
+                 "parameter 'n_components' = ", *f,
+                 " as a float must be in (0, 1) (a fraction of the "
+                 "variance); give an int for a number of components"));
+           }
+           return absl::InvalidArgumentError(absl::StrCat(
+               "parameter 'n_components' expects an int, a float in (0, 1) "
+               "or None, got ",
+               FormatParamValue(v)));
+         })
+        .Bool("whiten", &PCAOptions::whiten,
+              "scale the components to unit variance")
+        .String("svd_solver", &PCAOptions::svd_solver,
+                "'auto', 'full' (exact SVD) or 'randomized'",
+                {"auto", "full", "randomized"})
+        .OptionalInt("random_state", &PCAOptions::random_state,
+                     "seed of the randomized solver; None: a new seed");
+    return s;
+  }();
+  return *schema;
+}
+
+PCA::PCA(PCAOptions options) : options_(std::move(options)) {}
+
+void PCA::set_options(const PCAOptions& options) {
+  options_ = options;
+  Reset();
+}
+
+void PCA::Reset() {
+  fitted_ = false;
+  components_.resize(0, 0);
+  explained_variance_.resize(0);
+  ratio_.resize(0);
+  singular_values_.resize(0);
+  mean_.resize(0);
+  noise_variance_ = 0.0;
+  solver_used_.clear();
+}
+
+absl::Status PCA::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                        const FitArgs&) {
+  const PCAOptions& o = options_;
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kFitContext, "X", x, 2));
+  const Index n = x.rows(), d = x.cols(), r = std::min(n, d);
+  if (o.n_components.has_value() && o.n_components_ratio.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext,
+                     ": set n_components either as a count or as a "
+                     "fraction (n_components_ratio), not both"));
+  }
+  if (o.n_components_ratio.has_value() &&
+      !(*o.n_components_ratio > 0.0 && *o.n_components_ratio < 1.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext, ": n_components = ", *o.n_components_ratio,
+                     " as a fraction must be in (0, 1)"));
+  }
+  if (o.n_components.has_value() &&
+      (*o.n_components < 1 || *o.n_components > r)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFitContext, ": n_components = ", *o.n_components,
+        " must be between 1 and min(n_samples, n_features) = ", r));
+  }
+  std::string solver = o.svd_solver;
+  if (solver == "auto") {
+    // scikit-learn 1.2's policy.
+    solver =
+        (std::max(n, d) > 500 && o.n_components.has_value() &&
+         static_cast<double>(*o.n_components) < 0.8 * static_cast<double>(r))
+            ? "randomized"
+            : "full";
+  }
+  if (solver == "randomized" && !o.n_components.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext,
+                     ": svd_solver='randomized' needs n_components as an "
+                     "int (a count), not ",
+                     o.n_components_ratio.has_value() ? "a fraction" : "None",
+                     "; use svd_solver='full'"));
+  }
+  if (solver != "full" && solver != "randomized") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFitContext, ": unknown svd_solver '", o.svd_solver,
+                     "'; allowed: 'auto', 'full', 'randomized'"));
+  }
+
+  mean_ = x.colwise().mean().transpose();
+  const Matrix centred = x.rowwise() - mean_.transpose();
+  const double dof = static_cast<double>(n - 1);
+  Index k = 0;
+  if (solver == "full") {
+    const ThinSvd svd = ExactSvd(centred);
+    const Vector all = svd.s.array().square() / dof;
+    const double total = all.sum();
+    const Vector all_ratio =
+        total > 0.0 ? Vector(all / total) : Vector(Vector::Zero(all.size()));
+    if (o.n_components_ratio.has_value()) {
+      // np.searchsorted(cumsum, ratio, side='right') + 1.
+      double cumsum = 0.0;
+      k = 0;
+      while (k < all_ratio.size()) {
+        cumsum += all_ratio(k);
+        if (cumsum > *o.n_components_ratio) break;
+        ++k;
+      }
+      k = std::min<Index>(k + 1, r);
+    } else {
+      k = o.n_components.value_or(r);
+    }
+    components_ = svd.vt.topRows(k);
+    explained_variance_ = all.head(k);
+    ratio_ = all_ratio.head(k);
+    singular_values_ = svd.s.head(k);
+    noise_variance_ = k < r ? all.tail(r - k).mean() : 0.0;
+  } else {
+    k = *o.n_components;
+    Random seeder = Random::FromRandomState(o.random_state);
+    const ThinSvd svd = RandomizedSvd(centred, k, seeder.NextU64());
+    explained_variance_ = svd.s.array().square() / dof;
+    const double total = centred.colwise().squaredNorm().sum() / dof;
+    ratio_ = total > 0.0 ? Vector(explained_variance_ / total)
+                         : Vector(Vector::Zero(k));
+    components_ = svd.vt;
+    singular_values_ = svd.s;
+    noise_variance_ =
+        k < r ? (total - explained_variance_.sum()) / static_cast<double>(r - k)
+              : 0.0;
+  }
+  if (o.whiten) {
+    for (Index c = 0; c < k; ++c) {
+      if (!(explained_variance_(c) > 0.0)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(kFitContext,
+                         ": whiten=true divides by each kept component's "
+                         "standard deviation, but component ",
+                         c, " has no variance (the centred data has rank ", c,
+                         "); keep fewer components or set whiten=false"));
+      }
+    }
+  }
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckFittedFinite(kFitContext, "components_", components_));
+  solver_used_ = solver;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status PCA::DoTransformInto(const ConstMatrixRef& x,
+                                  MatrixRef out) const {
+  constexpr char kContext[] = "PCA::Transform";
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckColumns(kContext, "X", x, mean_.size()));
+  out.noalias() = (x.rowwise() - mean_.transpose()) * components_.transpose();
+  if (options_.whiten) {
+    out.array().rowwise() /= explained_variance_.array().sqrt().transpose();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Matrix> PCA::DoInverseTransform(const ConstMatrixRef& x) const {
+  constexpr char kContext[] = "PCA::InverseTransform";
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckColumns(kContext, "X", x, components_.rows()));
+  Matrix out;
+  if (options_.whiten) {
+    const Matrix scaled =
+        explained_variance_.array().sqrt().matrix().asDiagonal() * components_;
+    out = x * scaled;
+  } else {
+    out = x * components_;
+  }
+  out.rowwise() += mean_.transpose();
+  return out;
+}
+
+FittedScalarList PCA::FittedScalars() const {
+  return {{"n_components", static_cast<double>(components_.rows())},
+          {"noise_variance", noise_variance_},
+          {"explained_variance_ratio_sum", ratio_.sum()}};
+}
+
+absl::Status RegisterPCA(EstimatorRegistry& registry) {
+  return registry.Register({"PCA",
+                            "principal component analysis (exact or "
+                            "randomized SVD), scikit-learn's PCA",
+                            MainOutput::kTransform,
+                            [] { return std::make_unique<PCA>(); }});
+}
+
+}  // namespace eclipsera::decomposition
