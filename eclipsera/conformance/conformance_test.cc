@@ -16,6 +16,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/object_pool.h"
 #include "eclipsera/pool/pooling_switch.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -368,6 +369,31 @@ TEST_P(ConformanceTest, IntoFormsAndConcurrentConstCalls) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+// How searches and pipelines reuse estimators: a Pool of
+// std::unique_ptr<Estimator> resets each one through Reset() on release,
+// and the reused estimator then fits like a fresh one.
+TEST_P(ConformanceTest, PooledEstimatorIsResetOnReleaseAndRefits) {
+  pool::ScopedPoolingDisabled pooling_on(false);
+  pool::Pool<std::unique_ptr<Estimator>> estimators(pool::PoolOptions{},
+                                                    [&] { return Make(); });
+  const Matrix x = Blobs();
+  Estimator* first = nullptr;
+  absl::StatusOr<Matrix> before;
+  {
+    pool::PoolHandle<std::unique_ptr<Estimator>> h = estimators.Acquire();
+    first = h->get();
+    before = MainResult(**h, x);
+    ECLIPSERA_ASSERT_OK(before);
+    EXPECT_TRUE((*h)->fitted());
+  }
+  pool::PoolHandle<std::unique_ptr<Estimator>> h = estimators.Acquire();
+  EXPECT_EQ(h->get(), first);
+  EXPECT_FALSE((*h)->fitted());
+  absl::StatusOr<Matrix> after = MainResult(**h, x);
+  ECLIPSERA_ASSERT_OK(after);
+  EXPECT_EQ(*after, *before);
 }
 
 TEST_P(ConformanceTest, FittedScalarsAreFinite) {

@@ -70,6 +70,21 @@ template <class U>
 struct HasResetMethod<U, std::void_t<decltype(std::declval<U&>().Reset())>>
     : std::true_type {};
 
+// Detects std::unique_ptr<U> and std::shared_ptr<U>: a pool of estimators
+// holds std::unique_ptr<Estimator> and resets the pointee.
+template <class U>
+struct IsSmartPointer : std::false_type {};
+template <class U, class D>
+struct IsSmartPointer<std::unique_ptr<U, D>> : std::true_type {};
+template <class U>
+struct IsSmartPointer<std::shared_ptr<U>> : std::true_type {};
+
+template <class U, class = void>
+struct PointeeHasReset : std::false_type {};
+template <class U>
+struct PointeeHasReset<U, std::void_t<decltype(std::declval<U&>()->Reset())>>
+    : std::true_type {};
+
 template <class T>
 using Factory = std::function<std::unique_ptr<T>()>;
 template <class T>
@@ -108,6 +123,12 @@ template <class T>
 Resetter<T> DefaultResetter() {
   if constexpr (HasResetMethod<T>::value) {
     return [](T& obj) { obj.Reset(); };
+  } else if constexpr (IsSmartPointer<T>::value && PointeeHasReset<T>::value) {
+    // A pool of std::unique_ptr<Estimator>: Reset() the estimator (not the
+    // pointer's reset(), which would destroy it).
+    return [](T& p) {
+      if (p) p->Reset();
+    };
   } else {
     return nullptr;
   }
@@ -149,6 +170,16 @@ std::shared_ptr<const PoolConfig<T>> MakeConfig(const PoolOptions& options,
   Factory<T> f;
   if constexpr (!std::is_same_v<std::decay_t<F>, std::nullptr_t>) {
     f = MakeFactory<T>(std::forward<F>(factory));
+  } else {
+    // Without a factory the pool makes T(): that must exist and be useful.
+    // (A std::function that was never set would throw bad_function_call on
+    // the first miss; a default smart pointer is null.)
+    static_assert(std::is_default_constructible_v<T>,
+                  "a pool of a type without a default constructor needs a "
+                  "factory: Pool<T>(options, factory)");
+    static_assert(!IsSmartPointer<T>::value,
+                  "a pool of smart pointers needs a factory that makes the "
+                  "pointee, e.g. [&] { return prototype.Clone(); }");
   }
   Resetter<T> r;
   if constexpr (!std::is_same_v<std::decay_t<R>, std::nullptr_t>) {
@@ -444,7 +475,9 @@ class PoolHandle {
 template <class T>
 class Pool {
  public:
-  // Objects are made by `T()` and reset by `T::Reset()` if T has one.
+  // Objects are made by `T()` and reset by `T::Reset()` if T has one. Does
+  // not compile when T has no default constructor or is a smart pointer
+  // (give a factory). A pool of std::unique_ptr<U> resets with U::Reset().
   explicit Pool(PoolOptions options = {})
       : core_(pool_internal::MakeConfig<T>(options, nullptr, nullptr)) {}
 

@@ -350,5 +350,35 @@ TEST_F(PoolTest, SwitchIsReadAtConstruction) {
   EXPECT_FALSE(on_again.pooling_disabled());
 }
 
+// A pool of owning pointers (how estimators are pooled: the interface is
+// abstract, so the pool holds std::unique_ptr<Estimator>) resets the
+// pointee through its Reset(), not the pointer through reset().
+TEST_F(PoolTest, PoolOfUniquePointersResetsThePointee) {
+  Pool<std::unique_ptr<Tracked>> pool(
+      PoolOptions{}, [] { return std::make_unique<Tracked>(7); });
+  Tracked* first;
+  {
+    PoolHandle<std::unique_ptr<Tracked>> h = pool.Acquire();
+    ASSERT_TRUE(*h);
+    first = h->get();
+    EXPECT_EQ((*h)->value, 7);
+    (*h)->value = 42;
+  }
+  PoolHandle<std::unique_ptr<Tracked>> h = pool.Acquire();
+  ASSERT_TRUE(*h) << "the pointer itself must survive the reset";
+  EXPECT_EQ(h->get(), first);
+  EXPECT_EQ((*h)->value, 0);
+  EXPECT_EQ((*h)->resets, 1);
+}
+
+// Without a factory, Pool<T> needs a default-constructible, non-pointer T:
+// these are compile-time errors (static_assert in MakeConfig), so only the
+// traits they rest on are checked here.
+static_assert(pool_internal::IsSmartPointer<std::unique_ptr<Tracked>>::value);
+static_assert(pool_internal::IsSmartPointer<std::shared_ptr<Tracked>>::value);
+static_assert(!pool_internal::IsSmartPointer<Tracked>::value);
+static_assert(pool_internal::PointeeHasReset<std::unique_ptr<Tracked>>::value);
+static_assert(!pool_internal::PointeeHasReset<std::unique_ptr<Plain>>::value);
+
 }  // namespace
 }  // namespace eclipsera::pool
