@@ -8,8 +8,18 @@
 #   4. the consumer workspace (examples/consumer) builds and runs;
 #   5. short libFuzzer runs of the file readers and of every estimator.
 # Usage: ./test.sh            (what CI runs through .ci/run)
+#        ./test.sh --coverage (line coverage per package of eclipsera/, from
+#                              every test built with gcov instrumentation)
 set -uo pipefail
 cd "$(dirname "$0")"
+
+if [[ "${1:-}" == "--coverage" ]]; then
+  # Fresh counts: stale .gcda files would mix in earlier runs.
+  find -L bazel-out/k8-fastbuildcoverage -name '*.gcda' -delete 2>/dev/null
+  ./bazelw test --config=coverage --nocache_test_results //eclipsera/... ||
+    exit 1
+  exec python3 tools/coverage_report.py bazel-out/k8-fastbuildcoverage/bin .
+fi
 
 passed=0
 failed=0
