@@ -280,6 +280,26 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   if (grew) ++ws.resizes;
 }
 
+// Sizes only what the E-step reads (prediction needs no M-step buffers).
+void PrepareEStep(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
+                  CovType type, int workers) {
+  auto size = [](Matrix& m, Index r, Index c) {
+    if (m.rows() != r || m.cols() != c) m.resize(r, c);
+  };
+  const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
+  const bool tied = type == CovType::kTied;
+  size(ws.resp, n, k);
+  if (ws.log_prob_norm.size() != n) ws.log_prob_norm.resize(n);
+  size(ws.worker_scratch,
+       tied ? static_cast<Index>(workers) * std::min(kChunk, n) : 0, d);
+  size(ws.proj_means, k, d);
+  if (ws.log_const.size() != k) ws.log_const.resize(k);
+  size(ws.lin_coef, d, k);
+  size(ws.quad_coef, d, k);
+  size(ws.diag_coef, diag ? k : 0, diag ? 2 * d : 0);
+  size(ws.kernel_scratch, workers, KernelScratchSize(type, d, k));
+}
+
 // Per-fit precomputations that depend on X only.
 void PrecomputeX(const EmContext& c) {
   GaussianMixtureWorkspace& ws = *c.ws;
@@ -1037,7 +1057,9 @@ int64_t GaussianMixtureWorkspace::bytes() const {
 namespace eclipsera::mixture {
 
 GaussianMixture::GaussianMixture(GaussianMixtureOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)),
+      predict_ws_(std::make_unique<pool::SharedPool<GaussianMixtureWorkspace>>(
+          pool::PoolOptions{/*capacity=*/4})) {}
 
 void GaussianMixture::set_options(const GaussianMixtureOptions& options) {
   options_ = options;
@@ -1243,12 +1265,11 @@ int64_t GaussianMixture::NumParameters() const {
                               static_cast<double>(k) - 1);
 }
 
-absl::Status GaussianMixture::CheckPredictInput(absl::string_view method,
+absl::Status GaussianMixture::CheckPredictInput(absl::string_view context,
                                                 const ConstMatrixRef& x) const {
-  const std::string ctx = absl::StrCat("GaussianMixture::", method);
-  if (!fitted_) return NotFittedError(ctx);
-  ECLIPSERA_RETURN_IF_ERROR(CheckData(ctx, "X", x, 1));
-  return CheckColumns(ctx, "X", x, params_.means.cols());
+  if (!fitted_) return NotFittedError(context);
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(context, "X", x, 1));
+  return CheckColumns(context, "X", x, params_.means.cols());
 }
 
 void GaussianMixture::EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
@@ -1256,22 +1277,21 @@ void GaussianMixture::EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
   const CovType type = ParseCovType(options_.covariance_type);
   const Index n = x.rows(), d = x.cols(), k = params_.means.rows();
   const int n_jobs = ResolveNJobs(options_.n_jobs).ok() ? options_.n_jobs : 1;
-  Prepare(*ws, n, d, k, type, NumWorkers(n_jobs, NumChunks(n, kChunk)));
+  PrepareEStep(*ws, n, d, k, type, NumWorkers(n_jobs, NumChunks(n, kChunk)));
   EmContext c{type, &x,           &params_,           ws,       n, d,
               k,    BlockRows(n), options_.reg_covar, want_resp};
-  PrecomputeX(c);
   EStep(c, n_jobs);
 }
 
 absl::StatusOr<LabelVector> GaussianMixture::PredictLabels(
     const ConstMatrixRef& x) const {
-  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("Predict", x));
-  GaussianMixtureWorkspace ws;
-  EvaluateFitted(x, false, &ws);
+  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("GaussianMixture::Predict", x));
+  pool::PoolHandle<GaussianMixtureWorkspace> ws = predict_ws_->Acquire();
+  EvaluateFitted(x, false, ws.get());
   LabelVector out(x.rows());
   for (Index i = 0; i < x.rows(); ++i) {
     Index arg;
-    ws.resp.row(i).maxCoeff(&arg);
+    ws->resp.row(i).maxCoeff(&arg);
     out(i) = static_cast<int32_t>(arg);
   }
   return out;
@@ -1279,18 +1299,20 @@ absl::StatusOr<LabelVector> GaussianMixture::PredictLabels(
 
 absl::StatusOr<Matrix> GaussianMixture::DoPredictProba(
     const ConstMatrixRef& x) const {
-  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("PredictProba", x));
-  GaussianMixtureWorkspace ws;
-  EvaluateFitted(x, true, &ws);
-  return std::move(ws.resp);
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckPredictInput("GaussianMixture::PredictProba", x));
+  pool::PoolHandle<GaussianMixtureWorkspace> ws = predict_ws_->Acquire();
+  EvaluateFitted(x, true, ws.get());
+  return Matrix(ws->resp);
 }
 
 absl::StatusOr<Vector> GaussianMixture::DoScoreSamples(
     const ConstMatrixRef& x) const {
-  ECLIPSERA_RETURN_IF_ERROR(CheckPredictInput("ScoreSamples", x));
-  GaussianMixtureWorkspace ws;
-  EvaluateFitted(x, false, &ws);
-  return std::move(ws.log_prob_norm);
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckPredictInput("GaussianMixture::ScoreSamples", x));
+  pool::PoolHandle<GaussianMixtureWorkspace> ws = predict_ws_->Acquire();
+  EvaluateFitted(x, false, ws.get());
+  return Vector(ws->log_prob_norm);
 }
 
 absl::StatusOr<double> GaussianMixture::Bic(const ConstMatrixRef& x) const {

@@ -26,6 +26,7 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/pool/shared_pool.h"
 
 namespace eclipsera::mixture {
 
@@ -199,7 +200,7 @@ class GaussianMixture
                                  absl::Span<const double> y) const override;
 
  private:
-  absl::Status CheckPredictInput(absl::string_view method,
+  absl::Status CheckPredictInput(absl::string_view context,
                                  const ConstMatrixRef& x) const;
   // Runs the E-step of the fitted model on x into ws (wlp kept, not resp).
   void EvaluateFitted(const ConstMatrixRef& x, bool want_resp,
@@ -207,6 +208,11 @@ class GaussianMixture
 
   GaussianMixtureOptions options_;
   GaussianMixtureWorkspace ws_;
+  // E-step buffers for the const prediction methods (Predict,
+  // PredictProba, ScoreSamples, Score, Bic, Aic): one per concurrent
+  // caller, kept between calls, so repeated predictions on batches of one
+  // size allocate only their results. Thread-safe.
+  std::unique_ptr<pool::SharedPool<GaussianMixtureWorkspace>> predict_ws_;
   std::function<void(int)> iteration_callback_;
 
   bool fitted_ = false;

@@ -216,6 +216,35 @@ TEST_P(TypeTest, NoAllocationsPerIterationAfterTheFirst) {
   }
 }
 
+// Predictions reuse pooled E-step buffers: after a first call, a call on a
+// batch of the same size allocates only its result (the workspace used to
+// be rebuilt, M-step buffers included, on every call).
+TEST_P(TypeTest, RepeatedPredictionsAllocateOnlyTheirResults) {
+  const Matrix x = Blobs(3000, 6, 3);
+  GaussianMixtureOptions o;
+  o.n_components = 3;
+  o.covariance_type = GetParam();
+  o.random_state = 0;
+  o.n_jobs = 1;
+  GaussianMixture gm(o);
+  ECLIPSERA_ASSERT_OK(gm.Fit(x));
+  const Matrix batch = x.topRows(500);
+  absl::StatusOr<Matrix> first = gm.PredictProba(batch);
+  ECLIPSERA_ASSERT_OK(first);
+  ECLIPSERA_ASSERT_OK(gm.ScoreSamples(batch));
+  ::eclipsera::testing::AllocationCounter counter;
+  absl::StatusOr<Matrix> proba = gm.PredictProba(batch);
+  absl::StatusOr<Vector> scores = gm.ScoreSamples(batch);
+  absl::StatusOr<Vector> labels = gm.Predict(batch);
+  const int64_t allocations = counter.allocations();
+  ECLIPSERA_ASSERT_OK(proba);
+  ECLIPSERA_ASSERT_OK(scores);
+  ECLIPSERA_ASSERT_OK(labels);
+  EXPECT_EQ(*proba, *first);
+  // One result array each, plus Predict's label vector before conversion.
+  EXPECT_LE(allocations, 4);
+}
+
 TEST_P(TypeTest, WorkspaceKeptAcrossFitsAndV1ModeIsIdentical) {
   const Matrix x = Blobs(5000, 4, 9);
   GaussianMixtureOptions o;
