@@ -7,47 +7,17 @@
 #include <cmath>
 
 #include "Eigen/Eigenvalues"
-#include "Eigen/QR"
-#include "eclipsera/core/random.h"
+#include "eclipsera/decomposition/pca.h"
 
 namespace eclipsera::manifold_internal {
 namespace {
 
-// An orthonormal basis of the columns of a (thin Q of its QR).
-Eigen::MatrixXd Orthonormal(const Eigen::MatrixXd& a) {
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
-  return qr.householderQ() * Eigen::MatrixXd::Identity(a.rows(), a.cols());
-}
-
-// Scores X_c V S-free = U S for the leading `usable` components by the
-// randomized range finder (scikit-learn's randomized_svd).
+// Scores U S of the leading `usable` components by the randomized range
+// finder that decomposition::PCA's 'randomized' solver uses (seed 0).
 void RandomizedScores(const Matrix& centred, int usable, Matrix* scores) {
-  const Index n = centred.rows(), d = centred.cols();
-  const Index k = std::min<Index>(usable + 10, std::min(n, d));
-  const int power_iterations =
-      usable < 0.1 * static_cast<double>(std::min(n, d)) ? 7 : 4;
-  Random rng(0);
-  Eigen::MatrixXd omega(d, k);
-  for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
-  Eigen::MatrixXd q = centred * omega;  // n x k
-  for (int it = 0; it < power_iterations; ++it) {
-    q = Orthonormal(q);
-    Eigen::MatrixXd z = centred.transpose() * q;  // d x k
-    z = Orthonormal(z);
-    q = centred * z;
-  }
-  q = Orthonormal(q);
-  // B = Q^T X_c (k x d); B B^T = W S^2 W^T; the scores are Q W S.
-  const Eigen::MatrixXd b = q.transpose() * centred;
-  Eigen::MatrixXd bbt(k, k);
-  bbt.setZero();
-  bbt.selfadjointView<Eigen::Lower>().rankUpdate(b);
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(bbt);
-  for (int c = 0; c < usable; ++c) {
-    const Index e = k - 1 - c;  // ascending order
-    const double s = std::sqrt(std::max(es.eigenvalues()(e), 0.0));
-    scores->col(c) = q * es.eigenvectors().col(e) * s;
-  }
+  const decomposition::ThinSvd svd =
+      decomposition::RandomizedSvd(centred, usable, /*seed=*/0);
+  scores->leftCols(svd.s.size()) = svd.u * svd.s.asDiagonal();
 }
 
 }  // namespace
