@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
+#include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/neighbors/neighbors.h"
 
@@ -416,16 +417,15 @@ void DBSCAN::Reset() {
   algorithm_used_.clear();
 }
 
-absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
-                           const FitArgs&) {
-  Reset();
-  const DBSCANOptions& o = options_;
-  absl::Status s = CheckData(kContext, "X", x);
-  if (!s.ok()) return s;
+namespace {
+
+// The options' checks, in scikit-learn's order (x's own checks first).
+absl::Status ValidateOptions(const DBSCANOptions& o) {
   static constexpr absl::string_view kMetrics[] = {"euclidean", "manhattan",
                                                    "chebyshev", "precomputed"};
   static constexpr absl::string_view kAlgorithms[] = {"auto", "grid", "kd_tree",
                                                       "brute"};
+  absl::Status s;
   if (!(s = CheckGreater(kContext, "eps", o.eps, 0.0)).ok()) return s;
   if (o.eps < kMinLargestMagnitude && o.metric == "euclidean") {
     // eps is compared with squared distances: below this its square
@@ -451,47 +451,101 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     return absl::InvalidArgumentError(absl::StrCat(
         kContext, ": n_jobs = 0, must be -1 (all cores) or a non-zero count"));
   }
+  return absl::OkStatus();
+}
+
+// DBSCAN over a precomputed n x n distance matrix: core samples by
+// counting, then clusters expanded through each row.
+absl::StatusOr<int> PrecomputedDbscan(const ConstMatrixRef& x,
+                                      const DBSCANOptions& o,
+                                      std::vector<uint8_t>& core,
+                                      LabelVector& labels) {
   const Index n = x.rows(), d = x.cols();
-  const int n_jobs = o.n_jobs;
+  if (n != d) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kContext,
+                     ": metric = 'precomputed' needs a square distance matrix, "
+                     "got ",
+                     n, " x ", d));
+  }
+  if (x.minCoeff() < 0.0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": negative values in the precomputed distance matrix"));
+  }
   const int min_samples = o.min_samples;
+  ParallelForChunks(o.n_jobs, n, kChunk, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      Index count = 0;
+      for (Index j = 0; j < n && count < min_samples; ++j) {
+        count += x(i, j) <= o.eps;
+      }
+      core[i] = count >= min_samples;
+    }
+  });
+  return Expand(
+      core,
+      [&](Index p, std::vector<Index>* nb) {
+        nb->clear();
+        for (Index j = 0; j < n; ++j) {
+          if (x(p, j) <= o.eps) nb->push_back(j);
+        }
+      },
+      labels);
+}
+
+// DBSCAN through a k-d tree or brute-force radius index: core samples by
+// bounded radius counts (in parallel), then the serial expansion.
+absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
+                                Metric metric, neighbors::Algorithm algorithm,
+                                std::vector<uint8_t>& core,
+                                LabelVector& labels) {
+  const Index n = x.rows(), d = x.cols();
+  const int min_samples = o.min_samples;
+  absl::StatusOr<std::unique_ptr<neighbors::NeighborIndex>> index =
+      neighbors::BuildIndex(x, metric, algorithm, o.leaf_size);
+  if (!index.ok()) return index.status();
+  const neighbors::NeighborIndex& idx = **index;
+  Matrix contiguous;
+  const double* data = x.data();
+  if (x.outerStride() != d) {
+    contiguous = x;
+    data = contiguous.data();
+  }
+  std::vector<neighbors::QueryScratch> scratch(
+      NumWorkers(o.n_jobs, NumChunks(n, kChunk)));
+  ParallelForChunks(o.n_jobs, n, kChunk, [&](Index b, Index e, int w) {
+    for (Index i = b; i < e; ++i) {
+      core[i] = idx.RadiusCount(data + i * d, o.eps, scratch[w], min_samples) >=
+                min_samples;
+    }
+  });
+  return Expand(
+      core,
+      [&](Index p, std::vector<Index>* nb) {
+        idx.RadiusQuery(data + p * d, o.eps, scratch[0], nb);
+      },
+      labels);
+}
+
+}  // namespace
+
+absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                           const FitArgs&) {
+  Reset();
+  const DBSCANOptions& o = options_;
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(ValidateOptions(o));
+  const Index n = x.rows(), d = x.cols();
   std::vector<uint8_t> core(n, 0);
   LabelVector labels = LabelVector::Constant(n, -1);
   int n_clusters = 0;
-
+  std::string algorithm = o.algorithm;
   if (o.metric == "precomputed") {
-    if (n != d) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kContext,
-          ": metric = 'precomputed' needs a square distance matrix, "
-          "got ",
-          n, " x ", d));
-    }
-    if (x.minCoeff() < 0.0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kContext, ": negative values in the precomputed distance matrix"));
-    }
-    ParallelForChunks(n_jobs, n, kChunk, [&](Index b, Index e, int) {
-      for (Index i = b; i < e; ++i) {
-        Index count = 0;
-        for (Index j = 0; j < n && count < min_samples; ++j) {
-          count += x(i, j) <= o.eps;
-        }
-        core[i] = count >= min_samples;
-      }
-    });
-    n_clusters = Expand(
-        core,
-        [&](Index p, std::vector<Index>* nb) {
-          nb->clear();
-          for (Index j = 0; j < n; ++j) {
-            if (x(p, j) <= o.eps) nb->push_back(j);
-          }
-        },
-        labels);
-    algorithm_used_ = "precomputed";
+    ECLIPSERA_ASSIGN_OR_RETURN(n_clusters,
+                               PrecomputedDbscan(x, o, core, labels));
+    algorithm = "precomputed";
   } else {
     const Metric metric = *neighbors::ParseMetric(o.metric);
-    std::string algorithm = o.algorithm;
     if (algorithm == "grid" && d > 4) {
       return absl::InvalidArgumentError(absl::StrCat(
           kContext, ": algorithm = 'grid' supports at most 4 features, X has ",
@@ -502,48 +556,31 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     }
     bool done = false;
     if (algorithm == "grid") {
-      done = GridDbscan(x, o.eps, min_samples, metric, n_jobs, labels, core,
+      done = GridDbscan(x, o.eps, o.min_samples, metric, o.n_jobs, labels, core,
                         &n_clusters);
       if (!done) algorithm = "kd_tree";  // grid too fine for 64-bit keys
     }
     if (!done) {
-      absl::StatusOr<std::unique_ptr<neighbors::NeighborIndex>> index =
-          neighbors::BuildIndex(x, metric,
-                                algorithm == "brute"
-                                    ? neighbors::Algorithm::kBrute
-                                    : neighbors::Algorithm::kKDTree,
-                                o.leaf_size);
-      if (!index.ok()) return index.status();
-      const neighbors::NeighborIndex& idx = **index;
-      Matrix contiguous;
-      const double* data = x.data();
-      if (x.outerStride() != d) {
-        contiguous = x;
-        data = contiguous.data();
-      }
-      std::vector<neighbors::QueryScratch> scratch(
-          NumWorkers(n_jobs, NumChunks(n, kChunk)));
-      ParallelForChunks(n_jobs, n, kChunk, [&](Index b, Index e, int w) {
-        for (Index i = b; i < e; ++i) {
-          core[i] = idx.RadiusCount(data + i * d, o.eps, scratch[w],
-                                    min_samples) >= min_samples;
-        }
-      });
-      n_clusters = Expand(
-          core,
-          [&](Index p, std::vector<Index>* nb) {
-            idx.RadiusQuery(data + p * d, o.eps, scratch[0], nb);
-          },
-          labels);
+      ECLIPSERA_ASSIGN_OR_RETURN(
+          n_clusters,
+          IndexDbscan(x, o, metric,
+                      algorithm == "brute" ? neighbors::Algorithm::kBrute
+                                           : neighbors::Algorithm::kKDTree,
+                      core, labels));
     }
-    algorithm_used_ = algorithm;
   }
+  StoreResults(x, core, std::move(labels), n_clusters, algorithm);
+  return absl::OkStatus();
+}
 
+void DBSCAN::StoreResults(const ConstMatrixRef& x,
+                          const std::vector<uint8_t>& core, LabelVector labels,
+                          int n_clusters, std::string algorithm) {
   Index n_core = 0;
   for (uint8_t c : core) n_core += c;
   core_.resize(n_core);
-  components_.resize(n_core, d);
-  for (Index i = 0, w = 0; i < n; ++i) {
+  components_.resize(n_core, x.cols());
+  for (Index i = 0, w = 0; i < x.rows(); ++i) {
     if (core[i]) {
       core_[w] = i;
       components_.row(w++) = x.row(i);
@@ -551,8 +588,8 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   }
   labels_ = std::move(labels);
   n_clusters_ = n_clusters;
+  algorithm_used_ = std::move(algorithm);
   fitted_ = true;
-  return absl::OkStatus();
 }
 
 FittedScalarList DBSCAN::FittedScalars() const {

@@ -91,6 +91,10 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
                                       absl::Span<const double> y) override;
 
  private:
+  // Keeps the fit's results (labels, core samples and their rows).
+  void StoreResults(const ConstMatrixRef& x, const std::vector<uint8_t>& core,
+                    LabelVector labels, int n_clusters, std::string algorithm);
+
   DBSCANOptions options_;
   LabelVector labels_;
   IndexVector core_;
