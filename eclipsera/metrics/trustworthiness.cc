@@ -9,22 +9,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/simd/distance.h"
 
 namespace eclipsera::metrics {
 namespace {
 constexpr char kContext[] = "trustworthiness";
 
 // Euclidean distances from row i to every row, as scikit-learn's
-// euclidean_distances computes them (-2 x.y + ||x||^2 + ||y||^2, clamped,
-// square root), self excluded by the caller.
+// euclidean_distances computes them (||x||^2 - 2 x.y + ||y||^2, clamped,
+// square root), by the library's blocked SIMD kernel; self excluded by the
+// caller. `scratch` holds simd::BlockScratchSize(1, d) doubles.
 void EuclideanRow(const ConstMatrixRef& x, const Vector& sqnorms, Index i,
-                  Vector* out) {
-  out->noalias() = x * x.row(i).transpose();
-  for (Index j = 0; j < x.rows(); ++j) {
-    double v = -2.0 * (*out)(j) + sqnorms(i);
-    v += sqnorms(j);
-    (*out)(j) = std::sqrt(std::max(v, 0.0));
-  }
+                  Vector* out, std::vector<double>* scratch) {
+  const size_t n = static_cast<size_t>(x.rows());
+  const size_t d = static_cast<size_t>(x.cols());
+  simd::SquaredL2Block(x.data(), n, static_cast<size_t>(x.outerStride()),
+                       sqnorms.data(), x.row(i).data(), 1,
+                       static_cast<size_t>(x.outerStride()), sqnorms.data() + i,
+                       d, out->data(), 1, scratch->data());
+  *out = out->cwiseSqrt();
 }
 
 }  // namespace
@@ -66,12 +69,14 @@ absl::StatusOr<double> Trustworthiness(const ConstMatrixRef& x,
       precomputed ? Vector() : Vector(x.rowwise().squaredNorm());
   const Vector sq_y = x_embedded.rowwise().squaredNorm();
   Vector dx(n), dy(n);
+  std::vector<double> scratch(simd::BlockScratchSize(
+      1, static_cast<size_t>(std::max(x.cols(), x_embedded.cols()))));
   std::vector<std::pair<double, Index>> cand;
   cand.reserve(n);
   double t = 0.0;
   for (Index i = 0; i < n; ++i) {
     // The k nearest neighbours in the embedding (ties by index).
-    EuclideanRow(x_embedded, sq_y, i, &dy);
+    EuclideanRow(x_embedded, sq_y, i, &dy, &scratch);
     cand.clear();
     for (Index j = 0; j < n; ++j) {
       if (j != i) cand.emplace_back(dy(j), j);
@@ -80,7 +85,7 @@ absl::StatusOr<double> Trustworthiness(const ConstMatrixRef& x,
     if (precomputed) {
       dx = x.row(i).transpose();
     } else {
-      EuclideanRow(x, sq_x, i, &dx);
+      EuclideanRow(x, sq_x, i, &dx, &scratch);
     }
     dx(i) = std::numeric_limits<double>::infinity();
     for (Index t_idx = 0; t_idx < k; ++t_idx) {
