@@ -133,7 +133,7 @@ TEST(MeanShiftTest, BinSeedsRoundHalfToEvenInFirstAppearanceOrder) {
 }
 
 // After the first iteration, the seed loop allocates nothing; the v1.0
-// mode (workspace = false) allocates on every iteration.
+// mode (ECLIPSERA_DISABLE_POOLING) allocates on every iteration.
 // scikit-learn's get_bin_seeds warning: as many bins as samples means
 // binning did nothing, and the samples themselves are the seeds.
 TEST(MeanShiftTest, WarnsWhenBinningFails) {

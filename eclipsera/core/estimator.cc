@@ -4,7 +4,9 @@
 #include <cmath>
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "eclipsera/core/validation.h"
 
@@ -70,22 +72,25 @@ absl::Status Estimator::SetParams(const ParamMap& params) {
       }
       const auto* e = v == nullptr ? nullptr : std::get_if<EstimatorParam>(v);
       if (e == nullptr || e->prototype == nullptr) {
-        std::vector<std::string> names;
+        std::vector<std::string> names, all;
         for (const auto& [n, cv] : current) {
+          all.push_back(n);
           if (std::holds_alternative<EstimatorParam>(cv)) names.push_back(n);
         }
         return absl::InvalidArgumentError(absl::StrCat(
-            name(), ": '", owner, "__", sub.begin()->first, "' names no ",
-            "parameter: '", owner,
+            name(), ": unknown parameter '", owner, "__", sub.begin()->first,
+            "': '", owner,
             "' is not an estimator-valued parameter; nested names are "
             "allowed for: ",
-            names.empty() ? "none" : absl::StrJoin(names, ", ")));
+            names.empty() ? "none" : absl::StrJoin(names, ", "),
+            "; valid parameters: ", absl::StrJoin(all, ", ")));
       }
       std::unique_ptr<Estimator> step = e->prototype->Clone();
       absl::Status s = step->SetParams(sub);
       if (!s.ok()) {
         return absl::Status(
-            s.code(), absl::StrCat(name(), " (", owner, "): ", s.message()));
+            s.code(), absl::StrCat(name(), ": in '", owner, "__...' (", owner,
+                                   " is a ", step->name(), "): ", s.message()));
       }
       direct[owner] = MakeEstimatorParam(*step);
     }
@@ -165,7 +170,11 @@ absl::StatusOr<Vector> Estimator::FitPredict(const ConstMatrixRef& x,
                                              const FitArgs& args) {
   absl::Status s = Fit(x, y, args);
   if (!s.ok()) return s;
-  return DoFitPredict(x, y);
+  absl::StatusOr<Vector> out = DoFitPredict(x, y);
+  // DoFitPredict may fail after its Fit succeeded (an estimator without
+  // Predict): still the failure rule.
+  if (!out.ok()) Reset();
+  return out;
 }
 
 absl::StatusOr<Matrix> Estimator::Transform(const ConstMatrixRef& x) const {
@@ -278,14 +287,8 @@ absl::StatusOr<Matrix> Estimator::DoPredictProba(const ConstMatrixRef&) const {
 }
 
 absl::StatusOr<Matrix> Estimator::DoPredictLogProba(
-    const ConstMatrixRef& x) const {
-  absl::StatusOr<Matrix> p = DoPredictProba(x);
-  if (!p.ok()) {
-    if (absl::IsUnimplemented(p.status()))
-      return Unimplemented("PredictLogProba");
-    return p.status();
-  }
-  return Matrix(p->array().log());
+    const ConstMatrixRef&) const {
+  return Unimplemented("PredictLogProba");
 }
 
 absl::StatusOr<Matrix> Estimator::DoDecisionFunction(
@@ -302,10 +305,34 @@ absl::Status Estimator::Unimplemented(absl::string_view method) const {
       absl::StrCat(name(), " has no ", method, " method"));
 }
 
+namespace {
+
+// The shortest of %.15g and %.17g that reads back as the same double, so
+// reprs (and the equality of estimator values built on them) distinguish
+// every distinct value; StrCat's 6 digits would not.
+std::string RoundTrip(double d) {
+  std::string s = absl::StrFormat("%.15g", d);
+  double back = 0.0;
+  if (absl::SimpleAtod(s, &back) && back == d) return s;
+  return absl::StrFormat("%.17g", d);
+}
+
+std::string ReprValue(const ParamValue& value) {
+  if (const double* d = std::get_if<double>(&value)) return RoundTrip(*d);
+  if (const auto* l = std::get_if<std::vector<double>>(&value)) {
+    std::vector<std::string> parts;
+    for (double d : *l) parts.push_back(RoundTrip(d));
+    return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+  }
+  return FormatParamValue(value);
+}
+
+}  // namespace
+
 std::string EstimatorRepr(const Estimator& estimator) {
   std::vector<std::string> parts;
   for (const auto& [name, value] : estimator.GetParams(false)) {
-    parts.push_back(absl::StrCat(name, "=", FormatParamValue(value)));
+    parts.push_back(absl::StrCat(name, "=", ReprValue(value)));
   }
   return absl::StrCat(estimator.name(), "(", absl::StrJoin(parts, ", "), ")");
 }

@@ -197,7 +197,8 @@ class Estimator {
   virtual absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
                                          absl::Span<const double> y) const;
   virtual absl::StatusOr<Matrix> DoPredictProba(const ConstMatrixRef& x) const;
-  // The default is the log of DoPredictProba.
+  // Estimators with a predict_log_proba in scikit-learn override it
+  // (computed in log space, not as the log of DoPredictProba).
   virtual absl::StatusOr<Matrix> DoPredictLogProba(
       const ConstMatrixRef& x) const;
   virtual absl::StatusOr<Matrix> DoDecisionFunction(
@@ -221,7 +222,7 @@ EstimatorParam MakeEstimatorParam(const Estimator& estimator);
 
 // The scikit-learn-style rendering "KMeans(n_clusters=3, tol=0.0001)" of an
 // estimator's class and shallow parameters (nested estimators rendered the
-// same way).
+// same way). Floats are written with enough digits to read back exactly.
 std::string EstimatorRepr(const Estimator& estimator);
 
 // Implements the parameter half of Estimator for an estimator whose

@@ -153,8 +153,8 @@ TEST(EstimatorTest, FailedFitLeavesUnfittedWithParameters) {
   ASSERT_TRUE(est.fitted());
   Matrix bad = x;
   bad(1, 1) = std::nan("");
-  EXPECT_THAT(est.Fit(bad),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
+  EXPECT_THAT(est.Fit(bad), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("X is not finite")));
   EXPECT_FALSE(est.fitted());
   EXPECT_THAT(est.Predict(x), StatusIs(absl::StatusCode::kFailedPrecondition,
                                        HasSubstr("not fitted")));
@@ -162,7 +162,8 @@ TEST(EstimatorTest, FailedFitLeavesUnfittedWithParameters) {
   // A failure in the common checks follows the same rule.
   ECLIPSERA_ASSERT_OK(est.Fit(x));
   EXPECT_THAT(est.Fit(Matrix(0, 2)),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("ColumnMean::Fit: X is empty")));
   EXPECT_FALSE(est.fitted());
   ECLIPSERA_ASSERT_OK(est.Fit(x));
   EXPECT_DOUBLE_EQ(est.mean()(0), 3.0);
@@ -253,10 +254,16 @@ TEST(EstimatorTest, EstimatorValuedParametersAndNestedNames) {
   // All or nothing: a bad nested name changes no parameter.
   EXPECT_THAT(est.SetParams({{"scale", 3.0}, {"step__shfit", 1.0}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("valid parameters: shift")));
+                       HasSubstr("Scaled: in 'step__...' (step is a "
+                                 "ColumnMean): ColumnMean: unknown parameter "
+                                 "'shfit'; valid parameters: shift")));
   EXPECT_THAT(est.SetParams({{"scale__x", 1.0}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("allowed for: step")));
+                       HasSubstr("unknown parameter 'scale__x'")));
+  EXPECT_THAT(est.SetParams({{"scale__x", 1.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("allowed for: step; valid parameters: "
+                                 "scale, step")));
   EXPECT_THAT(est.SetParams({{"step", 1.0}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("expects an estimator")));
@@ -272,6 +279,12 @@ TEST(EstimatorTest, EstimatorValuedParametersAndNestedNames) {
   std::unique_ptr<Estimator> clone = est.Clone();
   EXPECT_FALSE(clone->fitted());
   EXPECT_EQ(clone->GetParams(), est.GetParams());
+
+  // Values are compared with every digit: nearby floats differ.
+  EXPECT_NE(MakeEstimatorParam(ColumnMean(MeanOptions{1.0000001})),
+            MakeEstimatorParam(ColumnMean(MeanOptions{1.0000002})));
+  EXPECT_EQ(MakeEstimatorParam(ColumnMean(MeanOptions{0.1})).repr,
+            "ColumnMean(shift=0.1)");
 
   // Replacing the step by SetParams.
   ECLIPSERA_ASSERT_OK(est.SetParams(

@@ -26,10 +26,11 @@ namespace {
 thread_local bool in_parallel_region = false;
 
 // The thread budget: pool workers not reserved by any running ParallelFor.
-// A parallel call reserves up to (its workers - 1) helpers and returns
-// them when it ends, so at most HardwareThreads() threads run tasks (the
-// callers plus the reserved helpers), whatever the nesting: a nested call
-// gets exactly the cores its outer level leaves idle.
+// A parallel call reserves up to (its workers - 1) helpers; each helper
+// returns its slot as soon as it finds no task left. So the helpers of all
+// calls together never exceed HardwareThreads() - 1, and work started from
+// one thread never runs on more than HardwareThreads() threads, whatever
+// the nesting: a nested call gets the cores its outer level leaves idle.
 std::atomic<int>& IdleHelpers() {
   static std::atomic<int> idle{HardwareThreads() - 1};
   return idle;
@@ -189,12 +190,15 @@ void ParallelFor(int n_jobs, Index n_tasks,
   for (int w = 1; w < workers; ++w) {
     pool.Schedule([s] {
       s->Run(s->next_worker.fetch_add(1, std::memory_order_relaxed));
+      // Out of tasks: this thread is idle from now on, so its slot goes
+      // back to the budget at once (nested calls in the tasks still
+      // running may use it), not when the whole call ends.
+      ReleaseHelpers(1);
       s->barrier.Notify();
     });
   }
   s->Run(0);
   s->barrier.Wait();
-  ReleaseHelpers(helpers);
 }
 
 void ParallelForChunks(

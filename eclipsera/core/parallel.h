@@ -67,8 +67,11 @@ int NumWorkers(int n_jobs, Index n_tasks);
 
 // Runs fn(task, worker) for every task in [0, n_tasks), the calling thread
 // being worker 0, plus as many pool threads (up to NumWorkers(n_jobs,
-// n_tasks) - 1) as the thread budget has idle: at most HardwareThreads()
-// threads run ParallelFor tasks at any time, across all nesting levels.
+// n_tasks) - 1) as the thread budget has idle: the pool threads running
+// tasks never exceed HardwareThreads() - 1 across all nesting levels, so
+// work started from one thread uses at most HardwareThreads() threads
+// (several user threads calling at once each add themselves). A helper
+// returns to the budget as soon as it finds no task left.
 // A call nested in a serial outer loop gets its n_jobs; one nested in an
 // outer level that uses every core runs serially on its caller.
 // `worker` is in [0, NumWorkers(...)) and no two concurrent tasks of one

@@ -93,19 +93,33 @@ void RecordMax(std::atomic<int>& max, int w) {
   }
 }
 
+// Spins until `count` reaches `target` (every outer task is running, or
+// done with its inner call).
+void WaitFor(const std::atomic<int>& count, int target) {
+  while (count.load() < target) std::this_thread::yield();
+}
+
 TEST(ParallelTest, NestedInsideABusyOuterLevelRunsSerially) {
+  // As many outer tasks as cores, held together by two rendezvous: all of
+  // them run at once (the caller and every helper), and none returns
+  // before every inner call is done, so the outer call holds the whole
+  // budget for as long as any inner call runs.
+  const int cores = HardwareThreads();
+  std::atomic<int> started{0}, finished{0};
   std::atomic<int> inner_max{0};
   std::atomic<int> outer_max{0};
-  ParallelFor(-1, 4, [&](Index, int w) {
+  ParallelFor(-1, cores, [&](Index, int w) {
     RecordMax(outer_max, w);
     // NumWorkers does not depend on nesting: scratch sized with it fits.
-    EXPECT_EQ(NumWorkers(-1, 100), HardwareThreads());
+    EXPECT_EQ(NumWorkers(-1, 100), cores);
+    ++started;
+    WaitFor(started, cores);
     ParallelFor(-1, 10, [&](Index, int iw) { RecordMax(inner_max, iw); });
+    ++finished;
+    WaitFor(finished, cores);
   });
-  // The outer call holds every helper, so each inner call runs on its
-  // caller alone.
   EXPECT_EQ(inner_max.load(), 0);
-  EXPECT_LT(outer_max.load(), HardwareThreads());
+  EXPECT_EQ(outer_max.load(), cores - 1);
   EXPECT_FALSE(InParallelRegion());
 }
 

@@ -118,7 +118,8 @@ const ParamSchema<PCAOptions>& PCAOptions::Schema() {
                FormatParamValue(v)));
          })
         .Bool("whiten", &PCAOptions::whiten,
-              "scale the components to unit variance")
+              "divide the scores by each component's standard deviation "
+              "(unit-variance outputs)")
         .String("svd_solver", &PCAOptions::svd_solver,
                 "'auto', 'full' (exact SVD) or 'randomized'",
                 {"auto", "full", "randomized"})
