@@ -162,6 +162,32 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
             {"svd_solver", {"auto", "full", "randomized"}},
             {"random_state", {"0"}}};
   }
+  if (estimator == "StandardScaler") {
+    return {{"with_mean", {"true", "false"}}, {"with_std", {"true", "false"}}};
+  }
+  if (estimator == "MinMaxScaler") {
+    return {{"feature_range", {"0,1", "-1e100,1e100", "2,1", "-3,0.5"}},
+            {"clip", {"false", "true"}}};
+  }
+  if (estimator == "MaxAbsScaler") return {{"copy", {"true", "false"}}};
+  if (estimator == "RobustScaler") {
+    return {{"with_centering", {"true", "false"}},
+            {"with_scaling", {"true", "false"}},
+            {"quantile_range", {"25,75", "0,100", "50,50", "90,10"}},
+            {"unit_variance", {"false", "true"}}};
+  }
+  if (estimator == "Normalizer") return {{"norm", {"l2", "l1", "max"}}};
+  if (estimator == "PolynomialFeatures") {
+    return {{"degree", {"2", "0", "3", "1,3"}},
+            {"interaction_only", {"false", "true"}},
+            {"include_bias", {"true", "false"}}};
+  }
+  if (estimator == "SimpleImputer") {
+    return {{"strategy", {"mean", "median", "most_frequent", "constant"}},
+            {"fill_value", {"None", "-2.5", "1e300"}},
+            {"add_indicator", {"false", "true"}},
+            {"keep_empty_features", {"false", "true"}}};
+  }
   return {jobs};
 }
 

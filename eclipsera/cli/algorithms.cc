@@ -10,6 +10,10 @@
 #include "eclipsera/decomposition/pca.h"
 #include "eclipsera/manifold/tsne.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
+#include "eclipsera/preprocessing/normalizer.h"
+#include "eclipsera/preprocessing/polynomial_features.h"
+#include "eclipsera/preprocessing/scalers.h"
+#include "eclipsera/preprocessing/simple_imputer.h"
 
 namespace eclipsera::cli {
 
@@ -24,6 +28,11 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   ECLIPSERA_RETURN_IF_ERROR(manifold::RegisterTSNE(registry));
   ECLIPSERA_RETURN_IF_ERROR(decomposition::RegisterPCA(registry));
+  ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterScalers(registry));
+  ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterNormalizer(registry));
+  ECLIPSERA_RETURN_IF_ERROR(
+      preprocessing::RegisterPolynomialFeatures(registry));
+  ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterSimpleImputer(registry));
   return absl::OkStatus();
 }
 

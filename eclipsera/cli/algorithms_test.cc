@@ -103,7 +103,18 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"GaussianMixture",
              {"--n_components=3", "--random_state=0"},
              {"lower_bound", "n_iter", "converged", "bic", "aic"},
-             true}),
+             true},
+        Case{
+            "StandardScaler", {"--with_mean=false"}, {"n_samples_seen"}, false},
+        Case{"minmaxscaler",
+             {"--feature_range=-1,1"},
+             {"n_samples_seen"},
+             false},
+        Case{"PolynomialFeatures",
+             {"--degree=3", "--interaction_only=true"},
+             {"n_output_features"},
+             false},
+        Case{"SimpleImputer", {"--strategy=median"}, {}, false}),
     [](const ::testing::TestParamInfo<Case>& info) {
       return info.param.algorithm;
     });
@@ -185,7 +196,11 @@ std::vector<std::string> SmallParams(const std::string& algorithm) {
   if (algorithm == "TSNE") {
     return {"--perplexity=2", "--random_state=0", "--n_iter=260", "--n_jobs=1"};
   }
-  if (algorithm == "PCA") return {};  // no n_jobs in scikit-learn's PCA
+  // PCA and the preprocessing estimators have no n_jobs in scikit-learn.
+  EstimatorRegistry registry;
+  if (!RegisterAllAlgorithms(registry).ok()) return {};
+  absl::StatusOr<std::unique_ptr<Estimator>> est = registry.Create(algorithm);
+  if (!est.ok() || (*est)->GetParams().count("n_jobs") == 0) return {};
   return {"--n_jobs=1"};
 }
 
@@ -341,7 +356,7 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   for (const EstimatorEntry& e : registry.entries()) {
     EXPECT_THAT(out.str(), HasSubstr(e.name));
   }
-  EXPECT_EQ(registry.entries().size(), 8u);
+  EXPECT_EQ(registry.entries().size(), 15u);
 }
 
 // Fast by default: every estimator with an n_jobs parameter uses every

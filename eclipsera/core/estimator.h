@@ -80,6 +80,9 @@ class Estimator {
   virtual EstimatorKind kind() const = 0;
   // Whether Fit takes FitArgs::sample_weight.
   virtual bool supports_sample_weight() const { return false; }
+  // Whether NaN in X means "missing" (SimpleImputer, scikit-learn's
+  // allow_nan tag); every other estimator refuses NaN with a clear status.
+  virtual bool allows_nan() const { return false; }
 
   // Current hyperparameters by scikit-learn name. With `deep`, every
   // estimator-valued parameter `p` also contributes its own parameters as

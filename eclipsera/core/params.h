@@ -8,6 +8,7 @@
 #define ECLIPSERA_CORE_PARAMS_H_
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -203,6 +204,29 @@ class ParamSchema {
           absl::StatusOr<double> d = ParamAsDouble(name, v);
           if (!d.ok()) return d.status();
           o.*field = *d;
+          return absl::OkStatus();
+        });
+  }
+
+  // A pair of numbers, scikit-learn's tuples such as feature_range=(0, 1):
+  // a list of exactly two numbers (command line: "0,1").
+  ParamSchema& Pair(std::string name, std::array<double, 2> Options::*field,
+                    std::string doc) {
+    return Add(
+        name, std::move(doc),
+        [field](const Options& o) {
+          return ParamValue(
+              std::vector<double>((o.*field).begin(), (o.*field).end()));
+        },
+        [field, name](Options& o, const ParamValue& v) -> absl::Status {
+          absl::StatusOr<std::vector<double>> d = ParamAsDoubles(name, v);
+          if (!d.ok()) return d.status();
+          if (d->size() != 2) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "parameter '", name, "' expects a pair of numbers (a, b), got ",
+                d->size(), " values"));
+          }
+          o.*field = {(*d)[0], (*d)[1]};
           return absl::OkStatus();
         });
   }

@@ -41,10 +41,13 @@ absl::Status CheckFinite(absl::string_view context, absl::string_view name,
     }
     for (Index c = 0; c < cols; ++c) {
       if (!std::isfinite(row[c])) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(context, ": ", name, " contains ",
-                         std::isnan(row[c]) ? "NaN" : "Inf", " at row ", i,
-                         ", column ", c, "; all values must be finite"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            context, ": ", name, " contains ",
+            std::isnan(row[c]) ? "NaN" : "Inf", " at row ", i, ", column ", c,
+            "; all values must be finite",
+            std::isnan(row[c]) ? " (for missing values, impute them first: "
+                                 "SimpleImputer)"
+                               : ""));
       }
     }
   }
