@@ -52,6 +52,11 @@ inline constexpr double kMinLargestMagnitude = 1e-140;
 absl::Status CheckNotTooSmall(absl::string_view context, absl::string_view name,
                               const ConstMatrixRef& x);
 
+// Whether the `n` values at `values` are all finite with magnitude at most
+// `limit`: the one-pass test behind CheckData, for callers that check rows
+// inside their own loop (and call CheckData for the message on failure).
+bool FiniteWithin(const double* values, Index n, double limit);
+
 // CheckNonEmpty + CheckFinite + CheckMagnitude, and at least `min_samples`
 // rows.
 absl::Status CheckData(absl::string_view context, absl::string_view name,

@@ -22,17 +22,41 @@ absl::Status CheckTransformInput(absl::string_view context,
   return CheckColumns(context, "X", x, n_features);
 }
 
+absl::Status CheckTransformShape(absl::string_view context,
+                                 const ConstMatrixRef& x, Index n_features) {
+  ECLIPSERA_RETURN_IF_ERROR(CheckNonEmpty(context, "X", x));
+  return CheckColumns(context, "X", x, n_features);
+}
+
+RowChecker::RowChecker(absl::string_view context, const ConstMatrixRef& x)
+    : context_(context), x_(x), limit_(MaxMagnitude(x.cols())) {}
+
+absl::Status RowChecker::Check(Index i) const {
+  if (FiniteWithin(x_.row(i).data(), x_.cols(), limit_)) {
+    return absl::OkStatus();
+  }
+  absl::Status s = CheckData(context_, "X", x_);
+  return s.ok() ? absl::InternalError("RowChecker: row check disagrees") : s;
+}
+
+absl::Status CheckRowFinite(absl::string_view context,
+                            const ConstMatrixRef& out, Index row) {
+  if (out.row(row).allFinite()) return absl::OkStatus();
+  for (Index j = 0; j < out.cols(); ++j) {
+    if (!std::isfinite(out(row, j))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          context, ": the transformed value at row ", row, ", column ", j,
+          " overflows double precision (X is far outside the scale learnt "
+          "by Fit); rescale X"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckTransformedFinite(absl::string_view context,
                                     const ConstMatrixRef& out) {
   for (Index i = 0; i < out.rows(); ++i) {
-    for (Index j = 0; j < out.cols(); ++j) {
-      if (!std::isfinite(out(i, j))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            context, ": the transformed value at row ", i, ", column ", j,
-            " overflows double precision (X is far outside the scale learnt "
-            "by Fit); rescale X"));
-      }
-    }
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(context, out, i));
   }
   return absl::OkStatus();
 }

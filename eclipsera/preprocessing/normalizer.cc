@@ -54,18 +54,21 @@ absl::Status Normalizer::DoFit(const ConstMatrixRef& x,
 absl::Status Normalizer::DoTransformInto(const ConstMatrixRef& x,
                                          MatrixRef out) const {
   constexpr char kContext[] = "Normalizer::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, n_features_));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, n_features_));
+  const RowChecker rows(kContext, x);
   const double tiny = 10.0 * std::numeric_limits<double>::epsilon();
   const int norm = options_.norm == "l1" ? 1 : options_.norm == "l2" ? 2 : 0;
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     const auto row = x.row(i);
     double r = norm == 1   ? row.cwiseAbs().sum()
                : norm == 2 ? std::sqrt(row.squaredNorm())
                            : row.cwiseAbs().maxCoeff();
     if (r < tiny) r = 1.0;
     out.row(i) = row / r;
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 absl::Status RegisterNormalizer(EstimatorRegistry& registry) {

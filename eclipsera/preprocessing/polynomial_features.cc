@@ -15,13 +15,12 @@
 namespace eclipsera::preprocessing {
 namespace {
 
-// The most output columns accepted (scikit-learn indexes them with int32).
-constexpr int64_t kMaxOutputFeatures = std::numeric_limits<int32_t>::max();
-// The most factors (sum of the output columns' degrees) Fit will store.
-constexpr int64_t kMaxFactors = int64_t{1} << 27;
+// The most products (output columns and lower degrees) Fit accepts: each
+// takes 8 bytes of plan and one double per output row.
+constexpr int64_t kMaxProducts = int64_t{1} << 27;
 
 // Number of combinations (with replacement unless `distinct`) of `k` of `n`
-// items, saturating above kMaxOutputFeatures.
+// items, saturating above kMaxProducts.
 int64_t CountCombinations(int64_t n, int64_t k, bool distinct) {
   const int64_t top = distinct ? n : n + k - 1;
   if (k > top) return 0;
@@ -30,29 +29,11 @@ int64_t CountCombinations(int64_t n, int64_t k, bool distinct) {
   for (int64_t i = 1; i <= k; ++i) {
     c = c * static_cast<unsigned __int128>(top - k + i) /
         static_cast<unsigned __int128>(i);
-    if (c > static_cast<unsigned __int128>(kMaxOutputFeatures)) {
-      return kMaxOutputFeatures + 1;
+    if (c > static_cast<unsigned __int128>(kMaxProducts)) {
+      return kMaxProducts + 1;
     }
   }
   return static_cast<int64_t>(c);
-}
-
-// Appends the combinations of `k` of [0, n) in lexicographic order
-// (itertools.combinations / combinations_with_replacement).
-void AppendCombinations(int32_t n, int32_t k, bool distinct,
-                        std::vector<std::vector<int32_t>>& out) {
-  std::vector<int32_t> c(k);
-  for (int32_t i = 0; i < k; ++i) c[i] = distinct ? i : 0;
-  if (distinct && k > n) return;
-  while (true) {
-    out.push_back(c);
-    // The rightmost position that can still grow.
-    int32_t i = k - 1;
-    while (i >= 0 && c[i] == (distinct ? n - k + i : n - 1)) --i;
-    if (i < 0) return;
-    ++c[i];
-    for (int32_t j = i + 1; j < k; ++j) c[j] = distinct ? c[j - 1] + 1 : c[i];
-  }
 }
 
 }  // namespace
@@ -120,13 +101,19 @@ void PolynomialFeatures::set_options(const PolynomialFeaturesOptions& options) {
 void PolynomialFeatures::Reset() {
   fitted_ = false;
   n_features_ = 0;
-  combinations_.clear();
+  first_output_ = 0;
+  parent_.clear();
+  feature_.clear();
 }
 
 Matrix PolynomialFeatures::powers() const {
+  const Index bias = options_.include_bias ? 1 : 0;
   Matrix p = Matrix::Zero(n_output_features(), n_features_);
-  for (size_t c = 0; c < combinations_.size(); ++c) {
-    for (int32_t f : combinations_[c]) p(static_cast<Index>(c), f) += 1.0;
+  for (Index c = bias; c < p.rows(); ++c) {
+    for (int32_t k = static_cast<int32_t>(first_output_ + c - bias); k >= 0;
+         k = parent_[k]) {
+      p(c, feature_[k]) += 1.0;
+    }
   }
   return p;
 }
@@ -154,33 +141,55 @@ absl::Status PolynomialFeatures::DoFit(const ConstMatrixRef& x,
   }
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
   const int64_t d = x.cols();
-  int64_t total = o.include_bias ? 1 : 0;
-  int64_t factors = 0;  // sum of the degrees of the output columns
-  for (int64_t k = std::max<int64_t>(1, o.min_degree); k <= o.max_degree; ++k) {
+  // Count first: every degree up to max_degree is computed.
+  int64_t total = 0, output = o.include_bias ? 1 : 0;
+  for (int64_t k = 1; k <= o.max_degree; ++k) {
     const int64_t count = CountCombinations(d, k, o.interaction_only);
     total += count;
-    factors += count > kMaxFactors / k ? kMaxFactors + 1 : count * k;
-    if (total > kMaxOutputFeatures || factors > kMaxFactors) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kContext, ": ", d, " features to degree ", o.max_degree,
-          " give more than ", kMaxOutputFeatures,
-          " output features or more than ", kMaxFactors,
-          " factors in all; lower degree or use interaction_only"));
+    if (k >= o.min_degree) output += count;
+    if (total > kMaxProducts) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kContext, ": ", d, " features to degree ", o.max_degree,
+                       " give more than ", kMaxProducts,
+                       " products; lower degree or use interaction_only"));
     }
-    if (o.interaction_only && k >= d) break;
+    if (count == 0) break;  // interaction_only beyond n_features
   }
-  if (total == 0) {
+  if (output == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         kContext, ": no output features: interaction_only with ", d,
         " features has no term of degree ", o.min_degree, " or more"));
   }
-  combinations_.reserve(total);
-  if (o.include_bias) combinations_.emplace_back();
-  for (int64_t k = std::max<int64_t>(1, o.min_degree); k <= o.max_degree; ++k) {
-    AppendCombinations(static_cast<int32_t>(d), static_cast<int32_t>(k),
-                       o.interaction_only, combinations_);
-    if (o.interaction_only && k >= d) break;
+  // scikit-learn's dense loop: the degree-k block is, for each feature f,
+  // the degree-(k-1) products whose first feature is >= f (> f with
+  // interaction_only), times x_f. `start[f]` is where those begin.
+  parent_.reserve(total);
+  feature_.reserve(total);
+  std::vector<int32_t> start(d + 1);
+  for (int32_t f = 0; f < d; ++f) {
+    parent_.push_back(-1);
+    feature_.push_back(f);
+    start[f] = f;
   }
+  start[d] = static_cast<int32_t>(d);
+  first_output_ = o.min_degree <= 1 ? 0 : -1;
+  for (int64_t k = 2; k <= o.max_degree; ++k) {
+    if (k == o.min_degree) first_output_ = static_cast<Index>(parent_.size());
+    const int32_t end = start[d];
+    std::vector<int32_t> next(d + 1);
+    for (int32_t f = 0; f < d; ++f) {
+      next[f] = static_cast<int32_t>(parent_.size());
+      const int32_t from = o.interaction_only ? start[f + 1] : start[f];
+      for (int32_t p = from; p < end; ++p) {
+        parent_.push_back(p);
+        feature_.push_back(f);
+      }
+    }
+    next[d] = static_cast<int32_t>(parent_.size());
+    start = std::move(next);
+    if (start[d] == end) break;  // nothing of this degree
+  }
+  if (first_output_ < 0) first_output_ = static_cast<Index>(parent_.size());
   n_features_ = d;
   fitted_ = true;
   return absl::OkStatus();
@@ -189,22 +198,28 @@ absl::Status PolynomialFeatures::DoFit(const ConstMatrixRef& x,
 absl::Status PolynomialFeatures::DoTransformInto(const ConstMatrixRef& x,
                                                  MatrixRef out) const {
   constexpr char kContext[] = "PolynomialFeatures::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, n_features_));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, n_features_));
+  const RowChecker rows(kContext, x);
+  const Index bias = options_.include_bias ? 1 : 0;
+  const Index products = static_cast<Index>(parent_.size());
+  // Lower degrees that are not output need a scratch row.
+  std::vector<double> scratch(first_output_ > 0 ? products : 0);
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     const double* row = x.row(i).data();
-    for (size_t c = 0; c < combinations_.size(); ++c) {
-      const std::vector<int32_t>& f = combinations_[c];
-      // Right to left, as scikit-learn multiplies the previous degree's
-      // column by the leading feature: bit-identical products.
-      double p = 1.0;
-      if (!f.empty()) {
-        p = row[f.back()];
-        for (size_t k = f.size() - 1; k-- > 0;) p *= row[f[k]];
-      }
-      out(i, static_cast<Index>(c)) = p;
+    double* o = out.row(i).data();
+    if (bias) o[0] = 1.0;
+    double* v = first_output_ > 0 ? scratch.data() : o + bias;
+    for (Index c = 0; c < products; ++c) {
+      const int32_t p = parent_[c];
+      v[c] = p < 0 ? row[feature_[c]] : v[p] * row[feature_[c]];
     }
+    if (first_output_ > 0) {
+      std::copy(v + first_output_, v + products, o + bias);
+    }
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 FittedScalarList PolynomialFeatures::FittedScalars() const {

@@ -43,7 +43,9 @@ class PolynomialFeatures
   // feature in each output column.
   Matrix powers() const;
   Index n_output_features() const {
-    return static_cast<Index>(combinations_.size());
+    return fitted_ ? (options_.include_bias ? 1 : 0) +
+                         static_cast<Index>(parent_.size()) - first_output_
+                   : 0;
   }
 
   std::string name() const override { return "PolynomialFeatures"; }
@@ -63,9 +65,15 @@ class PolynomialFeatures
 
  private:
   PolynomialFeaturesOptions options_;
-  // Each output column's feature indices, non-decreasing (increasing with
-  // interaction_only); empty for the bias.
-  std::vector<std::vector<int32_t>> combinations_;
+  // Every product of degree 1..max_degree in scikit-learn's order, each
+  // the product of an earlier one (`parent_`, -1 for degree 1) and one
+  // input feature (`feature_`), as scikit-learn computes them: the same
+  // multiplications, so bit-identical results. The output is the bias (if
+  // any), then the products from `first_output_` on (degrees below
+  // min_degree are computed but not output).
+  std::vector<int32_t> parent_;
+  std::vector<int32_t> feature_;
+  Index first_output_ = 0;
   Index n_features_ = 0;
   bool fitted_ = false;
 };

@@ -78,24 +78,23 @@ absl::Status StandardScaler::PartialFit(const ConstMatrixRef& x,
 absl::Status StandardScaler::Update(const char* context,
                                     const ConstMatrixRef& x,
                                     absl::Span<const double> w) {
-  ECLIPSERA_RETURN_IF_ERROR(CheckData(context, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckNonEmpty(context, "X", x));
   if (fitted_) {
     ECLIPSERA_RETURN_IF_ERROR(CheckColumns(context, "X", x, n_features_));
   }
   ECLIPSERA_RETURN_IF_ERROR(CheckSampleWeight(context, w));
+  const RowChecker rows(context, x);
   const Index n = x.rows(), d = x.cols();
   const bool weighted = !w.empty();
-  double new_count = static_cast<double>(n);
-  Vector new_sum(d);
-  if (weighted) {
-    new_count = 0.0;
-    new_sum.setZero();
-    for (Index i = 0; i < n; ++i) {
-      new_count += w[i];
-      new_sum.noalias() += w[i] * x.row(i).transpose();
-    }
-  } else {
-    new_sum = x.colwise().sum().transpose();
+  double new_count = weighted ? 0.0 : static_cast<double>(n);
+  Vector new_sum = Vector::Zero(d);
+  for (Index i = 0; i < n; ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
+    const double wi = weighted ? w[i] : 1.0;
+    if (weighted) new_count += wi;
+    const double* row = x.row(i).data();
+    double* sum = new_sum.data();
+    for (Index j = 0; j < d; ++j) sum[j] += wi * row[j];
   }
   const bool have_last = fitted_ && n_samples_seen_ > 0.0;
   const double last_count = have_last ? n_samples_seen_ : 0.0;
@@ -110,9 +109,14 @@ absl::Status StandardScaler::Update(const char* context,
       Vector unnormalized = Vector::Zero(d);
       for (Index i = 0; i < n; ++i) {
         const double wi = weighted ? w[i] : 1.0;
-        const Eigen::ArrayXd diff = x.row(i).transpose().array() - t.array();
-        correction.array() += wi * diff;
-        unnormalized.array() += wi * diff.square();
+        const double* row = x.row(i).data();
+        double* c = correction.data();
+        double* u = unnormalized.data();
+        for (Index j = 0; j < d; ++j) {
+          const double diff = row[j] - t[j];
+          c[j] += wi * diff;
+          u[j] += wi * diff * diff;
+        }
       }
       unnormalized.array() -= correction.array().square() / new_count;
       if (have_last) {
@@ -153,15 +157,18 @@ absl::Status StandardScaler::Update(const char* context,
 absl::Status StandardScaler::DoTransformInto(const ConstMatrixRef& x,
                                              MatrixRef out) const {
   constexpr char kContext[] = "StandardScaler::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, n_features_));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, n_features_));
+  const RowChecker rows(kContext, x);
   const bool center = options_.with_mean, scale = options_.with_std;
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     auto row = out.row(i).array();
     row = x.row(i).array();
     if (center) row -= mean_.transpose().array();
     if (scale) row /= scale_.transpose().array();
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Matrix> StandardScaler::DoInverseTransform(
@@ -235,12 +242,19 @@ absl::Status MinMaxScaler::Update(const char* context,
         "the maximum, both finite with magnitude at most ",
         limit));
   }
-  ECLIPSERA_RETURN_IF_ERROR(CheckData(context, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckNonEmpty(context, "X", x));
   if (fitted_) {
     ECLIPSERA_RETURN_IF_ERROR(CheckColumns(context, "X", x, data_min_.size()));
   }
-  Vector batch_min = x.colwise().minCoeff().transpose();
-  Vector batch_max = x.colwise().maxCoeff().transpose();
+  const RowChecker rows(context, x);
+  ECLIPSERA_RETURN_IF_ERROR(rows.Check(0));
+  Vector batch_min = x.row(0).transpose();
+  Vector batch_max = batch_min;
+  for (Index i = 1; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
+    batch_min = batch_min.cwiseMin(x.row(i).transpose());
+    batch_max = batch_max.cwiseMax(x.row(i).transpose());
+  }
   if (fitted_) {
     batch_min = batch_min.cwiseMin(data_min_);
     batch_max = batch_max.cwiseMax(data_max_);
@@ -268,16 +282,19 @@ absl::Status MinMaxScaler::Update(const char* context,
 absl::Status MinMaxScaler::DoTransformInto(const ConstMatrixRef& x,
                                            MatrixRef out) const {
   constexpr char kContext[] = "MinMaxScaler::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, data_min_.size()));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, data_min_.size()));
+  const RowChecker rows(kContext, x);
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     auto row = out.row(i).array();
     row = x.row(i).array() * scale_.transpose().array();
     row += min_.transpose().array();
     if (options_.clip) {
       row = row.max(options_.feature_range[0]).min(options_.feature_range[1]);
     }
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Matrix> MinMaxScaler::DoInverseTransform(
@@ -336,11 +353,16 @@ absl::Status MaxAbsScaler::PartialFit(const ConstMatrixRef& x) {
 
 absl::Status MaxAbsScaler::Update(const char* context,
                                   const ConstMatrixRef& x) {
-  ECLIPSERA_RETURN_IF_ERROR(CheckData(context, "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(CheckNonEmpty(context, "X", x));
   if (fitted_) {
     ECLIPSERA_RETURN_IF_ERROR(CheckColumns(context, "X", x, max_abs_.size()));
   }
-  Vector batch = x.cwiseAbs().colwise().maxCoeff().transpose();
+  const RowChecker rows(context, x);
+  Vector batch = Vector::Zero(x.cols());
+  for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
+    batch = batch.cwiseMax(x.row(i).cwiseAbs().transpose());
+  }
   if (fitted_) batch = batch.cwiseMax(max_abs_);
   max_abs_ = std::move(batch);
   scale_ = max_abs_;
@@ -353,11 +375,14 @@ absl::Status MaxAbsScaler::Update(const char* context,
 absl::Status MaxAbsScaler::DoTransformInto(const ConstMatrixRef& x,
                                            MatrixRef out) const {
   constexpr char kContext[] = "MaxAbsScaler::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, scale_.size()));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, scale_.size()));
+  const RowChecker rows(kContext, x);
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     out.row(i).array() = x.row(i).array() / scale_.transpose().array();
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Matrix> MaxAbsScaler::DoInverseTransform(
@@ -377,21 +402,51 @@ FittedScalarList MaxAbsScaler::FittedScalars() const {
 // ----------------------------------------------------------------------------
 // RobustScaler
 
-double Percentile(absl::Span<const double> sorted, double q) {
-  // numpy's 'linear' method: virtual index (n - 1) q, then _lerp, which
-  // interpolates from the nearer end for accuracy.
-  const Index n = static_cast<Index>(sorted.size());
-  const double quantile = q / 100.0;
-  const double virtual_index = static_cast<double>(n - 1) * quantile;
-  if (virtual_index >= static_cast<double>(n - 1)) return sorted[n - 1];
-  if (virtual_index < 0.0) return sorted[0];
-  const double previous_index = std::floor(virtual_index);
-  const Index prev = static_cast<Index>(previous_index);
-  const double a = sorted[prev], b = sorted[prev + 1];
-  const double gamma = virtual_index - previous_index;
+namespace {
+
+// numpy's 'linear' percentile method: the virtual index (n - 1) q / 100
+// split into its floor and fraction (gamma), clamped to [0, n - 1].
+struct PercentilePosition {
+  Index below;
+  double gamma;
+};
+
+PercentilePosition PositionOf(Index n, double q) {
+  const double virtual_index = static_cast<double>(n - 1) * (q / 100.0);
+  if (virtual_index >= static_cast<double>(n - 1)) return {n - 1, 0.0};
+  if (virtual_index < 0.0) return {0, 0.0};
+  const double below = std::floor(virtual_index);
+  return {static_cast<Index>(below), virtual_index - below};
+}
+
+// numpy's _lerp, which interpolates from the nearer end for accuracy.
+double Lerp(double a, double b, double gamma) {
   const double diff = b - a;
-  if (gamma >= 0.5) return b - diff * (1.0 - gamma);
-  return a + diff * gamma;
+  return gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+}
+
+// Puts the order statistics at `ranks` (any order, duplicates allowed) in
+// place, as if `v` were sorted there: nth_element from the largest rank
+// down, each on the prefix the previous one left (expected linear time,
+// numpy's partition).
+void SelectRanks(std::vector<double>& v, std::vector<Index> ranks) {
+  std::sort(ranks.begin(), ranks.end());
+  auto end = v.end();
+  for (auto r = ranks.rbegin(); r != ranks.rend(); ++r) {
+    const auto nth = v.begin() + *r;
+    if (nth >= end) continue;  // already in place
+    std::nth_element(v.begin(), nth, end);
+    end = nth;
+  }
+}
+
+}  // namespace
+
+double Percentile(absl::Span<const double> sorted, double q) {
+  const Index n = static_cast<Index>(sorted.size());
+  const PercentilePosition p = PositionOf(n, q);
+  if (p.below + 1 >= n) return sorted[n - 1];
+  return Lerp(sorted[p.below], sorted[p.below + 1], p.gamma);
 }
 
 double NormalQuantile(double p) {
@@ -489,16 +544,24 @@ absl::Status RobustScaler::DoFit(const ConstMatrixRef& x,
   const Index n = x.rows(), d = x.cols();
   if (options_.with_centering) center_.resize(d);
   if (options_.with_scaling) scale_.resize(d);
+  const PercentilePosition lo = PositionOf(n, q_min), hi = PositionOf(n, q_max);
+  const std::vector<Index> ranks = {(n - 1) / 2, n / 2,
+                                    lo.below,    std::min(lo.below + 1, n - 1),
+                                    hi.below,    std::min(hi.below + 1, n - 1)};
   std::vector<double> column(n);
   for (Index j = 0; j < d; ++j) {
     for (Index i = 0; i < n; ++i) column[i] = x(i, j);
-    std::sort(column.begin(), column.end());
+    SelectRanks(column, ranks);
     if (options_.with_centering) {
       center_(j) = n % 2 == 1 ? column[n / 2]
                               : (column[n / 2 - 1] + column[n / 2]) / 2.0;
     }
     if (options_.with_scaling) {
-      scale_(j) = Percentile(column, q_max) - Percentile(column, q_min);
+      const double top = Lerp(column[hi.below],
+                              column[std::min(hi.below + 1, n - 1)], hi.gamma);
+      const double bottom = Lerp(
+          column[lo.below], column[std::min(lo.below + 1, n - 1)], lo.gamma);
+      scale_(j) = top - bottom;
     }
   }
   if (options_.with_scaling) {
@@ -517,14 +580,17 @@ absl::Status RobustScaler::DoFit(const ConstMatrixRef& x,
 absl::Status RobustScaler::DoTransformInto(const ConstMatrixRef& x,
                                            MatrixRef out) const {
   constexpr char kContext[] = "RobustScaler::Transform";
-  ECLIPSERA_RETURN_IF_ERROR(CheckTransformInput(kContext, x, n_features_));
+  ECLIPSERA_RETURN_IF_ERROR(CheckTransformShape(kContext, x, n_features_));
+  const RowChecker rows(kContext, x);
   for (Index i = 0; i < x.rows(); ++i) {
+    ECLIPSERA_RETURN_IF_ERROR(rows.Check(i));
     auto row = out.row(i).array();
     row = x.row(i).array();
     if (options_.with_centering) row -= center_.transpose().array();
     if (options_.with_scaling) row /= scale_.transpose().array();
+    ECLIPSERA_RETURN_IF_ERROR(CheckRowFinite(kContext, out, i));
   }
-  return CheckTransformedFinite(kContext, out);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Matrix> RobustScaler::DoInverseTransform(

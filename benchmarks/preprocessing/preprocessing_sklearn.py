@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""scikit-learn side of benchmarks/preprocessing/preprocessing_table.cc.
+
+usage: preprocessing_sklearn.py X.npy ESTIMATOR REPEATS
+ESTIMATOR is StandardScaler, MinMaxScaler, RobustScaler or
+PolynomialFeatures (defaults). Times fit_transform (data loaded before),
+the median of REPEATS runs; prints one JSON line with the seconds and the
+sum of the output (a checksum).
+"""
+import json
+import sys
+import time
+
+import numpy as np
+from sklearn.preprocessing import (MinMaxScaler, PolynomialFeatures,
+                                   RobustScaler, StandardScaler)
+
+
+def main():
+    X = np.load(sys.argv[1])
+    make = {"StandardScaler": StandardScaler, "MinMaxScaler": MinMaxScaler,
+            "RobustScaler": RobustScaler,
+            "PolynomialFeatures": PolynomialFeatures}[sys.argv[2]]
+    times = []
+    for _ in range(int(sys.argv[3])):
+        start = time.perf_counter()
+        out = make().fit_transform(X)
+        times.append(time.perf_counter() - start)
+    print(json.dumps({"seconds": float(np.median(times)),
+                      "checksum": float(out.sum())}))
+
+
+if __name__ == "__main__":
+    main()
