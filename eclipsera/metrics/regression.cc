@@ -1,0 +1,104 @@
+// Regression metrics: scikit-learn 1.2's sklearn/metrics/_regression.py.
+#include "eclipsera/metrics/regression.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "eclipsera/core/status_macros.h"
+#include "eclipsera/metrics/classification.h"
+
+namespace eclipsera::metrics {
+namespace {
+
+double Weight(Values w, size_t i) { return w.empty() ? 1.0 : w[i]; }
+
+// np.average(v, weights=w).
+template <class F>
+double Average(size_t n, Values w, F value) {
+  double s = 0.0, total = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    s += Weight(w, i) * value(i);
+    total += Weight(w, i);
+  }
+  return s / total;
+}
+
+}  // namespace
+
+absl::StatusOr<double> MeanSquaredError(Values y_true, Values y_pred,
+                                        Values sample_weight, bool squared) {
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckLabels("mean_squared_error", y_true, y_pred, sample_weight));
+  const double mse = Average(y_true.size(), sample_weight, [&](size_t i) {
+    const double e = y_true[i] - y_pred[i];
+    return e * e;
+  });
+  return squared ? mse : std::sqrt(mse);
+}
+
+absl::StatusOr<double> MeanAbsoluteError(Values y_true, Values y_pred,
+                                         Values sample_weight) {
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckLabels("mean_absolute_error", y_true, y_pred, sample_weight));
+  return Average(y_true.size(), sample_weight,
+                 [&](size_t i) { return std::abs(y_true[i] - y_pred[i]); });
+}
+
+absl::StatusOr<double> MedianAbsoluteError(Values y_true, Values y_pred) {
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckLabels("median_absolute_error", y_true, y_pred, {}));
+  std::vector<double> e(y_true.size());
+  for (size_t i = 0; i < e.size(); ++i) e[i] = std::abs(y_true[i] - y_pred[i]);
+  std::sort(e.begin(), e.end());
+  const size_t m = e.size();
+  return m % 2 == 1 ? e[m / 2] : (e[m / 2 - 1] + e[m / 2]) / 2.0;
+}
+
+absl::StatusOr<double> R2Score(Values y_true, Values y_pred,
+                               Values sample_weight) {
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckLabels("r2_score", y_true, y_pred, sample_weight));
+  const size_t n = y_true.size();
+  const double mean =
+      Average(n, sample_weight, [&](size_t i) { return y_true[i]; });
+  double numerator = 0.0, denominator = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double w = Weight(sample_weight, i);
+    numerator += w * (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]);
+    denominator += w * (y_true[i] - mean) * (y_true[i] - mean);
+  }
+  if (denominator == 0.0) return numerator == 0.0 ? 1.0 : 0.0;
+  return 1.0 - numerator / denominator;
+}
+
+absl::StatusOr<double> ExplainedVarianceScore(Values y_true, Values y_pred,
+                                              Values sample_weight) {
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckLabels("explained_variance_score", y_true, y_pred, sample_weight));
+  const size_t n = y_true.size();
+  const double diff_mean = Average(
+      n, sample_weight, [&](size_t i) { return y_true[i] - y_pred[i]; });
+  const double numerator = Average(n, sample_weight, [&](size_t i) {
+    const double e = y_true[i] - y_pred[i] - diff_mean;
+    return e * e;
+  });
+  const double mean =
+      Average(n, sample_weight, [&](size_t i) { return y_true[i]; });
+  const double denominator = Average(n, sample_weight, [&](size_t i) {
+    return (y_true[i] - mean) * (y_true[i] - mean);
+  });
+  if (denominator == 0.0) return numerator == 0.0 ? 1.0 : 0.0;
+  return 1.0 - numerator / denominator;
+}
+
+absl::StatusOr<double> MaxError(Values y_true, Values y_pred) {
+  ECLIPSERA_RETURN_IF_ERROR(CheckLabels("max_error", y_true, y_pred, {}));
+  double m = 0.0;
+  for (size_t i = 0; i < y_true.size(); ++i) {
+    m = std::max(m, std::abs(y_true[i] - y_pred[i]));
+  }
+  return m;
+}
+
+}  // namespace eclipsera::metrics
