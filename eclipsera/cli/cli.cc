@@ -23,6 +23,7 @@
 #include "eclipsera/core/params.h"
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/io/file.h"
+#include "eclipsera/metrics/scorer.h"
 #include "eclipsera/plot/scatter_svg.h"
 
 namespace eclipsera::cli {
@@ -33,13 +34,25 @@ constexpr char kUsage[] =
     "       eclipsera help ALGO\n"
     "       eclipsera ALGO --input X.(csv|npy) [--output OUT.(csv|npy)] "
     "[--param=value ...] [--verbose=V]\n"
+    "       eclipsera score --metric NAME --true Y.(csv|npy) "
+    "--pred P.(csv|npy) [--sample_weight W.(csv|npy)]\n"
     "\n"
     "Fits ALGO (a scikit-learn class name, any case) on the input, writes "
     "its\n"
     "main result (labels or the transformed data) to --output, and prints "
     "one\n"
     "JSON line of fitted results. 'eclipsera help ALGO' lists the "
-    "parameters.\n";
+    "parameters.\n"
+    "'eclipsera score' computes a metric from files: NAME is a scikit-learn "
+    "scorer\n"
+    "name (accuracy, f1_macro, roc_auc, neg_log_loss, r2, "
+    "adjusted_rand_score, ...;\n"
+    "losses negated, greater is better) or a loss by its metric name "
+    "(log_loss,\n"
+    "mean_squared_error, ...). --pred holds labels or values, or "
+    "probabilities\n"
+    "(one column per sorted class) and scores for the roc_auc and log_loss "
+    "ones.\n";
 
 constexpr char kCommonFlags[] =
     "Common flags:\n"
@@ -408,6 +421,93 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
   return std::nullopt;
 }
 
+// `eclipsera score --metric NAME --true Y --pred P [--sample_weight W]`.
+std::optional<Failure> RunScore(const std::vector<std::string>& flags,
+                                std::ostream& out) {
+  std::map<std::string, std::string> values;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    std::string name = flags[i], value;
+    if (!absl::StartsWith(name, "--")) {
+      return Usage(absl::StrCat("unexpected argument '", name,
+                                "'; flags look like --name=value"));
+    }
+    const size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(2, eq - 2);
+    } else {
+      name = name.substr(2);
+      if (i + 1 < flags.size()) value = flags[++i];
+    }
+    if (name != "metric" && name != "true" && name != "pred" &&
+        name != "sample_weight") {
+      return Usage(absl::StrCat("unknown flag --", name,
+                                " for score; valid flags: --metric, --true, "
+                                "--pred, --sample_weight"));
+    }
+    if (value.empty()) return Usage(absl::StrCat("--", name, " needs a value"));
+    if (!values.emplace(name, value).second) {
+      return Usage(absl::StrCat("flag --", name, " given twice"));
+    }
+  }
+  for (const char* required : {"metric", "true", "pred"}) {
+    if (!values.count(required)) {
+      return Usage(absl::StrCat("score needs --", required));
+    }
+  }
+  // Losses by their metric names: the scorer's value negated back.
+  static const std::map<std::string, std::string> kLosses = {
+      {"log_loss", "neg_log_loss"},
+      {"mean_squared_error", "neg_mean_squared_error"},
+      {"root_mean_squared_error", "neg_root_mean_squared_error"},
+      {"mean_absolute_error", "neg_mean_absolute_error"},
+      {"median_absolute_error", "neg_median_absolute_error"}};
+  const std::string& metric = values["metric"];
+  const auto loss = kLosses.find(metric);
+  absl::StatusOr<metrics::ScorerInfo> scorer =
+      metrics::FindScorer(loss != kLosses.end() ? loss->second : metric);
+  if (!scorer.ok()) {
+    return Usage(absl::StrCat(
+        scorer.status().message(),
+        "; or a loss by its metric name: log_loss, mean_squared_error, "
+        "root_mean_squared_error, mean_absolute_error, "
+        "median_absolute_error"));
+  }
+  if (loss != kLosses.end() || metric == "max_error") scorer->sign = 1.0;
+  absl::StatusOr<Matrix> y = io::ReadMatrix(values["true"]);
+  if (!y.ok()) return Fail(y.status());
+  if (y->cols() != 1) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat(values["true"],
+                     ": --true needs one column (one label "
+                     "or value per sample), got ",
+                     y->cols())));
+  }
+  absl::StatusOr<Matrix> pred = io::ReadMatrix(values["pred"]);
+  if (!pred.ok()) return Fail(pred.status());
+  if (pred->rows() != y->rows()) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat(values["pred"], " has ", pred->rows(), " rows but ",
+                     values["true"], " has ", y->rows())));
+  }
+  std::vector<double> weights;
+  if (values.count("sample_weight")) {
+    absl::StatusOr<Matrix> w = io::ReadMatrix(values["sample_weight"]);
+    if (!w.ok()) return Fail(w.status());
+    weights.assign(w->data(), w->data() + w->size());
+  }
+  const absl::Span<const double> yt(y->data(), y->rows());
+  absl::StatusOr<double> value =
+      metrics::ScoreOutputs(*scorer, yt, *pred, weights);
+  if (!value.ok()) return Fail(value.status());
+  JsonObject json;
+  json.Add("metric", metric);
+  json.Add("score", *value);
+  out << json.str() << "\n";
+  out.flush();
+  return std::nullopt;
+}
+
 int Run(const std::vector<std::string>& args, const EstimatorRegistry& registry,
         std::ostream& out, std::ostream& err) {
   std::optional<Failure> failure;
@@ -429,6 +529,9 @@ int Run(const std::vector<std::string>& args, const EstimatorRegistry& registry,
     } else {
       failure = PrintHelp(registry, args[1], out);
     }
+  } else if (args[0] == "score") {
+    failure =
+        RunScore(std::vector<std::string>(args.begin() + 1, args.end()), out);
   } else if (absl::StartsWith(args[0], "-")) {
     failure =
         Usage(absl::StrCat("expected a command or an algorithm name "

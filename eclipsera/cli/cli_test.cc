@@ -226,6 +226,52 @@ TEST_F(CliTest, FitsCsvAndWritesLabelsAndOneJsonLine) {
   EXPECT_EQ(err_.str(), "");
 }
 
+// `eclipsera score` from files: scorer names (greater is better), losses
+// by their metric names (positive), weights, and clear errors.
+TEST_F(CliTest, ScoresFromFiles) {
+  const std::string y = Path("y.csv"), p = Path("p.csv"), w = Path("w.csv"),
+                    proba = Path("proba.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(y, "0\n1\n1\n0\n"));
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(p, "0\n1\n0\n0\n"));
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(w, "1\n1\n2\n0\n"));
+  ECLIPSERA_ASSERT_OK(
+      io::WriteStringToFile(proba, "0.9,0.1\n0.2,0.8\n0.6,0.4\n0.5,0.5\n"));
+  EXPECT_EQ(Run({"score", "--metric", "accuracy", "--true", y, "--pred", p}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(out_.str(), "{\"metric\": \"accuracy\", \"score\": 0.75}\n");
+  EXPECT_EQ(Run({"score", "--metric=accuracy", "--true=" + y, "--pred=" + p,
+                 "--sample_weight=" + w}),
+            kExitOk);
+  EXPECT_EQ(out_.str(), "{\"metric\": \"accuracy\", \"score\": 0.5}\n");
+  EXPECT_EQ(Run({"score", "--metric=neg_mean_squared_error", "--true=" + y,
+                 "--pred=" + p}),
+            kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"score\": -0.25}"));
+  EXPECT_EQ(Run({"score", "--metric=mean_squared_error", "--true=" + y,
+                 "--pred=" + p}),
+            kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"score\": 0.25}"));
+  // Probabilities: roc_auc from the second column, log loss.
+  EXPECT_EQ(
+      Run({"score", "--metric=roc_auc", "--true=" + y, "--pred=" + proba}),
+      kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"score\": 0.75}"));
+  EXPECT_EQ(Run({"score", "--metric=f1_macroo", "--true=" + y, "--pred=" + p}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), AllOf(HasSubstr("unknown scorer 'f1_macroo'"),
+                                HasSubstr("f1_macro")));
+  EXPECT_EQ(Run({"score", "--metric=accuracy", "--true=" + y}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("score needs --pred"));
+  EXPECT_EQ(Run({"score", "--metric=adjusted_rand_score", "--true=" + y,
+                 "--pred=" + p, "--sample_weight=" + w}),
+            kExitFailure);
+  EXPECT_THAT(err_.str(), HasSubstr("does not take sample_weight"));
+  EXPECT_EQ(
+      Run({"score", "--metric=accuracy", "--true=" + y, "--pred=" + csv_}),
+      kExitFailure);
+}
+
 TEST_F(CliTest, ParametersChangeTheResult) {
   const std::string out = Path("labels2.csv");
   EXPECT_EQ(Run({"SignClusterer", "--input=" + csv_, "--threshold=2.5",

@@ -13,51 +13,58 @@
 namespace eclipsera::metrics {
 namespace {
 
+using Span = absl::Span<const double>;
 using Metric = std::function<absl::StatusOr<double>(
-    absl::Span<const double> y, const ConstMatrixRef& pred)>;
+    Span y, const ConstMatrixRef& pred, Span sample_weight)>;
+using LabelMetric =
+    std::function<absl::StatusOr<double>(Span y, Span pred, Span w)>;
 
 struct Entry {
   ScorerInfo info;
   Metric metric;
 };
 
-absl::Span<const double> Column(const ConstMatrixRef& pred) {
-  return {pred.data(), static_cast<size_t>(pred.rows())};
-}
-
 // Label metrics take the one-column prediction.
-Metric OnLabels(std::function<absl::StatusOr<double>(absl::Span<const double>,
-                                                     absl::Span<const double>)>
-                    f) {
-  return [f](absl::Span<const double> y,
-             const ConstMatrixRef& pred) -> absl::StatusOr<double> {
+Metric OnLabels(LabelMetric f) {
+  return [f](Span y, const ConstMatrixRef& pred,
+             Span w) -> absl::StatusOr<double> {
     if (pred.cols() != 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("scorer: expected one prediction per sample, got ",
                        pred.cols(), " columns"));
     }
-    return f(y, Column(pred));
+    return f(y, Span(pred.data(), static_cast<size_t>(pred.rows())), w);
+  };
+}
+
+// A metric without sample weights (as in scikit-learn).
+LabelMetric Unweighted(std::function<absl::StatusOr<double>(Span, Span)> f) {
+  return [f](Span y, Span p, Span w) -> absl::StatusOr<double> {
+    if (!w.empty()) {
+      return absl::InvalidArgumentError(
+          "this metric does not take sample_weight (scikit-learn's has no "
+          "such argument)");
+    }
+    return f(y, p);
   };
 }
 
 Metric Prf(absl::string_view which, std::string average) {
-  const std::string w(which);
-  return OnLabels(
-      [w, average](absl::Span<const double> y,
-                   absl::Span<const double> p) -> absl::StatusOr<double> {
-        PrfOptions o;
-        o.average = average;
-        ECLIPSERA_ASSIGN_OR_RETURN(PrfScores s, PrecisionRecallFScore(y, p, o));
-        return w == "precision" ? s.precision
-               : w == "recall"  ? s.recall
-                                : s.f_score;
-      });
+  const std::string kind(which);
+  return OnLabels([kind, average](Span y, Span p,
+                                  Span w) -> absl::StatusOr<double> {
+    PrfOptions o;
+    o.average = average;
+    ECLIPSERA_ASSIGN_OR_RETURN(PrfScores s, PrecisionRecallFScore(y, p, o, w));
+    return kind == "precision" ? s.precision
+           : kind == "recall"  ? s.recall
+                               : s.f_score;
+  });
 }
 
 Metric RocAuc(std::string multi_class, std::string average) {
-  return [multi_class, average](
-             absl::Span<const double> y,
-             const ConstMatrixRef& score) -> absl::StatusOr<double> {
+  return [multi_class, average](Span y, const ConstMatrixRef& score,
+                                Span w) -> absl::StatusOr<double> {
     RocAucOptions o;
     o.multi_class = multi_class;
     o.average = average;
@@ -66,7 +73,7 @@ Metric RocAuc(std::string multi_class, std::string average) {
           "scorer 'roc_auc': y has more than two classes (multiclass format "
           "is not supported); use 'roc_auc_ovr' or 'roc_auc_ovo'");
     }
-    return RocAucScore(y, score, o);
+    return RocAucScore(y, score, o, w);
   };
 }
 
@@ -74,47 +81,59 @@ const std::vector<Entry>& Entries() {
   using In = ScorerInput;
   static const auto* entries = new std::vector<Entry>{
       {{"explained_variance", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return ExplainedVarianceScore(y, p); })},
+       OnLabels([](Span y, Span p, Span w) {
+         return ExplainedVarianceScore(y, p, w);
+       })},
       {{"r2", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return R2Score(y, p); })},
-      {{"max_error", In::kPredict, -1}, OnLabels(MaxError)},
+       OnLabels([](Span y, Span p, Span w) { return R2Score(y, p, w); })},
+      {{"max_error", In::kPredict, -1}, OnLabels(Unweighted(MaxError))},
       {{"neg_median_absolute_error", In::kPredict, -1},
-       OnLabels(MedianAbsoluteError)},
+       OnLabels(Unweighted(MedianAbsoluteError))},
       {{"neg_mean_absolute_error", In::kPredict, -1},
-       OnLabels([](auto y, auto p) { return MeanAbsoluteError(y, p); })},
+       OnLabels(
+           [](Span y, Span p, Span w) { return MeanAbsoluteError(y, p, w); })},
       {{"neg_mean_squared_error", In::kPredict, -1},
-       OnLabels([](auto y, auto p) { return MeanSquaredError(y, p); })},
+       OnLabels(
+           [](Span y, Span p, Span w) { return MeanSquaredError(y, p, w); })},
       {{"neg_root_mean_squared_error", In::kPredict, -1},
-       OnLabels([](auto y, auto p) {
-         return MeanSquaredError(y, p, {}, /*squared=*/false);
+       OnLabels([](Span y, Span p, Span w) {
+         return MeanSquaredError(y, p, w, /*squared=*/false);
        })},
       {{"accuracy", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return AccuracyScore(y, p); })},
+       OnLabels([](Span y, Span p, Span w) { return AccuracyScore(y, p, w); })},
       {{"roc_auc", In::kThreshold, 1}, RocAuc("raise", "macro")},
       {{"roc_auc_ovr", In::kProba, 1}, RocAuc("ovr", "macro")},
       {{"roc_auc_ovo", In::kProba, 1}, RocAuc("ovo", "macro")},
       {{"roc_auc_ovr_weighted", In::kProba, 1}, RocAuc("ovr", "weighted")},
       {{"roc_auc_ovo_weighted", In::kProba, 1}, RocAuc("ovo", "weighted")},
       {{"balanced_accuracy", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return BalancedAccuracyScore(y, p); })},
+       OnLabels([](Span y, Span p, Span w) {
+         return BalancedAccuracyScore(y, p, w);
+       })},
       {{"neg_log_loss", In::kProba, -1},
-       [](absl::Span<const double> y, const ConstMatrixRef& p) {
-         return LogLoss(y, p);
+       [](Span y, const ConstMatrixRef& p, Span w) {
+         return LogLoss(y, p, {}, w);
        }},
-      {{"adjusted_rand_score", In::kPredict, 1}, OnLabels(AdjustedRandScore)},
-      {{"rand_score", In::kPredict, 1}, OnLabels(RandScore)},
-      {{"homogeneity_score", In::kPredict, 1}, OnLabels(HomogeneityScore)},
-      {{"completeness_score", In::kPredict, 1}, OnLabels(CompletenessScore)},
+      {{"adjusted_rand_score", In::kPredict, 1},
+       OnLabels(Unweighted(AdjustedRandScore))},
+      {{"rand_score", In::kPredict, 1}, OnLabels(Unweighted(RandScore))},
+      {{"homogeneity_score", In::kPredict, 1},
+       OnLabels(Unweighted(HomogeneityScore))},
+      {{"completeness_score", In::kPredict, 1},
+       OnLabels(Unweighted(CompletenessScore))},
       {{"v_measure_score", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return VMeasureScore(y, p); })},
-      {{"mutual_info_score", In::kPredict, 1}, OnLabels(MutualInfoScore)},
-      {{"adjusted_mutual_info_score", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return AdjustedMutualInfoScore(y, p); })},
-      {{"normalized_mutual_info_score", In::kPredict, 1},
        OnLabels(
-           [](auto y, auto p) { return NormalizedMutualInfoScore(y, p); })},
+           Unweighted([](Span y, Span p) { return VMeasureScore(y, p); }))},
+      {{"mutual_info_score", In::kPredict, 1},
+       OnLabels(Unweighted(MutualInfoScore))},
+      {{"adjusted_mutual_info_score", In::kPredict, 1},
+       OnLabels(Unweighted(
+           [](Span y, Span p) { return AdjustedMutualInfoScore(y, p); }))},
+      {{"normalized_mutual_info_score", In::kPredict, 1},
+       OnLabels(Unweighted(
+           [](Span y, Span p) { return NormalizedMutualInfoScore(y, p); }))},
       {{"fowlkes_mallows_score", In::kPredict, 1},
-       OnLabels(FowlkesMallowsScore)},
+       OnLabels(Unweighted(FowlkesMallowsScore))},
       {{"precision", In::kPredict, 1}, Prf("precision", "binary")},
       {{"precision_macro", In::kPredict, 1}, Prf("precision", "macro")},
       {{"precision_micro", In::kPredict, 1}, Prf("precision", "micro")},
@@ -128,7 +147,8 @@ const std::vector<Entry>& Entries() {
       {{"f1_micro", In::kPredict, 1}, Prf("f1", "micro")},
       {{"f1_weighted", In::kPredict, 1}, Prf("f1", "weighted")},
       {{"matthews_corrcoef", In::kPredict, 1},
-       OnLabels([](auto y, auto p) { return MatthewsCorrcoef(y, p); })},
+       OnLabels(
+           [](Span y, Span p, Span w) { return MatthewsCorrcoef(y, p, w); })},
   };
   return *entries;
 }
@@ -162,10 +182,12 @@ absl::StatusOr<ScorerInfo> FindScorer(absl::string_view name) {
 
 absl::StatusOr<double> ScoreOutputs(const ScorerInfo& scorer,
                                     absl::Span<const double> y,
-                                    const ConstMatrixRef& pred) {
+                                    const ConstMatrixRef& pred,
+                                    absl::Span<const double> sample_weight) {
   const Entry* e = Find(scorer.name);
   if (e == nullptr) return FindScorer(scorer.name).status();
-  ECLIPSERA_ASSIGN_OR_RETURN(const double value, e->metric(y, pred));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double value,
+                             e->metric(y, pred, sample_weight));
   return scorer.sign * value;
 }
 

@@ -48,9 +48,11 @@ absl::StatusOr<double> Score(absl::string_view scorer, const Estimator& est,
 // labels/values (one column) for kPredict scorers, probabilities or
 // decision scores for the others; `classes` are the columns' classes
 // (sorted) for kProba/kThreshold scorers. The sign is applied.
-absl::StatusOr<double> ScoreOutputs(const ScorerInfo& scorer,
-                                    absl::Span<const double> y,
-                                    const ConstMatrixRef& pred);
+// sample_weight is refused by the metrics scikit-learn computes without
+// (clustering metrics, max_error, median_absolute_error).
+absl::StatusOr<double> ScoreOutputs(
+    const ScorerInfo& scorer, absl::Span<const double> y,
+    const ConstMatrixRef& pred, absl::Span<const double> sample_weight = {});
 
 }  // namespace eclipsera::metrics
 
