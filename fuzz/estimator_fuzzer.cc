@@ -188,6 +188,18 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
             {"add_indicator", {"false", "true"}},
             {"keep_empty_features", {"false", "true"}}};
   }
+  if (estimator == "LinearRegression") {
+    return {{"fit_intercept", {"true", "false"}}, jobs};
+  }
+  if (estimator == "Ridge" || estimator == "RidgeClassifier") {
+    std::vector<ParamChoices> c = {{"alpha", {"1", "0", "1e-300", "1e100"}},
+                                   {"fit_intercept", {"true", "false"}},
+                                   {"solver", {"auto", "cholesky", "svd"}}};
+    if (estimator == "RidgeClassifier") {
+      c.push_back({"class_weight", {"None", "balanced"}});
+    }
+    return c;
+  }
   return {jobs};
 }
 
@@ -275,6 +287,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
 
+  if (entry.output == eclipsera::MainOutput::kPredict) {
+    // Classes 0, 1, 2 in turn, or a ramp for regressors.
+    std::vector<double> y(n);
+    const bool classifier =
+        est->kind() == eclipsera::EstimatorKind::kClassifier;
+    for (Index i = 0; i < n; ++i) {
+      y[i] = classifier ? static_cast<double>(i % 3) : 0.5 * i;
+    }
+    absl::StatusOr<eclipsera::Vector> p = est->FitPredict(x, y);
+    if (!p.ok()) {
+      CheckFailure(p.status());
+      FUZZ_CHECK(!est->fitted());
+      return 0;
+    }
+    FUZZ_CHECK(p->size() == n);
+    FUZZ_CHECK(p->allFinite());
+    FUZZ_CHECK(est->fitted());
+    absl::StatusOr<double> score = est->Score(x, y);
+    if (score.ok()) FUZZ_CHECK(std::isfinite(*score));
+    return 0;
+  }
   if (entry.output == eclipsera::MainOutput::kLabels) {
     absl::StatusOr<eclipsera::Vector> labels = est->FitPredict(x);
     if (!labels.ok()) {

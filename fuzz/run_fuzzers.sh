@@ -48,7 +48,8 @@ LIBS=(-labsl_statusor -labsl_status -labsl_strings -labsl_int128
 estimator_sources() {
   (cd "${ROOT}" && find eclipsera/core eclipsera/simd eclipsera/cluster \
       eclipsera/neighbors eclipsera/manifold eclipsera/mixture \
-      eclipsera/decomposition eclipsera/preprocessing eclipsera/pool -name '*.cc' ! -name '*_test.cc' \
+      eclipsera/decomposition eclipsera/preprocessing eclipsera/linear_model \
+      eclipsera/metrics eclipsera/pool -name '*.cc' ! -name '*_test.cc' \
       ! -name '*_benchmark.cc' 2>/dev/null | sort | tr '\n' ' ')
   echo "eclipsera/cli/algorithms.cc"
 }

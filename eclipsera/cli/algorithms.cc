@@ -8,6 +8,7 @@
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/decomposition/pca.h"
+#include "eclipsera/linear_model/linear.h"
 #include "eclipsera/manifold/tsne.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/preprocessing/normalizer.h"
@@ -33,6 +34,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(
       preprocessing::RegisterPolynomialFeatures(registry));
   ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterSimpleImputer(registry));
+  ECLIPSERA_RETURN_IF_ERROR(linear_model::RegisterLinearModels(registry));
   return absl::OkStatus();
 }
 

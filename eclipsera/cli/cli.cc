@@ -32,8 +32,10 @@ namespace {
 constexpr char kUsage[] =
     "usage: eclipsera list\n"
     "       eclipsera help ALGO\n"
-    "       eclipsera ALGO --input X.(csv|npy) [--output OUT.(csv|npy)] "
-    "[--param=value ...] [--verbose=V]\n"
+    "       eclipsera ALGO --input X.(csv|npy) [--target Y.(csv|npy)] "
+    "[--predict X2.(csv|npy)]\n"
+    "            [--method M] [--output OUT.(csv|npy)] [--param=value ...] "
+    "[--verbose=V]\n"
     "       eclipsera score --metric NAME --true Y.(csv|npy) "
     "--pred P.(csv|npy) [--sample_weight W.(csv|npy)]\n"
     "\n"
@@ -63,6 +65,17 @@ constexpr char kCommonFlags[] =
     "                  or of the input's first two columns coloured by the\n"
     "                  labels found\n"
     "  --labels=PATH   labels (.csv/.npy, one per row) colouring the plot\n"
+    "  --target=PATH   y, one value per input row (classifiers and "
+    "regressors\n"
+    "                  need it); the JSON line then has the training score\n"
+    "  --predict=PATH  apply the fitted estimator to this data (default: "
+    "the input)\n"
+    "  --method=M      what --output holds: predict (default for "
+    "classifiers,\n"
+    "                  regressors; labels for clusterers), transform "
+    "(default for\n"
+    "                  transformers), predict_proba, predict_log_proba,\n"
+    "                  decision_function or score_samples\n"
     "  --verbose=V     progress on stderr (passed to the algorithm's "
     "'verbose')\n";
 
@@ -144,9 +157,12 @@ std::optional<Failure> PrintHelp(const EstimatorRegistry& registry,
 struct FitCommand {
   std::string input;
   std::string output;
-  std::string plot;    // SVG scatter plot of the result (or of X's first
-                       // two columns for label outputs)
-  std::string labels;  // labels colouring the plot (one per row)
+  std::string plot;     // SVG scatter plot of the result (or of X's first
+                        // two columns for label outputs)
+  std::string labels;   // labels colouring the plot (one per row)
+  std::string target;   // y for supervised estimators (one per row)
+  std::string predict;  // data the fitted estimator is applied to
+  std::string method;   // predict, predict_proba, decision_function, ...
   int64_t verbose = 0;
   ParamMap params;
 };
@@ -187,14 +203,29 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
       return Usage(absl::StrCat("flag --", name, " given twice"));
     }
     if (name == "input" || name == "output" || name == "plot" ||
-        name == "labels") {
+        name == "labels" || name == "target" || name == "predict") {
       if (!has_value || value.empty()) {
         return Usage(absl::StrCat("--", name, " needs a file name"));
       }
-      (name == "input"    ? cmd->input
-       : name == "output" ? cmd->output
-       : name == "plot"   ? cmd->plot
-                          : cmd->labels) = value;
+      (name == "input"     ? cmd->input
+       : name == "output"  ? cmd->output
+       : name == "plot"    ? cmd->plot
+       : name == "target"  ? cmd->target
+       : name == "predict" ? cmd->predict
+                           : cmd->labels) = value;
+      continue;
+    }
+    if (name == "method") {
+      static const std::set<std::string> kMethods = {
+          "predict",           "predict_proba", "predict_log_proba",
+          "decision_function", "transform",     "score_samples"};
+      if (!kMethods.count(value)) {
+        return Usage(absl::StrCat(
+            "--method '", value,
+            "' is not one of predict, predict_proba, predict_log_proba, "
+            "decision_function, transform, score_samples"));
+      }
+      cmd->method = value;
       continue;
     }
     if (!has_value) value = "true";
@@ -217,7 +248,8 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
       return Usage(absl::StrCat(
           "unknown flag --", name, " for ", est.name(),
           "; valid parameters: ", ParamNames(est),
-          "; common flags: --input, --output, --plot, --labels, --verbose"));
+          "; common flags: --input, --output, --plot, --labels, --target, "
+          "--predict, --method, --verbose"));
     }
     cmd->params[name] = ParseParamValue(value);
   }
@@ -263,6 +295,8 @@ Failure FailFlag(absl::string_view flag, const absl::Status& status) {
 std::optional<Failure> CheckOutputs(const FitCommand& cmd) {
   std::vector<std::string> inputs = {cmd.input};
   if (!cmd.labels.empty()) inputs.push_back(cmd.labels);
+  if (!cmd.target.empty()) inputs.push_back(cmd.target);
+  if (!cmd.predict.empty()) inputs.push_back(cmd.predict);
   if (!cmd.output.empty()) {
     if (absl::Status s = io::CheckOutputPath(cmd.output, inputs); !s.ok()) {
       return FailFlag("output", s);
@@ -278,6 +312,104 @@ std::optional<Failure> CheckOutputs(const FitCommand& cmd) {
                                 "; give two different paths"));
     }
   }
+  return std::nullopt;
+}
+
+// The estimator's fitted scalars into the JSON line, skipping the tool's
+// own keys.
+void AddScalars(const Estimator& est, JsonObject& json) {
+  static const std::set<std::string, std::less<>> kReserved = {
+      "read_seconds", "fit_seconds", "n_clusters_found", "n_noise",
+      "warnings",     "score",       "method",           "predict_seconds"};
+  for (const FittedScalar& s : est.FittedScalars()) {
+    if (kReserved.count(s.name)) continue;
+    json.Add(s.name, s.value);
+  }
+}
+
+// Fit(X, y), then --method (default: predict for classifiers, regressors
+// and clusterers, transform for transformers) on the --predict data or X;
+// writes the result and one JSON line with the training score.
+std::optional<Failure> RunApply(const EstimatorEntry* entry, Estimator& est,
+                                const FitCommand& cmd, const Matrix& x,
+                                const std::vector<double>& y,
+                                double read_seconds, std::ostream& out,
+                                std::ostream& err) {
+  using Clock = std::chrono::steady_clock;
+  std::string method = cmd.method;
+  if (method.empty()) {
+    method = entry->output == MainOutput::kTransform ? "transform" : "predict";
+  }
+  Matrix data;
+  if (!cmd.predict.empty()) {
+    absl::StatusOr<Matrix> p = io::ReadMatrix(cmd.predict);
+    if (!p.ok()) return Fail(p.status());
+    data = *std::move(p);
+  }
+  const Matrix& apply_to = cmd.predict.empty() ? x : data;
+  const Clock::time_point fit_start = Clock::now();
+  absl::Status fit = est.Fit(x, y);
+  const double fit_seconds =
+      std::chrono::duration<double>(Clock::now() - fit_start).count();
+  PrintWarnings(est, err);
+  if (!fit.ok()) return Fail(fit);
+  if (cmd.verbose > 0) {
+    err << "eclipsera: fitted in " << fit_seconds << " s\neclipsera: " << method
+        << " on " << (cmd.predict.empty() ? cmd.input : cmd.predict) << "\n";
+  }
+  const Clock::time_point apply_start = Clock::now();
+  absl::StatusOr<Matrix> result = absl::UnknownError("");
+  bool labels = false;
+  if (method == "predict") {
+    absl::StatusOr<Vector> p = est.Predict(apply_to);
+    result = p.ok() ? absl::StatusOr<Matrix>(Matrix(*p))
+                    : absl::StatusOr<Matrix>(p.status());
+    labels = est.kind() == EstimatorKind::kClusterer ||
+             est.kind() == EstimatorKind::kDensityEstimator;
+  } else if (method == "predict_proba") {
+    result = est.PredictProba(apply_to);
+  } else if (method == "predict_log_proba") {
+    result = est.PredictLogProba(apply_to);
+  } else if (method == "decision_function") {
+    result = est.DecisionFunction(apply_to);
+  } else if (method == "transform") {
+    result = est.Transform(apply_to);
+  } else {
+    absl::StatusOr<Vector> p = est.ScoreSamples(apply_to);
+    result = p.ok() ? absl::StatusOr<Matrix>(Matrix(*p))
+                    : absl::StatusOr<Matrix>(p.status());
+  }
+  const double predict_seconds =
+      std::chrono::duration<double>(Clock::now() - apply_start).count();
+  if (!result.ok()) return Fail(result.status());
+  if (!cmd.output.empty()) {
+    absl::Status s;
+    if (labels) {
+      absl::StatusOr<LabelVector> l = ToLabels(result->col(0), est.name());
+      if (!l.ok()) return Fail(l.status());
+      s = io::WriteLabels(cmd.output, *l);
+    } else {
+      s = io::WriteMatrix(cmd.output, *result);
+    }
+    if (!s.ok()) return Fail(s);
+    if (cmd.verbose > 0) err << "eclipsera: wrote " << cmd.output << "\n";
+  }
+  JsonObject json;
+  json.Add("algorithm", est.name());
+  json.Add("n_samples", static_cast<int64_t>(x.rows()));
+  json.Add("n_features", static_cast<int64_t>(x.cols()));
+  json.Add("method", method);
+  if (!y.empty()) {
+    absl::StatusOr<double> score = est.Score(x, y);
+    if (score.ok()) json.Add("score", *score);
+  }
+  AddScalars(est, json);
+  json.Add("read_seconds", read_seconds);
+  json.Add("fit_seconds", fit_seconds);
+  json.Add("predict_seconds", predict_seconds);
+  json.AddStrings("warnings", est.warnings());
+  out << json.str() << "\n";
+  out.flush();
   return std::nullopt;
 }
 
@@ -310,6 +442,25 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
   if (!cmd.labels.empty() && cmd.plot.empty()) {
     return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
   }
+  const bool supervised = (*entry)->output == MainOutput::kPredict;
+  if (supervised && cmd.target.empty()) {
+    return Usage(absl::StrCat(
+        est->name(), " is a ", EstimatorKindName(est->kind()),
+        ": it needs --target=y.(csv|npy), one value per input row"));
+  }
+  // The generic path: Fit, then a method on --predict data (or the input).
+  const bool apply = supervised || !cmd.predict.empty() || !cmd.method.empty();
+  if (apply && !cmd.plot.empty()) {
+    return Usage(
+        "--plot draws a clusterer's labels or a transformer's output; it "
+        "does not combine with --target, --predict or --method");
+  }
+  for (const std::string* path : {&cmd.target, &cmd.predict}) {
+    if (path->empty()) continue;
+    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(*path); !f.ok()) {
+      return Usage(std::string(f.status().message()));
+    }
+  }
   if (std::optional<Failure> f = CheckOutputs(cmd)) return f;
 
   using Clock = std::chrono::steady_clock;
@@ -327,6 +478,23 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
     err << "eclipsera: read " << cmd.input << " (" << x->rows() << " x "
         << x->cols() << ") in " << read_seconds << " s\neclipsera: fitting "
         << est->name() << "\n";
+  }
+
+  std::vector<double> y;
+  if (!cmd.target.empty()) {
+    absl::StatusOr<Matrix> t = io::ReadMatrix(cmd.target);
+    if (!t.ok()) return Fail(t.status());
+    if (t->cols() != 1 || t->rows() != x->rows()) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat(cmd.target,
+                       ": --target needs one column with one value per input "
+                       "row (",
+                       x->rows(), "); got ", t->rows(), " x ", t->cols())));
+    }
+    y.assign(t->data(), t->data() + t->size());
+  }
+  if (apply) {
+    return RunApply(*entry, *est, cmd, *x, y, read_seconds, out, err);
   }
 
   JsonObject json;
@@ -397,12 +565,7 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
 
   const bool label_output = (*entry)->output == MainOutput::kLabels;
   // The tool's own keys win over an estimator scalar of the same name.
-  const std::set<std::string, std::less<>> reserved = {
-      "read_seconds", "fit_seconds", "n_clusters_found", "n_noise", "warnings"};
-  for (const FittedScalar& s : est->FittedScalars()) {
-    if (reserved.count(s.name)) continue;
-    json.Add(s.name, s.value);
-  }
+  AddScalars(*est, json);
   if (label_output) {
     std::set<int32_t> distinct;
     int64_t noise = 0;

@@ -79,10 +79,32 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
     return est;
   }
 
-  // The estimator's main output on x: labels or the embedding.
+  bool Supervised() const { return entry_->output == MainOutput::kPredict; }
+
+  // A target for Blobs(n) rows: the blob (i % 3) for classifiers, a linear
+  // function of the row for regressors; empty for unsupervised estimators.
+  std::vector<double> Target(const Matrix& x) const {
+    if (!Supervised()) return {};
+    std::vector<double> y(x.rows());
+    for (Index i = 0; i < x.rows(); ++i) {
+      y[i] = entry_->make()->kind() == EstimatorKind::kClassifier
+                 ? static_cast<double>(i % 3)
+                 : x.row(i).sum() + 0.5 * static_cast<double>(i % 2);
+    }
+    return y;
+  }
+
+  // Fit with the target the estimator needs.
+  absl::Status FitOn(Estimator& est, const Matrix& x,
+                     const FitArgs& args = {}) const {
+    return est.Fit(x, Target(x), args);
+  }
+
+  // The estimator's main output on x: labels, the embedding, or the
+  // supervised estimator's predictions.
   absl::StatusOr<Matrix> MainResult(Estimator& est, const Matrix& x) const {
     if (entry_->output == MainOutput::kTransform) return est.FitTransform(x);
-    absl::StatusOr<Vector> labels = est.FitPredict(x);
+    absl::StatusOr<Vector> labels = est.FitPredict(x, Target(x));
     if (!labels.ok()) return labels.status();
     return Matrix(*labels);
   }
@@ -98,6 +120,9 @@ TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
   // clusterers' and mixtures' labels.
   if (entry_->output == MainOutput::kTransform) {
     EXPECT_EQ(est->kind(), EstimatorKind::kTransformer);
+  } else if (Supervised()) {
+    EXPECT_THAT(est->kind(),
+                AnyOf(EstimatorKind::kClassifier, EstimatorKind::kRegressor));
   } else {
     EXPECT_THAT(est->kind(), AnyOf(EstimatorKind::kClusterer,
                                    EstimatorKind::kDensityEstimator));
@@ -132,7 +157,7 @@ TEST_P(ConformanceTest, UnknownParameterFailsListingValidNamesChangingNothing) {
 
 TEST_P(ConformanceTest, CloneIsUnfittedWithEqualParameters) {
   std::unique_ptr<Estimator> est = Make();
-  ECLIPSERA_ASSERT_OK(est->Fit(Blobs()));
+  ECLIPSERA_ASSERT_OK(FitOn(*est, Blobs()));
   ASSERT_TRUE(est->fitted());
   std::unique_ptr<Estimator> clone = est->Clone();
   EXPECT_FALSE(clone->fitted());
@@ -174,7 +199,7 @@ TEST_P(ConformanceTest, MethodsBeforeFitFailCleanly) {
 TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
   std::unique_ptr<Estimator> est = Make();
   const Matrix good = Blobs();
-  ECLIPSERA_ASSERT_OK(est->Fit(good));
+  ECLIPSERA_ASSERT_OK(FitOn(*est, good));
   const ParamMap params = est->GetParams();
 
   Matrix with_nan = good;
@@ -185,7 +210,7 @@ TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
     ECLIPSERA_ASSERT_OK(r);
     EXPECT_TRUE(r->allFinite());
   } else {
-    EXPECT_THAT(est->Fit(with_nan),
+    EXPECT_THAT(FitOn(*est, with_nan),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          AnyOf(HasSubstr("NaN"), HasSubstr("finite"))));
     EXPECT_FALSE(est->fitted());
@@ -194,7 +219,7 @@ TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
 
   Matrix with_inf = good;
   with_inf(7, 0) = -std::numeric_limits<double>::infinity();
-  EXPECT_THAT(est->Fit(with_inf),
+  EXPECT_THAT(FitOn(*est, with_inf),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AnyOf(HasSubstr("nf"), HasSubstr("finite"))));
   EXPECT_FALSE(est->fitted());
@@ -210,7 +235,7 @@ TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
   EXPECT_THAT(est->Fit(good, short_y),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("y")));
 
-  ECLIPSERA_ASSERT_OK(est->Fit(good));
+  ECLIPSERA_ASSERT_OK(FitOn(*est, good));
   EXPECT_TRUE(est->fitted());
 
   // After a fit, data with another number of columns is refused by every
@@ -234,7 +259,7 @@ TEST_P(ConformanceTest, BadInputFailsCleanlyAndLeavesItUsable) {
 TEST_P(ConformanceTest, OneSampleAndOneFeature) {
   std::unique_ptr<Estimator> est = Make();
   const Matrix one_sample = Blobs(1, 3);
-  absl::Status s = est->Fit(one_sample);
+  absl::Status s = FitOn(*est, one_sample);
   if (!s.ok()) {
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
     EXPECT_FALSE(est->fitted());
@@ -259,22 +284,30 @@ TEST_P(ConformanceTest, YIsIgnoredAndSampleWeightChecked) {
   for (Index i = 0; i < x.rows(); ++i) y[i] = static_cast<double>(i % 5 + 1);
   std::unique_ptr<Estimator> a = Make();
   std::unique_ptr<Estimator> b = Make();
-  ECLIPSERA_ASSERT_OK(a->Fit(x));
-  ECLIPSERA_ASSERT_OK(b->Fit(x, y));
-  absl::StatusOr<Matrix> ra = MainResult(*a, x);
-  absl::StatusOr<Matrix> rb = MainResult(*b, x);
-  ECLIPSERA_ASSERT_OK(ra);
-  ECLIPSERA_ASSERT_OK(rb);
-  EXPECT_EQ(*ra, *rb);
+  if (Supervised()) {
+    // y is required, and used.
+    EXPECT_THAT(a->Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                    HasSubstr("needs y")));
+    EXPECT_FALSE(a->fitted());
+    ECLIPSERA_ASSERT_OK(FitOn(*b, x));
+  } else {
+    ECLIPSERA_ASSERT_OK(a->Fit(x));
+    ECLIPSERA_ASSERT_OK(b->Fit(x, y));
+    absl::StatusOr<Matrix> ra = MainResult(*a, x);
+    absl::StatusOr<Matrix> rb = MainResult(*b, x);
+    ECLIPSERA_ASSERT_OK(ra);
+    ECLIPSERA_ASSERT_OK(rb);
+    EXPECT_EQ(*ra, *rb);
+  }
   if (a->supports_sample_weight()) {
     std::vector<double> short_w(x.rows() - 1, 1.0);
-    EXPECT_THAT(a->Fit(x, {}, FitArgs{short_w}),
+    EXPECT_THAT(FitOn(*a, x, FitArgs{short_w}),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("sample_weight")));
     // Unit weights are no weights.
     std::vector<double> ones(x.rows(), 1.0);
     std::unique_ptr<Estimator> c = Make();
-    ECLIPSERA_ASSERT_OK(c->Fit(x, {}, FitArgs{ones}));
+    ECLIPSERA_ASSERT_OK(FitOn(*c, x, FitArgs{ones}));
     absl::StatusOr<Vector> pc = c->Predict(x);
     absl::StatusOr<Vector> pa = b->Predict(x);
     if (pc.ok() && pa.ok()) {
@@ -282,7 +315,7 @@ TEST_P(ConformanceTest, YIsIgnoredAndSampleWeightChecked) {
     }
   } else {
     std::vector<double> w(x.rows(), 1.0);
-    EXPECT_THAT(a->Fit(x, {}, FitArgs{w}),
+    EXPECT_THAT(FitOn(*a, x, FitArgs{w}),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("does not take sample_weight")));
     EXPECT_FALSE(a->fitted());
@@ -327,7 +360,7 @@ TEST_P(ConformanceTest, PoolingOnAndOffGiveIdenticalResults) {
 // shorter or longer gives the same result as a fresh estimator.
 TEST_P(ConformanceTest, ResetAndRefitOnAnotherFold) {
   std::unique_ptr<Estimator> reused = Make();
-  ECLIPSERA_ASSERT_OK(reused->Fit(Blobs(60)));
+  ECLIPSERA_ASSERT_OK(FitOn(*reused, Blobs(60)));
   for (Index n : {59, 61, 60}) {
     reused->Reset();
     EXPECT_FALSE(reused->fitted());
@@ -346,7 +379,7 @@ TEST_P(ConformanceTest, ResetAndRefitOnAnotherFold) {
 TEST_P(ConformanceTest, IntoFormsAndConcurrentConstCalls) {
   std::unique_ptr<Estimator> est = Make();
   const Matrix x = Blobs();
-  ECLIPSERA_ASSERT_OK(est->Fit(x));
+  ECLIPSERA_ASSERT_OK(FitOn(*est, x));
   absl::StatusOr<Vector> predicted = est->Predict(x);
   absl::StatusOr<Matrix> transformed = est->Transform(x);
   absl::StatusOr<double> score = est->Score(x);
@@ -423,12 +456,13 @@ TEST_P(ConformanceTest, PooledEstimatorIsResetOnReleaseAndRefits) {
 TEST_P(ConformanceTest, FitPredictAndFitTransformFollowTheFailureRule) {
   const Matrix x = Blobs();
   std::unique_ptr<Estimator> est = Make();
-  absl::StatusOr<Vector> labels = est->FitPredict(x);
+  const std::vector<double> y = Target(x);
+  absl::StatusOr<Vector> labels = est->FitPredict(x, y);
   if (!labels.ok()) {
     EXPECT_EQ(labels.status().code(), absl::StatusCode::kUnimplemented);
     EXPECT_FALSE(est->fitted());
   }
-  absl::StatusOr<Matrix> transformed = est->FitTransform(x);
+  absl::StatusOr<Matrix> transformed = est->FitTransform(x, y);
   if (!transformed.ok()) {
     EXPECT_EQ(transformed.status().code(), absl::StatusCode::kUnimplemented);
     EXPECT_FALSE(est->fitted());
@@ -438,7 +472,7 @@ TEST_P(ConformanceTest, FitPredictAndFitTransformFollowTheFailureRule) {
 
 TEST_P(ConformanceTest, FittedScalarsAreFinite) {
   std::unique_ptr<Estimator> est = Make();
-  ECLIPSERA_ASSERT_OK(est->Fit(Blobs()));
+  ECLIPSERA_ASSERT_OK(FitOn(*est, Blobs()));
   for (const FittedScalar& f : est->FittedScalars()) {
     EXPECT_TRUE(std::isfinite(f.value)) << f.name;
   }

@@ -23,6 +23,8 @@ namespace eclipsera {
 enum class MainOutput {
   kLabels,     // FitPredict: one label per row (clusterers, mixtures).
   kTransform,  // FitTransform: one row per sample (t-SNE embedding).
+  kPredict,    // Fit(X, y) then Predict: classifiers and regressors, which
+               // need y (the command's --target).
 };
 
 struct EstimatorEntry {
