@@ -191,6 +191,15 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
   if (estimator == "LinearRegression") {
     return {{"fit_intercept", {"true", "false"}}, jobs};
   }
+  if (estimator == "LogisticRegression") {
+    return {{"C", {"1", "1e-300", "1e300", "0.01"}},
+            {"penalty", {"l2", "None"}},
+            {"multi_class", {"auto", "multinomial", "ovr"}},
+            {"class_weight", {"None", "balanced"}},
+            {"max_iter", {"100", "0", "3"}},
+            {"fit_intercept", {"true", "false"}},
+            jobs};
+  }
   if (estimator == "Ridge" || estimator == "RidgeClassifier") {
     std::vector<ParamChoices> c = {{"alpha", {"1", "0", "1e-300", "1e100"}},
                                    {"fit_intercept", {"true", "false"}},

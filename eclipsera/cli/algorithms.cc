@@ -9,6 +9,7 @@
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/decomposition/pca.h"
 #include "eclipsera/linear_model/linear.h"
+#include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/manifold/tsne.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/preprocessing/normalizer.h"
@@ -35,6 +36,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
       preprocessing::RegisterPolynomialFeatures(registry));
   ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterSimpleImputer(registry));
   ECLIPSERA_RETURN_IF_ERROR(linear_model::RegisterLinearModels(registry));
+  ECLIPSERA_RETURN_IF_ERROR(linear_model::RegisterLogisticRegression(registry));
   return absl::OkStatus();
 }
 

@@ -235,10 +235,11 @@ absl::Status LinearRegression::DoFit(const ConstMatrixRef& x,
   Solution s = Solve(x, Column(y), args.sample_weight, options_.fit_intercept,
                      0.0, Solver::kLstsq);
   if (!s.coef.allFinite() || !s.intercept.allFinite()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kContext, ": the least-squares coefficients overflow double "
-                  "precision (y is huge compared with X's spread); rescale "
-                  "X or y"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(kContext,
+                     ": the least-squares coefficients overflow double "
+                     "precision (y is huge compared with X's spread); rescale "
+                     "X or y"));
   }
   coef_ = s.coef.row(0).transpose();
   intercept_ = s.intercept(0);
