@@ -191,6 +191,15 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
   if (estimator == "LinearRegression") {
     return {{"fit_intercept", {"true", "false"}}, jobs};
   }
+  if (estimator == "KNeighborsClassifier" ||
+      estimator == "KNeighborsRegressor") {
+    return {{"n_neighbors", {"1", "2", "5", "40"}},
+            {"weights", {"uniform", "distance"}},
+            {"algorithm", {"auto", "kd_tree", "brute"}},
+            {"metric", {"minkowski", "manhattan", "chebyshev"}},
+            {"leaf_size", {"1", "30"}},
+            jobs};
+  }
   if (estimator == "LogisticRegression") {
     return {{"C", {"1", "1e-300", "1e300", "0.01"}},
             {"penalty", {"l2", "None"}},

@@ -12,6 +12,7 @@
 #include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/manifold/tsne.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
+#include "eclipsera/neighbors/knn.h"
 #include "eclipsera/preprocessing/normalizer.h"
 #include "eclipsera/preprocessing/polynomial_features.h"
 #include "eclipsera/preprocessing/scalers.h"
@@ -37,6 +38,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterSimpleImputer(registry));
   ECLIPSERA_RETURN_IF_ERROR(linear_model::RegisterLinearModels(registry));
   ECLIPSERA_RETURN_IF_ERROR(linear_model::RegisterLogisticRegression(registry));
+  ECLIPSERA_RETURN_IF_ERROR(neighbors::RegisterKNeighbors(registry));
   return absl::OkStatus();
 }
 

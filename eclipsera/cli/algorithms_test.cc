@@ -469,7 +469,7 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   for (const EstimatorEntry& e : registry.entries()) {
     EXPECT_THAT(out.str(), HasSubstr(e.name));
   }
-  EXPECT_EQ(registry.entries().size(), 19u);
+  EXPECT_EQ(registry.entries().size(), 21u);
 }
 
 // Fast by default: every estimator with an n_jobs parameter uses every
@@ -491,7 +491,7 @@ TEST(AlgorithmsTest, EveryNJobsDefaultsToAllCores) {
     ASSERT_EQ(RunCli({"help", e.name}, registry, out, err), 0);
     EXPECT_THAT(out.str(), HasSubstr("-1 (default) every core")) << e.name;
   }
-  EXPECT_EQ(with_n_jobs, 9);
+  EXPECT_EQ(with_n_jobs, 11);
 }
 
 }  // namespace

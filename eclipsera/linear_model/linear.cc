@@ -12,7 +12,7 @@
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
-#include "eclipsera/linear_model/supervised.h"
+#include "eclipsera/core/supervised.h"
 #include "eclipsera/metrics/classification.h"
 #include "eclipsera/metrics/regression.h"
 

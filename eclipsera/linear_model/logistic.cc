@@ -13,7 +13,7 @@
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/linear_model/lbfgs.h"
-#include "eclipsera/linear_model/supervised.h"
+#include "eclipsera/core/supervised.h"
 #include "eclipsera/metrics/classification.h"
 
 namespace eclipsera::linear_model {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/validation.h"
+#include "eclipsera/simd/distance.h"
 
 namespace eclipsera::neighbors {
 namespace {
@@ -450,39 +451,51 @@ namespace {
 
 constexpr Index kQueryChunk = 64;
 constexpr Index kGemmQueries = 128;
-constexpr Index kGemmRefs = 1024;
+constexpr Index kGemmRefs = 256;
 
 // Euclidean k-NN of a block of queries against brute-force data through
 // blocked GEMM products; the k selected are then recomputed exactly.
 void GemmKnnBlock(const Matrix& data, const Vector& data_norms,
                   const double* queries, Index q_begin, Index q_end, Index k,
                   bool self, IndexMatrix* out_idx, Matrix* out_dist,
-                  Matrix& gram,
+                  Matrix& gram, std::vector<double>& scratch,
                   std::vector<std::vector<std::pair<double, Index>>>& heaps) {
   const Index n = data.rows(), d = data.cols();
   const Index b = q_end - q_begin;
-  Eigen::Map<const Matrix> q(queries + q_begin * d, b, d);
-  Vector qn = q.rowwise().squaredNorm();
+  const double* q = queries + q_begin * d;
+  Vector qn(b);
+  simd::RowSquaredNorms(q, b, d, d, qn.data());
   for (Index i = 0; i < b; ++i) heaps[i].clear();
   for (Index r0 = 0; r0 < n; r0 += kGemmRefs) {
     const Index m = std::min(kGemmRefs, n - r0);
-    gram.topLeftCorner(b, m).noalias() = q * data.middleRows(r0, m).transpose();
+    // Candidate squared distances by the blocked SIMD kernel (the GEMM
+    // identity, clamped at 0); the k selected are recomputed exactly below.
+    simd::SquaredL2Block(q, b, d, qn.data(), data.row(r0).data(), m, d,
+                         data_norms.data() + r0, d, gram.data(), gram.cols(),
+                         scratch.data());
     for (Index i = 0; i < b; ++i) {
       auto& heap = heaps[i];
       const Index qi = q_begin + i;
       const double* g = gram.data() + i * gram.cols();
+      // References arrive in increasing index order, so on equal distances
+      // the one already kept (smaller index) stays: strict comparison.
+      double threshold = static_cast<Index>(heap.size()) < k
+                             ? std::numeric_limits<double>::infinity()
+                             : heap.front().first;
       for (Index j = 0; j < m; ++j) {
+        if (!(g[j] < threshold)) continue;
         const Index idx = r0 + j;
         if (self && idx == qi) continue;
-        const double r = std::max(qn[i] - 2.0 * g[j] + data_norms[idx], 0.0);
         if (static_cast<Index>(heap.size()) < k) {
-          heap.emplace_back(r, idx);
+          heap.emplace_back(g[j], idx);
           std::push_heap(heap.begin(), heap.end());
-        } else if (r < heap.front().first ||
-                   (r == heap.front().first && idx < heap.front().second)) {
+        } else {
           std::pop_heap(heap.begin(), heap.end());
-          heap.back() = {r, idx};
+          heap.back() = {g[j], idx};
           std::push_heap(heap.begin(), heap.end());
+        }
+        if (static_cast<Index>(heap.size()) == k) {
+          threshold = heap.front().first;
         }
       }
     }
@@ -542,20 +555,26 @@ absl::Status KNearestAll(const NeighborIndex& index,
   if (brute != nullptr && index.metric() == Metric::kEuclidean &&
       index.dim() > 15) {
     const Matrix& data = brute->data();
-    const Vector norms = data.rowwise().squaredNorm();
+    Vector norms(data.rows());
+    simd::RowSquaredNorms(data.data(), data.rows(), data.cols(), data.cols(),
+                          norms.data());
     const int workers = NumWorkers(n_jobs, NumChunks(nq, kGemmQueries));
     std::vector<Matrix> grams(workers, Matrix(kGemmQueries, kGemmRefs));
+    std::vector<std::vector<double>> scratch(
+        workers,
+        std::vector<double>(simd::BlockScratchSize(kGemmRefs, index.dim())));
     std::vector<std::vector<std::vector<std::pair<double, Index>>>> heaps(
         workers);
     for (auto& h : heaps) {
       h.resize(kGemmQueries);
       for (auto& v : h) v.reserve(k);
     }
-    ParallelForChunks(
-        n_jobs, nq, kGemmQueries, [&](Index begin, Index end, int worker) {
-          GemmKnnBlock(data, norms, qdata, begin, end, k, self, indices,
-                       distances, grams[worker], heaps[worker]);
-        });
+    ParallelForChunks(n_jobs, nq, kGemmQueries,
+                      [&](Index begin, Index end, int worker) {
+                        GemmKnnBlock(data, norms, qdata, begin, end, k, self,
+                                     indices, distances, grams[worker],
+                                     scratch[worker], heaps[worker]);
+                      });
     return absl::OkStatus();
   }
 

@@ -5,13 +5,14 @@ Layout: estimator index (registration order, eclipsera/cli/algorithms.cc:
 KMeans, MiniBatchKMeans, DBSCAN, MeanShift, AgglomerativeClustering,
 GaussianMixture, TSNE, PCA, StandardScaler, MinMaxScaler, MaxAbsScaler,
 RobustScaler, Normalizer, PolynomialFeatures, SimpleImputer,
-LinearRegression, Ridge, RidgeClassifier, LogisticRegression), rows - 2,
+LinearRegression, Ridge, RidgeClassifier, LogisticRegression,
+KNeighborsClassifier, KNeighborsRegressor), rows - 2,
 columns - 1, eight parameter-choice bytes, then one byte per value
 (< 160: (b - 80) / 8; 160 + k: the k-th troublemaker, see Value()).
 Run from this directory: python3 make_seeds.py
 """
 
-N_ESTIMATORS = 19
+N_ESTIMATORS = 21
 BIG, NEG_BIG, LIMIT, NAN, DUP, TINY, DENORM = 172, 172, 168, 173, 176, 161, 163
 
 

@@ -1,8 +1,8 @@
-// What every supervised estimator of eclipsera/linear_model (and the
-// supervised neighbors) shares: checking y, encoding class labels as
-// scikit-learn's LabelEncoder does, class weights, and the default scores.
-#ifndef ECLIPSERA_LINEAR_MODEL_SUPERVISED_H_
-#define ECLIPSERA_LINEAR_MODEL_SUPERVISED_H_
+// What supervised estimators (eclipsera/linear_model, the k-NN
+// classifier and regressor) share: checking y, encoding class labels as
+// scikit-learn's LabelEncoder does, and class weights.
+#ifndef ECLIPSERA_CORE_SUPERVISED_H_
+#define ECLIPSERA_CORE_SUPERVISED_H_
 
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@
 #include "absl/types/span.h"
 #include "eclipsera/core/matrix.h"
 
-namespace eclipsera::linear_model {
+namespace eclipsera {
 
 // y present (one finite value per sample of x): InvalidArgument naming the
 // estimator otherwise ("LinearRegression::Fit needs y (the target), ...").
@@ -29,9 +29,9 @@ struct ClassLabels {
 absl::StatusOr<ClassLabels> EncodeClasses(absl::string_view context,
                                           absl::Span<const double> y);
 
-// Per-sample weights from class_weight ('none' -> empty... see below) times
-// sample_weight: 'balanced' weighs class c by n / (n_classes * count_c).
-// Returns an empty vector when both are absent (unit weights).
+// Per-sample weights: sample_weight times the class weight, where
+// class_weight is "none" (1) or "balanced" (class c weighs
+// n / (n_classes * count_c)). Empty when both are absent (unit weights).
 absl::StatusOr<std::vector<double>> ClassSampleWeights(
     absl::string_view context, const std::string& class_weight,
     const ClassLabels& labels, absl::Span<const double> sample_weight);
@@ -40,6 +40,6 @@ absl::StatusOr<std::vector<double>> ClassSampleWeights(
 absl::Status CheckWeights(absl::string_view context,
                           absl::Span<const double> w);
 
-}  // namespace eclipsera::linear_model
+}  // namespace eclipsera
 
-#endif  // ECLIPSERA_LINEAR_MODEL_SUPERVISED_H_
+#endif  // ECLIPSERA_CORE_SUPERVISED_H_

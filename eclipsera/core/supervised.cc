@@ -1,4 +1,4 @@
-#include "eclipsera/linear_model/supervised.h"
+#include "eclipsera/core/supervised.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/status_macros.h"
 
-namespace eclipsera::linear_model {
+namespace eclipsera {
 
 absl::Status CheckTarget(absl::string_view context, const ConstMatrixRef& x,
                          absl::Span<const double> y) {
@@ -92,4 +92,4 @@ absl::StatusOr<std::vector<double>> ClassSampleWeights(
   return w;
 }
 
-}  // namespace eclipsera::linear_model
+}  // namespace eclipsera
