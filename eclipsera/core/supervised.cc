@@ -51,6 +51,24 @@ absl::StatusOr<ClassLabels> EncodeClasses(absl::string_view context,
   return l;
 }
 
+ParamValue ClassWeightValue(const std::string& class_weight) {
+  return class_weight == "none" ? ParamValue() : ParamValue(class_weight);
+}
+
+absl::Status SetClassWeight(const ParamValue& v, std::string* class_weight) {
+  if (std::holds_alternative<std::monostate>(v)) {
+    *class_weight = "none";
+    return absl::OkStatus();
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(std::string s, ParamAsString("class_weight", v));
+  if (s != "balanced") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown class_weight '", s, "'; allowed: None, 'balanced'"));
+  }
+  *class_weight = s;
+  return absl::OkStatus();
+}
+
 absl::Status CheckWeights(absl::string_view context,
                           absl::Span<const double> w) {
   if (w.empty()) return absl::OkStatus();

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
 
 namespace eclipsera {
 
@@ -35,6 +36,23 @@ absl::StatusOr<ClassLabels> EncodeClasses(absl::string_view context,
 absl::StatusOr<std::vector<double>> ClassSampleWeights(
     absl::string_view context, const std::string& class_weight,
     const ClassLabels& labels, absl::Span<const double> sample_weight);
+
+// The class_weight parameter of classifiers: None or 'balanced', kept in
+// `field` as "none" or "balanced" (what ClassSampleWeights takes).
+ParamValue ClassWeightValue(const std::string& class_weight);
+absl::Status SetClassWeight(const ParamValue& v, std::string* class_weight);
+template <class Options>
+void AddClassWeightParam(ParamSchema<Options>& schema,
+                         std::string Options::*field) {
+  schema.Add(
+      "class_weight",
+      "None (every class weighs 1) or 'balanced' (n_samples / (n_classes * "
+      "class count))",
+      [field](const Options& o) { return ClassWeightValue(o.*field); },
+      [field](Options& o, const ParamValue& v) {
+        return SetClassWeight(v, &(o.*field));
+      });
+}
 
 // Non-negative finite weights with a positive sum (empty is fine).
 absl::Status CheckWeights(absl::string_view context,

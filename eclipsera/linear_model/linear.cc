@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
-#include "eclipsera/core/validation.h"
 #include "eclipsera/core/supervised.h"
+#include "eclipsera/core/validation.h"
 #include "eclipsera/metrics/classification.h"
 #include "eclipsera/metrics/regression.h"
 
@@ -340,28 +340,7 @@ const ParamSchema<RidgeClassifierOptions>& RidgeClassifierOptions::Schema() {
   static const auto* schema = [] {
     auto* s = new ParamSchema<O>("RidgeClassifier");
     AddRidgeParams(*s);
-    s->Add(
-        "class_weight",
-        "None (every class weighs 1) or 'balanced' (n_samples / (n_classes "
-        "* class count))",
-        [](const O& o) {
-          return o.class_weight == "none" ? ParamValue()
-                                          : ParamValue(o.class_weight);
-        },
-        [](O& o, const ParamValue& v) -> absl::Status {
-          if (std::holds_alternative<std::monostate>(v)) {
-            o.class_weight = "none";
-            return absl::OkStatus();
-          }
-          ECLIPSERA_ASSIGN_OR_RETURN(std::string s,
-                                     ParamAsString("class_weight", v));
-          if (s != "balanced") {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "unknown class_weight '", s, "'; allowed: None, 'balanced'"));
-          }
-          o.class_weight = s;
-          return absl::OkStatus();
-        });
+    AddClassWeightParam(*s, &O::class_weight);
     return s;
   }();
   return *schema;

@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
+#include "eclipsera/core/supervised.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/linear_model/lbfgs.h"
-#include "eclipsera/core/supervised.h"
 #include "eclipsera/metrics/classification.h"
 
 namespace eclipsera::linear_model {
@@ -187,28 +187,6 @@ LogisticRegressionOptions::Schema() {
         .Bool("fit_intercept", &O::fit_intercept, "fit an intercept")
         .Double("intercept_scaling", &O::intercept_scaling,
                 "liblinear only; accepted, unused")
-        .Add(
-            "class_weight",
-            "None or 'balanced' (n_samples / (n_classes * class count))",
-            [](const O& o) {
-              return o.class_weight == "none" ? ParamValue()
-                                              : ParamValue(o.class_weight);
-            },
-            [](O& o, const ParamValue& v) -> absl::Status {
-              if (std::holds_alternative<std::monostate>(v)) {
-                o.class_weight = "none";
-                return absl::OkStatus();
-              }
-              ECLIPSERA_ASSIGN_OR_RETURN(std::string c,
-                                         ParamAsString("class_weight", v));
-              if (c != "balanced") {
-                return absl::InvalidArgumentError(
-                    absl::StrCat("unknown class_weight '", c,
-                                 "'; allowed: None, 'balanced'"));
-              }
-              o.class_weight = c;
-              return absl::OkStatus();
-            })
         .OptionalInt("random_state", &O::random_state,
                      "unused by lbfgs (scikit-learn's sag/liblinear seed)")
         .String("solver", &O::solver, "'lbfgs' (the only solver here)")
@@ -221,6 +199,7 @@ LogisticRegressionOptions::Schema() {
         .Bool("warm_start", &O::warm_start,
               "start from the previous solution (false only)")
         .Int("n_jobs", &O::n_jobs, kNJobsDoc);
+    AddClassWeightParam(*s, &O::class_weight);
     return s;
   }();
   return *schema;
