@@ -424,6 +424,17 @@ TEST(AlgorithmsTest, SupervisedFitPredictAndMethods) {
     EXPECT_EQ(l->rows(), 7);
   }
   {
+    // --target with an unsupervised estimator is used (its score), not
+    // silently dropped.
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"kmeans", "--input", input, "--target", target,
+                      "--n_clusters=3", "--random_state=0", "--output", output},
+                     registry, out, err),
+              0)
+        << err.str();
+    EXPECT_THAT(out.str(), HasSubstr("\"score\": -"));
+  }
+  {
     std::ostringstream out, err;
     EXPECT_EQ(
         RunCli({"ridge", "--input", input, "--target", target, "--method=fit"},

@@ -449,7 +449,8 @@ std::optional<Failure> RunFit(const EstimatorRegistry& registry,
         ": it needs --target=y.(csv|npy), one value per input row"));
   }
   // The generic path: Fit, then a method on --predict data (or the input).
-  const bool apply = supervised || !cmd.predict.empty() || !cmd.method.empty();
+  const bool apply = supervised || !cmd.target.empty() ||
+                     !cmd.predict.empty() || !cmd.method.empty();
   if (apply && !cmd.plot.empty()) {
     return Usage(
         "--plot draws a clusterer's labels or a transformer's output; it "

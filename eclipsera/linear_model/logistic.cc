@@ -281,9 +281,27 @@ absl::Status LogisticRegression::DoFit(const ConstMatrixRef& x,
   Vector intercept = Vector::Zero(coef.rows());
   bool all_converged = true;
   std::string message;
+  std::vector<double> binary_w;
   for (size_t p = 0; p < problems.size(); ++p) {
-    LogisticLoss loss(x, labels.codes, w, problems[p].first, problems[p].second,
-                      l2, o.fit_intercept, o.n_jobs);
+    absl::Span<const double> weights = w;
+    if (!multinomial_ && k > 2 && o.class_weight == "balanced") {
+      // One-vs-rest balances each binary problem on its own, as
+      // scikit-learn's _logistic_regression_path: n / (2 n_pos) for the
+      // class, n / (2 n_rest) for the others.
+      const int32_t positive = problems[p].second;
+      double n_pos = 0.0;
+      for (int32_t c : labels.codes) n_pos += c == positive ? 1.0 : 0.0;
+      const double n = static_cast<double>(labels.codes.size());
+      binary_w.assign(args.sample_weight.begin(), args.sample_weight.end());
+      if (binary_w.empty()) binary_w.assign(labels.codes.size(), 1.0);
+      for (size_t i = 0; i < binary_w.size(); ++i) {
+        binary_w[i] *= labels.codes[i] == positive ? n / (2.0 * n_pos)
+                                                   : n / (2.0 * (n - n_pos));
+      }
+      weights = binary_w;
+    }
+    LogisticLoss loss(x, labels.codes, weights, problems[p].first,
+                      problems[p].second, l2, o.fit_intercept, o.n_jobs);
     Vector params = Vector::Zero(loss.n_params());
     const LbfgsResult r = MinimizeLbfgs(
         [&](const Vector& v, Vector& g) { return loss(v, g); }, params, lo);

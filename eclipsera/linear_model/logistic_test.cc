@@ -78,12 +78,16 @@ std::vector<Case> Cases() {
   LogisticRegressionOptions balanced;
   balanced.class_weight = "balanced";
   balanced.C = 3.0;
+  LogisticRegressionOptions ovr_balanced;
+  ovr_balanced.multi_class = "ovr";
+  ovr_balanced.class_weight = "balanced";
   LogisticRegressionOptions long_run;
   long_run.max_iter = 1000;
   return {{"breast_cancer", defaults},
           {"breast_cancer_c01", c01},
           {"iris", defaults},
           {"iris_balanced", balanced},
+          {"ovr_balanced", ovr_balanced},
           {"digits", long_run, 1e-2}};
 }
 

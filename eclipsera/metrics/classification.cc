@@ -482,7 +482,8 @@ absl::StatusOr<double> RocAucScore(Labels y_true, const ConstMatrixRef& y_score,
                      y_score.cols(), ")"));
   }
   for (Index i = 0; i < y_score.rows(); ++i) {
-    if (std::abs(y_score.row(i).sum() - 1.0) > 1e-8) {
+    // np.allclose(sum, 1): rtol 1e-5, atol 1e-8.
+    if (!(std::abs(y_score.row(i).sum() - 1.0) <= 1e-8 + 1e-5)) {
       return absl::InvalidArgumentError(absl::StrCat(
           kContext,
           ": Target scores need to be probabilities for multiclass roc_auc, "

@@ -230,6 +230,25 @@ TEST(MetricsTest, BadInputNamesTheProblem) {
                        HasSubstr("2 classes [0, 1] but y_prob has 3 columns")));
 }
 
+// Review findings: probabilities written with six digits still sum to 1
+// for np.allclose; R^2 of one sample is refused (scikit-learn: nan).
+TEST(MetricsTest, RocAucToleratesRoundedProbabilitiesAndR2NeedsTwo) {
+  const std::vector<double> y = {0, 1, 2};
+  Matrix p(3, 3);
+  p << 0.7, 0.2, 0.100005, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8;
+  RocAucOptions o;
+  o.multi_class = "ovr";
+  absl::StatusOr<double> auc = RocAucScore(y, p, o);
+  ECLIPSERA_ASSERT_OK(auc);
+  EXPECT_EQ(*auc, 1.0);
+  p(0, 2) = 0.2;
+  EXPECT_THAT(RocAucScore(y, p, o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("sum up to 1.0")));
+  EXPECT_THAT(R2Score(std::vector<double>{1}, std::vector<double>{2}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("less than two samples")));
+}
+
 TEST(ScorerTest, NamesSignsAndMissingMethods) {
   EXPECT_THAT(FindScorer("f1_macroo"),
               StatusIs(absl::StatusCode::kInvalidArgument,

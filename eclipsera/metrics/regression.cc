@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/metrics/classification.h"
 
@@ -60,6 +61,11 @@ absl::StatusOr<double> R2Score(Values y_true, Values y_pred,
   ECLIPSERA_RETURN_IF_ERROR(
       CheckLabels("r2_score", y_true, y_pred, sample_weight));
   const size_t n = y_true.size();
+  if (n < 2) {
+    return absl::InvalidArgumentError(
+        "r2_score: R^2 score is not well-defined with less than two samples "
+        "(scikit-learn returns nan)");
+  }
   const double mean =
       Average(n, sample_weight, [&](size_t i) { return y_true[i]; });
   double numerator = 0.0, denominator = 0.0;

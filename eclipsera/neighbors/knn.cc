@@ -94,14 +94,17 @@ absl::Status KNeighborsBase::Neighbors(const char* context,
   const Index k = o.n_neighbors;
   weights->setOnes(x.rows(), k);
   if (o.weights == "distance") {
-    // _get_weights: 1 / distance; a query at distance 0 from some training
-    // points gives them weight 1 and the others 0.
+    // _get_weights: 1 / distance; a row where that is infinite (distance
+    // 0, or subnormal) weighs its infinite entries 1 and the others 0.
     for (Index i = 0; i < x.rows(); ++i) {
-      bool zero = false;
-      for (Index j = 0; j < k; ++j) zero = zero || distances(i, j) == 0.0;
+      bool infinite = false;
       for (Index j = 0; j < k; ++j) {
-        (*weights)(i, j) =
-            zero ? (distances(i, j) == 0.0 ? 1.0 : 0.0) : 1.0 / distances(i, j);
+        (*weights)(i, j) = 1.0 / distances(i, j);
+        infinite = infinite || std::isinf((*weights)(i, j));
+      }
+      if (!infinite) continue;
+      for (Index j = 0; j < k; ++j) {
+        (*weights)(i, j) = std::isinf((*weights)(i, j)) ? 1.0 : 0.0;
       }
     }
   }

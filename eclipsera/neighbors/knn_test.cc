@@ -85,6 +85,25 @@ TEST(KNeighborsTest, ZeroDistanceTakesAllTheWeight) {
   EXPECT_EQ((*p)(0), 7.0);
 }
 
+// A subnormal distance makes 1 / distance infinite: that neighbour takes
+// all the weight (scikit-learn: proba [[1, 0]]), not NaN.
+TEST(KNeighborsTest, SubnormalDistanceTakesAllTheWeight) {
+  Matrix x(2, 1);
+  x << 0, 1;
+  KNeighborsOptions o;
+  o.n_neighbors = 2;
+  o.weights = "distance";
+  o.metric = "manhattan";
+  KNeighborsClassifier clf(o);
+  ECLIPSERA_ASSERT_OK(clf.Fit(x, std::vector<double>{0, 1}));
+  Matrix q(1, 1);
+  q << 1e-320;
+  absl::StatusOr<Matrix> p = clf.PredictProba(q);
+  ECLIPSERA_ASSERT_OK(p);
+  EXPECT_EQ((*p)(0, 0), 1.0);
+  EXPECT_EQ((*p)(0, 1), 0.0);
+}
+
 TEST(KNeighborsTest, BadInputNamesTheProblem) {
   Matrix x(4, 2);
   x << 0, 0, 1, 1, 2, 2, 3, 3;

@@ -19,23 +19,6 @@ namespace {
 // takes 8 bytes of plan and one double per output row.
 constexpr int64_t kMaxProducts = int64_t{1} << 27;
 
-// Number of combinations (with replacement unless `distinct`) of `k` of `n`
-// items, saturating above kMaxProducts.
-int64_t CountCombinations(int64_t n, int64_t k, bool distinct) {
-  const int64_t top = distinct ? n : n + k - 1;
-  if (k > top) return 0;
-  // C(top, k) by the multiplicative formula, exact in 128-bit.
-  unsigned __int128 c = 1;
-  for (int64_t i = 1; i <= k; ++i) {
-    c = c * static_cast<unsigned __int128>(top - k + i) /
-        static_cast<unsigned __int128>(i);
-    if (c > static_cast<unsigned __int128>(kMaxProducts)) {
-      return kMaxProducts + 1;
-    }
-  }
-  return static_cast<int64_t>(c);
-}
-
 }  // namespace
 
 const ParamSchema<PolynomialFeaturesOptions>&
@@ -141,10 +124,27 @@ absl::Status PolynomialFeatures::DoFit(const ConstMatrixRef& x,
   }
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
   const int64_t d = x.cols();
-  // Count first: every degree up to max_degree is computed.
+  // Every degree adds at least one product (d >= 1) unless
+  // interaction_only stops at d: bound the degree before counting.
+  if (!o.interaction_only && o.max_degree > kMaxProducts) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": degree ", o.max_degree, " gives more than ", kMaxProducts,
+        " products; lower degree or use interaction_only"));
+  }
+  // Count first: every degree up to max_degree is computed. C(top, k) from
+  // C(top - 1, k - 1) (with replacement) or C(d, k - 1) (distinct), exact.
   int64_t total = 0, output = o.include_bias ? 1 : 0;
+  unsigned __int128 count128 = 1;
   for (int64_t k = 1; k <= o.max_degree; ++k) {
-    const int64_t count = CountCombinations(d, k, o.interaction_only);
+    count128 = o.interaction_only
+                   ? count128 * static_cast<unsigned __int128>(d - k + 1) /
+                         static_cast<unsigned __int128>(k)
+                   : count128 * static_cast<unsigned __int128>(d + k - 1) /
+                         static_cast<unsigned __int128>(k);
+    if (count128 > static_cast<unsigned __int128>(kMaxProducts)) {
+      count128 = static_cast<unsigned __int128>(kMaxProducts) + 1;
+    }
+    const int64_t count = static_cast<int64_t>(count128);
     total += count;
     if (k >= o.min_degree) output += count;
     if (total > kMaxProducts) {
@@ -166,7 +166,7 @@ absl::Status PolynomialFeatures::DoFit(const ConstMatrixRef& x,
   parent_.reserve(total);
   feature_.reserve(total);
   std::vector<int32_t> start(d + 1);
-  for (int32_t f = 0; f < d; ++f) {
+  for (int32_t f = 0; f < d && o.max_degree >= 1; ++f) {
     parent_.push_back(-1);
     feature_.push_back(f);
     start[f] = f;

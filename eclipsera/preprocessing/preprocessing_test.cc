@@ -339,6 +339,23 @@ TEST(StandardScalerTest, PartialFitEqualsFitAndChecksColumns) {
   EXPECT_EQ(parts.n_samples_seen(), 5.0);
 }
 
+// A batch whose weighted sums overflow is refused and changes nothing.
+TEST(StandardScalerTest, OverflowingBatchLeavesTheStatisticsAlone) {
+  StandardScaler s;
+  Matrix a(2, 1);
+  a << 1, 2;
+  ECLIPSERA_ASSERT_OK(s.Fit(a));
+  Matrix b(1, 1);
+  b << 1e10;
+  const std::vector<double> huge = {1e300};
+  EXPECT_THAT(
+      s.PartialFit(b, huge),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("overflow")));
+  EXPECT_TRUE(s.fitted());
+  EXPECT_EQ(s.n_samples_seen(), 2.0);
+  EXPECT_EQ(s.mean()(0), 1.5);
+}
+
 TEST(StandardScalerTest, BadWeightsAreRefused) {
   const Matrix x = Small();
   StandardScaler s;
@@ -403,6 +420,25 @@ TEST(ScalersTest, ParameterErrorsNameTheProblem) {
   EXPECT_THAT(p.Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
                                  HasSubstr("lower degree")));
   EXPECT_FALSE(p.fitted());
+}
+
+// Review findings: degree 0 is the bias column alone (scikit-learn gives
+// [[1], [1]]); a huge degree on one feature is refused at once.
+TEST(PolynomialFeaturesTest, DegreeZeroAndHugeDegrees) {
+  PolynomialFeatures p;
+  ECLIPSERA_ASSERT_OK(p.SetParams({{"degree", int64_t{0}}}));
+  absl::StatusOr<Matrix> t = p.FitTransform(Small());
+  ECLIPSERA_ASSERT_OK(t);
+  EXPECT_EQ(*t, Matrix::Ones(5, 1));
+  Matrix one(3, 1);
+  one << 1, 2, 3;
+  ECLIPSERA_ASSERT_OK(p.SetParams({{"degree", int64_t{1000000000}}}));
+  EXPECT_THAT(p.Fit(one), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("lower degree")));
+  // A large but possible degree is counted in linear time.
+  ECLIPSERA_ASSERT_OK(p.SetParams({{"degree", int64_t{200000}}}));
+  ECLIPSERA_ASSERT_OK(p.Fit(one));
+  EXPECT_EQ(p.n_output_features(), 200001);
 }
 
 TEST(PolynomialFeaturesTest, OverflowingProductsAreAnError) {

@@ -99,6 +99,9 @@ absl::Status StandardScaler::Update(const char* context,
   const bool have_last = fitted_ && n_samples_seen_ > 0.0;
   const double last_count = have_last ? n_samples_seen_ : 0.0;
   const double updated_count = last_count + new_count;
+  // Computed into locals and committed only when finite: a failed batch
+  // leaves the running statistics as they were.
+  Vector running_mean = running_mean_, running_var = running_var_;
   if (options_.with_mean || options_.with_std) {
     Vector last_sum = have_last ? Vector(running_mean_ * last_count)
                                 : Vector(Vector::Zero(d));
@@ -128,10 +131,19 @@ absl::Status StandardScaler::Update(const char* context,
                 (last_over_new / updated_count) *
                 (last_sum / last_over_new - new_sum).array().square().matrix());
       }
-      running_var_ = unnormalized / updated_count;
+      running_var = unnormalized / updated_count;
     }
-    running_mean_ = std::move(updated_mean);
+    running_mean = std::move(updated_mean);
   }
+  if (!std::isfinite(updated_count) || !running_mean.allFinite() ||
+      (options_.with_std && !running_var.allFinite())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        context,
+        ": the weighted sums of X overflow double precision (sample_weight "
+        "times X is too large); rescale X or the weights"));
+  }
+  running_mean_ = std::move(running_mean);
+  running_var_ = std::move(running_var);
   n_samples_seen_ = updated_count;
   n_features_ = d;
   mean_.resize(0);
@@ -148,8 +160,6 @@ absl::Status StandardScaler::Update(const char* context,
       if (var_(j) <= upper) scale_(j) = 1.0;
     }
   }
-  ECLIPSERA_RETURN_IF_ERROR(CheckFittedFinite(context, "mean_", mean_));
-  ECLIPSERA_RETURN_IF_ERROR(CheckFittedFinite(context, "var_", var_));
   fitted_ = true;
   return absl::OkStatus();
 }

@@ -31,6 +31,20 @@ def objective(model, X, y, w):
     classes = model.classes_
     codes = np.searchsorted(classes, y)
     z = X @ model.coef_.T + model.intercept_
+    if model.multi_class == "ovr" and len(classes) > 2:
+        # One binary problem per class, each balanced on its own.
+        total = 0.0
+        for c in range(len(classes)):
+            t = (codes == c).astype(float)
+            wc = np.ones(len(y))
+            if model.class_weight == "balanced":
+                n_pos = t.sum()
+                wc = np.where(t == 1, len(y) / (2 * n_pos),
+                              len(y) / (2 * (len(y) - n_pos)))
+            loss = np.logaddexp(0, z[:, c]) - t * z[:, c]
+            total += np.sum(wc * loss) + 0.5 / model.C * np.sum(
+                model.coef_[c] ** 2)
+        return total
     if model.coef_.shape[0] == 1:
         z = z.ravel()
         t = (codes == 1).astype(float)
@@ -67,6 +81,13 @@ def main():
     Xi, yi = load_iris(return_X_y=True)
     case("iris", Xi, yi)
     case("iris_balanced", Xi[20:], yi[20:], class_weight="balanced", C=3.0)
+    # One-vs-rest with 'balanced': each binary problem is balanced on its
+    # own (40/15/5 classes).
+    rng = np.random.RandomState(2)
+    Xo = rng.randn(60, 3)
+    yo = np.array([0] * 40 + [1] * 15 + [2] * 5) * 1.0
+    Xo[:, 0] += yo
+    case("ovr_balanced", Xo, yo, multi_class="ovr", class_weight="balanced")
     Xd, yd = load_digits(return_X_y=True)
     case("digits", Xd[:600], yd[:600], max_iter=1000)
 
