@@ -13,9 +13,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "eclipsera/cli/cli.h"
+#include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/io/data_file.h"
+#include "eclipsera/preprocessing/scalers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -503,6 +505,85 @@ TEST(AlgorithmsTest, EveryNJobsDefaultsToAllCores) {
     EXPECT_THAT(out.str(), HasSubstr("-1 (default) every core")) << e.name;
   }
   EXPECT_EQ(with_n_jobs, 11);
+}
+
+}  // namespace
+}  // namespace eclipsera::cli
+
+namespace eclipsera::cli {
+namespace {
+
+TEST(AlgorithmsTest, PipelineCommand) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  Matrix x = ThreeBlobs();
+  x.bottomRows(20).col(1).array() += 25.0;
+  x.col(0) *= 1000.0;  // scaling matters for k-means
+  const std::string input = TempPath("pipe_in.csv");
+  const std::string target = TempPath("pipe_y.csv");
+  const std::string output = TempPath("pipe_out.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
+  LabelVector y(60);
+  for (int i = 0; i < 60; ++i) y(i) = i / 20;
+  ECLIPSERA_ASSERT_OK(io::WriteLabels(target, y));
+  {
+    // Labels of scaler + k-means equal k-means on the scaled data.
+    std::ostringstream out, err;
+    ASSERT_EQ(
+        RunCli({"pipeline", "--steps",
+                "standardscaler | kmeans(n_clusters=3, random_state=0)",
+                "--input", input, "--output", output, "--kmeans__n_init=3"},
+               registry, out, err),
+        0)
+        << err.str();
+    EXPECT_THAT(out.str(), HasSubstr("\"algorithm\": \"Pipeline\""));
+    EXPECT_THAT(out.str(), HasSubstr("\"n_clusters_found\": 3"));
+    absl::StatusOr<Matrix> labels = io::ReadMatrix(output);
+    ECLIPSERA_ASSERT_OK(labels);
+    preprocessing::StandardScaler scaler;
+    absl::StatusOr<Matrix> xs = scaler.FitTransform(x);
+    ECLIPSERA_ASSERT_OK(xs);
+    cluster::KMeansOptions o;
+    o.n_clusters = 3;
+    o.random_state = 0;
+    o.n_init = 3;
+    cluster::KMeans km(o);
+    absl::StatusOr<Vector> expected = km.FitPredict(*xs);
+    ECLIPSERA_ASSERT_OK(expected);
+    EXPECT_EQ(Vector(labels->col(0)), *expected);
+  }
+  {
+    // A classifier at the end: --target, predictions and the score.
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"pipeline", "--steps=minmaxscaler|logisticregression",
+                      "--input", input, "--target", target, "--output", output,
+                      "--method=predict_proba"},
+                     registry, out, err),
+              0)
+        << err.str();
+    EXPECT_THAT(out.str(), HasSubstr("\"score\": 1,"));
+    absl::StatusOr<Matrix> p = io::ReadMatrix(output);
+    ECLIPSERA_ASSERT_OK(p);
+    EXPECT_EQ(p->cols(), 3);
+  }
+  {
+    // A malformed spec: usage error pointing at the character.
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli({"pipeline", "--steps", "standardscaler|kmeans(n_clusters",
+                      "--input", input},
+                     registry, out, err),
+              2);
+    EXPECT_THAT(err.str(), HasSubstr("at character 33: expected '='"));
+    std::ostringstream out2, err2;
+    EXPECT_EQ(RunCli({"pipeline", "--input", input}, registry, out2, err2), 2);
+    EXPECT_THAT(err2.str(), HasSubstr("pipeline needs --steps"));
+    std::ostringstream out3, err3;
+    EXPECT_EQ(RunCli({"pipeline", "--steps=pca|kmeans", "--input", input,
+                      "--kmeans__bogus=1"},
+                     registry, out3, err3),
+              2);
+    EXPECT_THAT(err3.str(), HasSubstr("unknown flag --kmeans__bogus"));
+  }
 }
 
 }  // namespace

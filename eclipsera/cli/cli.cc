@@ -24,6 +24,7 @@
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/io/file.h"
 #include "eclipsera/metrics/scorer.h"
+#include "eclipsera/pipeline/spec.h"
 #include "eclipsera/plot/scatter_svg.h"
 
 namespace eclipsera::cli {
@@ -36,6 +37,9 @@ constexpr char kUsage[] =
     "[--predict X2.(csv|npy)]\n"
     "            [--method M] [--output OUT.(csv|npy)] [--param=value ...] "
     "[--verbose=V]\n"
+    "       eclipsera pipeline --steps \"a|b(p=v, ...)|c\" --input X "
+    "[--target Y] [--output OUT]\n"
+    "            [--method M] [--step__param=value ...] [--verbose]\n"
     "       eclipsera score --metric NAME --true Y.(csv|npy) "
     "--pred P.(csv|npy) [--sample_weight W.(csv|npy)]\n"
     "\n"
@@ -54,7 +58,14 @@ constexpr char kUsage[] =
     "mean_squared_error, ...). --pred holds labels or values, or "
     "probabilities\n"
     "(one column per sorted class) and scores for the roc_auc and log_loss "
-    "ones.\n";
+    "ones.\n"
+    "'eclipsera pipeline' chains registered estimators as scikit-learn's\n"
+    "make_pipeline: --steps \"standardscaler|pca(n_components=10)|"
+    "kmeans(n_clusters=8)\"\n"
+    "(steps named by lower-case class name; 'passthrough' skips a step), "
+    "then\n"
+    "runs like ALGO: labels, the transformed data, or predictions with "
+    "--target.\n";
 
 constexpr char kCommonFlags[] =
     "Common flags:\n"
@@ -174,6 +185,8 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
                                      bool* want_help) {
   std::set<std::string> valid;
   for (const ParamInfo& p : est.DescribeParams()) valid.insert(p.name);
+  // A composite's nested parameters, `step__param`.
+  for (const auto& [name, value] : est.GetParams(true)) valid.insert(name);
   std::set<std::string> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -413,13 +426,76 @@ std::optional<Failure> RunApply(const EstimatorEntry* entry, Estimator& est,
   return std::nullopt;
 }
 
+std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
+                                    absl::string_view algo,
+                                    const EstimatorEntry* const* entry,
+                                    std::unique_ptr<Estimator> est,
+                                    const std::vector<std::string>& flags,
+                                    std::ostream& out, std::ostream& err);
+
 std::optional<Failure> RunFit(const EstimatorRegistry& registry,
                               absl::string_view algo,
                               const std::vector<std::string>& flags,
                               std::ostream& out, std::ostream& err) {
   absl::StatusOr<const EstimatorEntry*> entry = FindAlgorithm(registry, algo);
   if (!entry.ok()) return Usage(std::string(entry.status().message()));
-  std::unique_ptr<Estimator> est = (*entry)->make();
+  return RunEstimator(registry, algo, &*entry, (*entry)->make(), flags, out,
+                      err);
+}
+
+// `eclipsera pipeline --steps SPEC ...`: the spec's pipeline run as an
+// estimator (its main output follows the last step's kind).
+std::optional<Failure> RunPipeline(const EstimatorRegistry& registry,
+                                   const std::vector<std::string>& args,
+                                   std::ostream& out, std::ostream& err) {
+  std::vector<std::string> flags;
+  std::optional<std::string> spec;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-h" || args[i] == "--help") {
+      out << kUsage;
+      return std::nullopt;
+    }
+    if (absl::StartsWith(args[i], "--steps=")) {
+      spec = args[i].substr(8);
+    } else if (args[i] == "--steps" && i + 1 < args.size()) {
+      spec = args[++i];
+    } else {
+      flags.push_back(args[i]);
+    }
+  }
+  if (!spec.has_value()) {
+    return Usage(
+        "pipeline needs --steps \"a|b(param=value)|c\" (registered "
+        "estimator names, see 'eclipsera list')");
+  }
+  absl::StatusOr<std::unique_ptr<pipeline::Pipeline>> pipe =
+      pipeline::ParsePipelineSpec(*spec, registry);
+  if (!pipe.ok()) return Usage(std::string(pipe.status().message()));
+  EstimatorEntry entry;
+  entry.name = "Pipeline";
+  entry.summary = *spec;
+  switch ((*pipe)->kind()) {
+    case EstimatorKind::kClassifier:
+    case EstimatorKind::kRegressor:
+      entry.output = MainOutput::kPredict;
+      break;
+    case EstimatorKind::kTransformer:
+      entry.output = MainOutput::kTransform;
+      break;
+    default:
+      entry.output = MainOutput::kLabels;
+  }
+  const EstimatorEntry* e = &entry;
+  return RunEstimator(registry, "pipeline", &e, *std::move(pipe), flags, out,
+                      err);
+}
+
+std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
+                                    absl::string_view algo,
+                                    const EstimatorEntry* const* entry,
+                                    std::unique_ptr<Estimator> est,
+                                    const std::vector<std::string>& flags,
+                                    std::ostream& out, std::ostream& err) {
   FitCommand cmd;
   bool want_help = false;
   if (std::optional<Failure> f = ParseFitFlags(flags, *est, &cmd, &want_help)) {
@@ -696,6 +772,10 @@ int Run(const std::vector<std::string>& args, const EstimatorRegistry& registry,
   } else if (args[0] == "score") {
     failure =
         RunScore(std::vector<std::string>(args.begin() + 1, args.end()), out);
+  } else if (args[0] == "pipeline") {
+    failure = RunPipeline(
+        registry, std::vector<std::string>(args.begin() + 1, args.end()), out,
+        err);
   } else if (absl::StartsWith(args[0], "-")) {
     failure =
         Usage(absl::StrCat("expected a command or an algorithm name "

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eclipsera/cli/algorithms.h"
 #include "eclipsera/core/estimator.h"
@@ -16,8 +17,12 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/decomposition/pca.h"
+#include "eclipsera/pipeline/feature_union.h"
+#include "eclipsera/pipeline/spec.h"
 #include "eclipsera/pool/object_pool.h"
 #include "eclipsera/pool/pooling_switch.h"
+#include "eclipsera/preprocessing/scalers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -33,6 +38,39 @@ const EstimatorRegistry& Registry() {
     auto* r = new EstimatorRegistry;
     absl::Status s = cli::RegisterAllAlgorithms(*r);
     if (!s.ok()) std::abort();
+    // Composites join the suite too: a pipeline (and a feature union) of
+    // each kind, registered here under "<Class>_<what>" names.
+    const auto spec = [r](std::string name, MainOutput output,
+                          std::string text) {
+      absl::Status added =
+          r->Register({std::move(name), "composite", output, [r, text] {
+                         absl::StatusOr<std::unique_ptr<Estimator>> e =
+                             pipeline::ParseEstimatorSpec(text, *r);
+                         if (!e.ok()) std::abort();
+                         return *std::move(e);
+                       }});
+      if (!added.ok()) std::abort();
+    };
+    spec("Pipeline_ScalerLogistic", MainOutput::kPredict,
+         "standardscaler|logisticregression");
+    spec("Pipeline_ImputerScalerRidge", MainOutput::kPredict,
+         "simpleimputer|standardscaler|ridge");
+    spec("Pipeline_ScalerPCA", MainOutput::kTransform, "standardscaler|pca");
+    spec("Pipeline_ScalerKMeans", MainOutput::kLabels,
+         "standardscaler|passthrough|kmeans(n_clusters=3)");
+    spec("Pipeline_ScalerDBSCAN", MainOutput::kLabels,
+         "standardscaler|dbscan(eps=0.8)");
+    absl::Status u = r->Register(
+        {"FeatureUnion_PCAScaler", "composite", MainOutput::kTransform, [] {
+           decomposition::PCAOptions pca;
+           absl::StatusOr<std::unique_ptr<pipeline::FeatureUnion>> f =
+               pipeline::FeatureUnion::Create(
+                   {pipeline::Part("pca", decomposition::PCA(pca)),
+                    pipeline::Part("scaler", preprocessing::StandardScaler())});
+           if (!f.ok()) std::abort();
+           return std::unique_ptr<Estimator>(*std::move(f));
+         }});
+    if (!u.ok()) std::abort();
     return r;
   }();
   return *registry;
@@ -69,8 +107,11 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
     std::unique_ptr<Estimator> est = entry_->make();
     const ParamMap params = est->GetParams();
     ParamMap set;
-    if (params.count("random_state")) set["random_state"] = int64_t{0};
-    if (params.count("n_jobs")) set["n_jobs"] = int64_t{n_jobs};
+    // Nested ones too (a pipeline's "kmeans__random_state").
+    for (const auto& [name, value] : params) {
+      if (absl::EndsWith(name, "random_state")) set[name] = int64_t{0};
+      if (absl::EndsWith(name, "n_jobs")) set[name] = int64_t{n_jobs};
+    }
     if (est->name() == "TSNE") {
       set["n_iter"] = int64_t{250};
       set["perplexity"] = 10.0;
@@ -89,7 +130,11 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
     for (Index i = 0; i < x.rows(); ++i) {
       y[i] = entry_->make()->kind() == EstimatorKind::kClassifier
                  ? static_cast<double>(i % 3)
-                 : x.row(i).sum() + 0.5 * static_cast<double>(i % 2);
+                 : x.row(i).unaryExpr([](double v) {
+                             return std::isnan(v) ? 0.0 : v;  // missing values
+                           })
+                           .sum() +
+                       0.5 * static_cast<double>(i % 2);
     }
     return y;
   }
@@ -114,7 +159,8 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
   std::unique_ptr<Estimator> est = Make();
-  EXPECT_EQ(est->name(), entry_->name);
+  // Composites are registered here as "<Class>_<what>".
+  EXPECT_EQ(est->name(), entry_->name.substr(0, entry_->name.find('_')));
   EXPECT_FALSE(est->fitted());
   // The command writes what the kind produces: transformers' output,
   // clusterers' and mixtures' labels.
@@ -129,12 +175,17 @@ TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
   }
   const ParamMap before = est->GetParams();
   EXPECT_EQ(before.count("workspace"), 0u) << "a benchmark switch leaked";
-  // Every parameter is documented and has a value.
+  // Every (shallow) parameter is documented and has a value; the deep
+  // list adds only the nested `step__param` names.
   const std::vector<ParamInfo> described = est->DescribeParams();
-  EXPECT_EQ(described.size(), before.size());
+  const ParamMap shallow = est->GetParams(false);
+  EXPECT_EQ(described.size(), shallow.size());
   for (const ParamInfo& p : described) {
     EXPECT_FALSE(p.doc.empty()) << p.name;
-    EXPECT_EQ(before.count(p.name), 1u) << p.name;
+    EXPECT_EQ(shallow.count(p.name), 1u) << p.name;
+  }
+  for (const auto& [name, value] : before) {
+    EXPECT_TRUE(shallow.count(name) || absl::StrContains(name, "__")) << name;
   }
   // set_params(**get_params()) changes nothing.
   ECLIPSERA_ASSERT_OK(est->SetParams(before));

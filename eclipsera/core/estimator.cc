@@ -107,7 +107,7 @@ absl::Status Estimator::Fit(const ConstMatrixRef& x, absl::Span<const double> y,
   const bool any_weight = !args.sample_weight.empty();
   absl::Status s;
   if (x.rows() == 0 || x.cols() == 0 || bad_y || any_weight) {
-    s = CheckArguments(x, y, args);
+    s = CheckFitArguments(x, y, args);
   }
   if (s.ok()) s = DoFit(x, y, args);
   // A success means finite results: the estimators check their own arrays
@@ -126,9 +126,9 @@ absl::Status Estimator::Fit(const ConstMatrixRef& x, absl::Span<const double> y,
   return s;
 }
 
-absl::Status Estimator::CheckArguments(const ConstMatrixRef& x,
-                                       absl::Span<const double> y,
-                                       const FitArgs& args) const {
+absl::Status Estimator::CheckFitArguments(const ConstMatrixRef& x,
+                                          absl::Span<const double> y,
+                                          const FitArgs& args) const {
   const std::string context = absl::StrCat(name(), "::Fit");
   absl::Status s = CheckNonEmpty(context, "X", x);
   if (s.ok() && !y.empty()) {
@@ -158,10 +158,13 @@ absl::StatusOr<Vector> Estimator::Predict(const ConstMatrixRef& x) const {
 
 absl::Status Estimator::PredictInto(const ConstMatrixRef& x,
                                     VectorRef out) const {
-  const std::string context = absl::StrCat(name(), "::PredictInto");
-  if (!fitted()) return NotFittedError(context);
-  absl::Status s = CheckLength(context, "out", out.size(), x.rows());
-  if (!s.ok()) return s;
+  // The context string is built only for an error: a repeated call with a
+  // caller's buffer allocates nothing here.
+  if (!fitted() || out.size() != x.rows()) {
+    const std::string context = absl::StrCat(name(), "::PredictInto");
+    if (!fitted()) return NotFittedError(context);
+    return CheckLength(context, "out", out.size(), x.rows());
+  }
   return DoPredictInto(x, out);
 }
 
@@ -189,11 +192,13 @@ absl::StatusOr<Matrix> Estimator::Transform(const ConstMatrixRef& x) const {
 
 absl::Status Estimator::TransformInto(const ConstMatrixRef& x,
                                       MatrixRef out) const {
-  const std::string context = absl::StrCat(name(), "::TransformInto");
-  if (!fitted()) return NotFittedError(context);
-  if (n_features_out() == 0) return Unimplemented("Transform");
-  absl::Status s = CheckShape(context, "out", out, x.rows(), n_features_out());
-  if (!s.ok()) return s;
+  if (!fitted() || n_features_out() == 0 || out.rows() != x.rows() ||
+      out.cols() != n_features_out()) {
+    const std::string context = absl::StrCat(name(), "::TransformInto");
+    if (!fitted()) return NotFittedError(context);
+    if (n_features_out() == 0) return Unimplemented("Transform");
+    return CheckShape(context, "out", out, x.rows(), n_features_out());
+  }
   return DoTransformInto(x, out);
 }
 

@@ -210,12 +210,22 @@ class Estimator {
 
   absl::Status Unimplemented(absl::string_view method) const;
 
- private:
-  // Fit's common checks of x, y and sample_weight.
-  absl::Status CheckArguments(const ConstMatrixRef& x,
-                              absl::Span<const double> y,
-                              const FitArgs& args) const;
+  // Fit's common checks of x, y and sample_weight (for composites whose
+  // DoFitTransform does not go through Fit).
+  absl::Status CheckFitArguments(const ConstMatrixRef& x,
+                                 absl::Span<const double> y,
+                                 const FitArgs& args) const;
 
+  // For composites (Pipeline): another estimator's training labels after
+  // its successful Fit, its DoFitPredict (so a DBSCAN ending a pipeline
+  // returns the labels of its fit instead of being fitted twice).
+  static absl::StatusOr<Vector> FitPredictOf(Estimator& fitted,
+                                             const ConstMatrixRef& x,
+                                             absl::Span<const double> y) {
+    return fitted.DoFitPredict(x, y);
+  }
+
+ private:
   std::vector<std::string> warnings_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "eclipsera/core/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -57,5 +58,15 @@ inline constexpr bool kThreadSanitizer = false;
   ASSERT_THAT((expr), ::eclipsera::testing::IsOk())
 #define ECLIPSERA_EXPECT_OK(expr) \
   EXPECT_THAT((expr), ::eclipsera::testing::IsOk())
+
+// Asserts that `rexpr` (an absl::StatusOr<T>) is OK and moves its value
+// into `lhs` (a declaration or an lvalue); for test bodies only.
+#define ECLIPSERA_ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN_IMPL_(            \
+      ECLIPSERA_STATUS_CONCAT_(eclipsera_statusor_, __LINE__), lhs, rexpr)
+#define ECLIPSERA_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, rexpr) \
+  auto statusor = (rexpr);                                         \
+  ASSERT_TRUE(statusor.ok()) << statusor.status();                 \
+  lhs = std::move(statusor).value()
 
 #endif  // ECLIPSERA_CORE_TESTING_H_

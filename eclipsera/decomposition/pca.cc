@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "Eigen/QR"
 #include "Eigen/SVD"
@@ -260,7 +261,21 @@ absl::Status PCA::DoTransformInto(const ConstMatrixRef& x,
   constexpr char kContext[] = "PCA::Transform";
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
   ECLIPSERA_RETURN_IF_ERROR(CheckColumns(kContext, "X", x, mean_.size()));
-  out.noalias() = (x.rowwise() - mean_.transpose()) * components_.transpose();
+  // Blocks of rows, centred into a scratch of the calling thread that
+  // grows once: a repeated transform (a pipeline's) allocates nothing, and
+  // the blocks keep Eigen's GEMM packing buffers on the stack.
+  constexpr Index kBlock = 32;
+  const Index d = x.cols();
+  thread_local std::vector<double> scratch;
+  if (scratch.size() < static_cast<size_t>(kBlock * d)) {
+    scratch.resize(kBlock * d);
+  }
+  for (Index begin = 0; begin < x.rows(); begin += kBlock) {
+    const Index rows = std::min(kBlock, x.rows() - begin);
+    Eigen::Map<Matrix> centred(scratch.data(), rows, d);
+    centred.noalias() = x.middleRows(begin, rows).rowwise() - mean_.transpose();
+    out.middleRows(begin, rows).noalias() = centred * components_.transpose();
+  }
   if (options_.whiten) {
     out.array().rowwise() /= explained_variance_.array().sqrt().transpose();
   }

@@ -1,0 +1,484 @@
+// Pipeline, FeatureUnion and pipeline specs: against scikit-learn 1.2
+// (testdata/generate_pipeline.py), against manual chaining of the same
+// steps, and their parameter handling, buffer reuse and bad input.
+#include "eclipsera/pipeline/pipeline.h"
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "eclipsera/cli/algorithms.h"
+#include "eclipsera/cluster/dbscan.h"
+#include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/core/testing.h"
+#include "eclipsera/decomposition/pca.h"
+#include "eclipsera/linear_model/linear.h"
+#include "eclipsera/linear_model/logistic.h"
+#include "eclipsera/neighbors/knn.h"
+#include "eclipsera/pipeline/feature_union.h"
+#include "eclipsera/pipeline/spec.h"
+#include "eclipsera/pool/pooling_switch.h"
+#include "eclipsera/preprocessing/normalizer.h"
+#include "eclipsera/preprocessing/polynomial_features.h"
+#include "eclipsera/preprocessing/scalers.h"
+#include "eclipsera/preprocessing/simple_imputer.h"
+#include "eclipsera/testing/alloc_counter.h"
+#include "eclipsera/testing/golden.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::pipeline {
+namespace {
+
+using ::eclipsera::testing::StatusIs;
+using ::testing::HasSubstr;
+
+Matrix Golden(const std::string& name) {
+  return ::eclipsera::testing::LoadGolden(
+      "eclipsera/pipeline/testdata/pipeline_" + name + ".csv");
+}
+
+std::vector<double> Column(const Matrix& m) {
+  return std::vector<double>(m.data(), m.data() + m.size());
+}
+
+std::unique_ptr<Pipeline> Make(std::vector<PipelineStep> steps) {
+  absl::StatusOr<std::unique_ptr<Pipeline>> p = Pipeline::Create(steps);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *std::move(p) : nullptr;
+}
+
+const EstimatorRegistry& Registry() {
+  static const EstimatorRegistry* registry = [] {
+    auto* r = new EstimatorRegistry;
+    if (!cli::RegisterAllAlgorithms(*r).ok()) std::abort();
+    return r;
+  }();
+  return *registry;
+}
+
+TEST(PipelineTest, DigitsScalerPcaKnnMatchesScikitLearn) {
+  const Matrix x = Golden("digits_X");
+  const std::vector<double> y = Column(Golden("digits_y"));
+  const Matrix train = x.topRows(1500), test = x.bottomRows(x.rows() - 1500);
+  const std::vector<double> y_train(y.begin(), y.begin() + 1500);
+  const std::vector<double> y_test(y.begin() + 1500, y.end());
+  decomposition::PCAOptions pca;
+  pca.n_components = 10;
+  pca.svd_solver = "full";
+  auto pipe = Make({Step("scaler", preprocessing::StandardScaler()),
+                    Step("pca", decomposition::PCA(pca)),
+                    Step("knn", neighbors::KNeighborsClassifier())});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(train, y_train));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector predicted, pipe->Predict(test));
+  EXPECT_EQ(Column(Matrix(predicted)), Column(Golden("digits_predict")));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix proba, pipe->PredictProba(test));
+  EXPECT_TRUE(proba.isApprox(Golden("digits_proba"), 1e-12));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(double score, pipe->Score(test, y_test));
+  EXPECT_NEAR(score, Golden("digits_score")(0, 0), 1e-12);
+  EXPECT_EQ(pipe->kind(), EstimatorKind::kClassifier);
+  EXPECT_EQ(pipe->classes().size(), 10u);
+
+  // The transformer prefix equals scikit-learn's pipe[:-1].transform.
+  auto prefix = Make({Step("scaler", preprocessing::StandardScaler()),
+                      Step("pca", decomposition::PCA(pca))});
+  ECLIPSERA_ASSERT_OK(prefix->Fit(train));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, prefix->Transform(test));
+  EXPECT_LT((t - Golden("digits_transform")).cwiseAbs().maxCoeff(), 1e-9);
+}
+
+TEST(PipelineTest, ScalerLogisticOnBreastCancerMatchesScikitLearn) {
+  const Matrix x = Golden("cancer_X");
+  const std::vector<double> y = Column(Golden("cancer_y"));
+  auto pipe =
+      Make({Step("standardscaler", preprocessing::StandardScaler()),
+            Step("logisticregression", linear_model::LogisticRegression())});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x, y));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix proba, pipe->PredictProba(x));
+  EXPECT_LT((proba - Golden("cancer_proba")).cwiseAbs().maxCoeff(), 1e-4);
+  const auto* lr = dynamic_cast<const linear_model::LogisticRegression*>(
+      pipe->named_step("logisticregression"));
+  ASSERT_NE(lr, nullptr);
+  EXPECT_LT((lr->coef() - Golden("cancer_coef")).cwiseAbs().maxCoeff(), 1e-3);
+}
+
+TEST(PipelineTest, ImputerScalerRidgeOnMissingValuesMatchesScikitLearn) {
+  const Matrix x = Golden("impute_X");
+  const std::vector<double> y = Column(Golden("impute_y"));
+  preprocessing::SimpleImputerOptions imp;
+  imp.strategy = "median";
+  auto pipe = Make({Step("simpleimputer", preprocessing::SimpleImputer(imp)),
+                    Step("standardscaler", preprocessing::StandardScaler()),
+                    Step("ridge", linear_model::Ridge())});
+  EXPECT_TRUE(pipe->allows_nan());
+  ECLIPSERA_ASSERT_OK(pipe->Fit(
+      x.topRows(150), std::vector<double>(y.begin(), y.begin() + 150)));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector predicted,
+                                 pipe->Predict(x.bottomRows(50)));
+  EXPECT_LT(
+      (Matrix(predicted) - Golden("impute_predict")).cwiseAbs().maxCoeff(),
+      1e-10);
+  EXPECT_EQ(pipe->kind(), EstimatorKind::kRegressor);
+}
+
+// The pipeline's results equal chaining the same steps by hand, exactly.
+TEST(PipelineTest, EqualsManualChaining) {
+  const Matrix x = Golden("union_X");
+  preprocessing::PolynomialFeaturesOptions poly;
+  poly.interaction_only = true;
+  decomposition::PCAOptions pca;
+  pca.n_components = 5;
+  cluster::KMeansOptions km;
+  km.n_clusters = 4;
+  km.random_state = 0;
+  km.n_init = 2;
+  std::vector<std::unique_ptr<Estimator>> manual;
+  manual.push_back(std::make_unique<preprocessing::StandardScaler>());
+  manual.push_back(std::make_unique<preprocessing::PolynomialFeatures>(poly));
+  manual.push_back(std::make_unique<decomposition::PCA>(pca));
+  manual.push_back(std::make_unique<preprocessing::Normalizer>());
+  manual.push_back(std::make_unique<cluster::KMeans>(km));
+  std::vector<const Estimator*> protos;
+  for (const auto& m : manual) protos.push_back(m.get());
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pipeline> pipe,
+                                 MakePipeline(protos));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector labels, pipe->FitPredict(x));
+
+  Matrix cur = x;
+  for (size_t i = 0; i + 1 < manual.size(); ++i) {
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(cur, manual[i]->FitTransform(cur));
+  }
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector expected,
+                                 manual.back()->FitPredict(cur));
+  EXPECT_EQ(labels, expected);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector again, pipe->Predict(x));
+  EXPECT_EQ(again, expected);
+  // The user's objects were cloned, not fitted... the manual ones were
+  // fitted by hand above; the prototypes inside the pipeline never are.
+  EXPECT_FALSE(pipe->steps()[0].estimator.prototype->fitted());
+  EXPECT_TRUE(pipe->step(0)->fitted());
+
+  // Same with pooling disabled: bit-identical.
+  pool::ScopedPoolingDisabled off(true);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pipeline> fresh,
+                                 MakePipeline(protos));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector labels_off, fresh->FitPredict(x));
+  EXPECT_EQ(labels_off, expected);
+}
+
+TEST(PipelineTest, FitPredictUsesTheLastStepsOwnLabels) {
+  // DBSCAN has no Predict: FitPredict returns its labels from the fit.
+  const Matrix x = Golden("union_X").leftCols(8);
+  cluster::DBSCANOptions db;
+  db.eps = 1.5;
+  db.min_samples = 3;
+  auto pipe = Make({Step("scaler", preprocessing::StandardScaler()),
+                    Step("dbscan", cluster::DBSCAN(db))});
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector labels, pipe->FitPredict(x));
+  preprocessing::StandardScaler scaler;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix xs, scaler.FitTransform(x));
+  cluster::DBSCAN manual(db);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector expected, manual.FitPredict(xs));
+  EXPECT_EQ(labels, expected);
+  EXPECT_THAT(pipe->Predict(x),
+              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("Predict")));
+}
+
+TEST(PipelineTest, MakePipelineNamesStepsAsScikitLearn) {
+  EXPECT_EQ(NameSteps({"StandardScaler", "PCA", "StandardScaler", "KMeans"}),
+            (std::vector<std::string>{"standardscaler-1", "pca",
+                                      "standardscaler-2", "kmeans"}));
+  preprocessing::StandardScaler s;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto pipe, MakePipeline({&s, nullptr, &s}));
+  EXPECT_EQ(pipe->steps()[0].name, "standardscaler-1");
+  EXPECT_EQ(pipe->steps()[1].name, "passthrough");
+  EXPECT_EQ(pipe->steps()[2].name, "standardscaler-2");
+}
+
+TEST(PipelineTest, StepNamesAreValidated) {
+  preprocessing::StandardScaler s;
+  EXPECT_THAT(Pipeline::Create({}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("at least one step")));
+  EXPECT_THAT(Pipeline::Create({Step("a", s), Step("a", s)}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'a' appears twice")));
+  EXPECT_THAT(Pipeline::Create({Step("a__b", s)}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("__")));
+  EXPECT_THAT(Pipeline::Create({Step("verbose", s)}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("conflicts with a constructor argument")));
+}
+
+TEST(PipelineTest, NestedParametersAndStepReplacement) {
+  auto pipe = Make({Step("scaler", preprocessing::StandardScaler()),
+                    Step("clf", linear_model::LogisticRegression())});
+  ParamMap params = pipe->GetParams(true);
+  EXPECT_EQ(params.count("scaler"), 1u);
+  EXPECT_EQ(params.count("clf"), 1u);
+  EXPECT_EQ(params.count("verbose"), 1u);
+  EXPECT_EQ(std::get<double>(params.at("clf__C")), 1.0);
+  EXPECT_EQ(std::get<bool>(params.at("scaler__with_mean")), true);
+  EXPECT_EQ(pipe->GetParams(false).count("clf__C"), 0u);
+
+  ECLIPSERA_ASSERT_OK(
+      pipe->SetParams({{"clf__C", 0.5}, {"scaler__with_mean", false}}));
+  params = pipe->GetParams();
+  EXPECT_EQ(std::get<double>(params.at("clf__C")), 0.5);
+  EXPECT_EQ(std::get<bool>(params.at("scaler__with_mean")), false);
+  // The working step got the parameter too.
+  EXPECT_EQ(std::get<double>(pipe->named_step("clf")->GetParams().at("C")),
+            0.5);
+
+  // All or nothing: one bad name changes nothing.
+  EXPECT_THAT(pipe->SetParams({{"clf__C", 2.0}, {"clf__nope", 1.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nope")));
+  EXPECT_EQ(std::get<double>(pipe->GetParams().at("clf__C")), 0.5);
+  EXPECT_THAT(pipe->SetParams({{"nostep", 1.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("valid parameters: verbose, scaler, "
+                                       "clf"))));
+
+  // Replace a whole step, then make one passthrough.
+  ECLIPSERA_ASSERT_OK(pipe->SetParams(
+      {{"clf", MakeEstimatorParam(linear_model::RidgeClassifier())}}));
+  EXPECT_EQ(pipe->named_step("clf")->name(), "RidgeClassifier");
+  EXPECT_EQ(pipe->GetParams().count("clf__alpha"), 1u);
+  ECLIPSERA_ASSERT_OK(
+      pipe->SetParams({{"scaler", std::string("passthrough")}}));
+  EXPECT_EQ(pipe->named_step("scaler"), nullptr);
+  EXPECT_THAT(pipe->SetParams({{"scaler", 3.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("an estimator or 'passthrough'")));
+
+  const Matrix x = Golden("cancer_X");
+  const std::vector<double> y = Column(Golden("cancer_y"));
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x, y));
+  linear_model::RidgeClassifier manual;
+  ECLIPSERA_ASSERT_OK(manual.Fit(x, y));
+  EXPECT_EQ(*pipe->Predict(x), *manual.Predict(x));
+
+  // Clone is unfitted, equal parameters, independent.
+  std::unique_ptr<Estimator> clone = pipe->Clone();
+  EXPECT_FALSE(clone->fitted());
+  EXPECT_EQ(clone->GetParams(), pipe->GetParams());
+  EXPECT_EQ(EstimatorRepr(*clone), EstimatorRepr(*pipe));
+  ECLIPSERA_ASSERT_OK(clone->SetParams({{"clf__alpha", 3.0}}));
+  EXPECT_EQ(std::get<double>(pipe->GetParams().at("clf__alpha")), 1.0);
+  EXPECT_TRUE(pipe->fitted());
+}
+
+TEST(PipelineTest, PassthroughStepsAndTrailingPassthrough) {
+  const Matrix x = Golden("union_X").leftCols(10);
+  auto pipe = Make({Passthrough("skip"),
+                    Step("scaler", preprocessing::StandardScaler()),
+                    Passthrough("end")});
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, pipe->FitTransform(x));
+  preprocessing::StandardScaler s;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix expected, s.FitTransform(x));
+  EXPECT_EQ(t, expected);
+  EXPECT_EQ(pipe->kind(), EstimatorKind::kTransformer);
+  EXPECT_EQ(pipe->n_features_out(), 10);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t2, pipe->Transform(x));
+  EXPECT_EQ(t2, expected);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix back, pipe->InverseTransform(t2));
+  EXPECT_LT((back - x).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_THAT(pipe->Predict(x), StatusIs(absl::StatusCode::kUnimplemented,
+                                         HasSubstr("passthrough")));
+}
+
+TEST(PipelineTest, FailingStepLeavesItUnfittedAndUsable) {
+  const Matrix x = Golden("cancer_X");
+  const std::vector<double> y = Column(Golden("cancer_y"));
+  auto pipe = Make({Step("scaler", preprocessing::StandardScaler()),
+                    Step("clf", linear_model::LogisticRegression())});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x, y));
+  Matrix bad = x;
+  bad(3, 2) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(pipe->Fit(bad, y),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NaN")));
+  EXPECT_FALSE(pipe->fitted());
+  EXPECT_FALSE(pipe->step(0)->fitted());
+  // A bad parameter of the last step fails at its fit.
+  ECLIPSERA_ASSERT_OK(pipe->SetParams({{"clf__C", -1.0}}));
+  EXPECT_FALSE(pipe->Fit(x, y).ok());
+  EXPECT_FALSE(pipe->fitted());
+  ECLIPSERA_ASSERT_OK(pipe->SetParams({{"clf__C", 1.0}}));
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x, y));
+  EXPECT_TRUE(pipe->fitted());
+  // An intermediate step without Transform is refused at fit.
+  auto no_transform = Make({Step("km", cluster::DBSCAN()),
+                            Step("clf", linear_model::LogisticRegression())});
+  EXPECT_THAT(no_transform->Fit(x, y),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("intermediate steps must be transformers")));
+}
+
+TEST(PipelineTest, RepeatedIntoCallsAllocateNothing) {
+  const Matrix x = Golden("union_X");
+  std::vector<double> y(x.rows());
+  for (Index i = 0; i < x.rows(); ++i) y[i] = static_cast<double>(i % 3);
+  decomposition::PCAOptions pca;
+  pca.n_components = 8;
+  auto pipe = Make({Step("scaler", preprocessing::StandardScaler()),
+                    Step("pca", decomposition::PCA(pca)),
+                    Step("norm", preprocessing::Normalizer()),
+                    Step("scaler2", preprocessing::StandardScaler())});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x, y));
+  Matrix out(x.rows(), pipe->n_features_out());
+  ECLIPSERA_ASSERT_OK(pipe->TransformInto(x, out));  // sizes the buffers
+  // A predictor ending in k-means: PredictInto allocates nothing either.
+  cluster::KMeansOptions km;
+  km.n_clusters = 3;
+  km.random_state = 0;
+  auto predictor = Make({Step("scaler", preprocessing::StandardScaler()),
+                         Step("pca", decomposition::PCA(pca)),
+                         Step("kmeans", cluster::KMeans(km))});
+  ECLIPSERA_ASSERT_OK(predictor->Fit(x));
+  Vector warm(x.rows());
+  ECLIPSERA_ASSERT_OK(predictor->PredictInto(x, warm));
+  Matrix xt(x.rows(), 8);
+  ECLIPSERA_ASSERT_OK(
+      predictor->step(1)->TransformInto(*predictor->step(0)->Transform(x), xt));
+  const size_t held = pipe->buffer_bytes();
+  EXPECT_GT(held, 0u);
+  Matrix first = out;
+  {
+    ::eclipsera::testing::AllocationCounter counter;
+    // (gMock's matchers allocate: plain checks inside the counted scope.)
+    bool ok = true;
+    for (int rep = 0; rep < 3; ++rep) {
+      ok = ok && pipe->TransformInto(x, out).ok();
+    }
+    EXPECT_EQ(counter.allocations(), 0);
+    // KMeans's own PredictInto allocates its label scratch: the pipeline
+    // adds nothing to what its last step allocates.
+    counter.Restart();
+    ok = ok && predictor->named_step("kmeans")->PredictInto(xt, warm).ok();
+    const int64_t last_step = counter.allocations();
+    counter.Restart();
+    ok = ok && predictor->PredictInto(x, warm).ok();
+    EXPECT_EQ(counter.allocations(), last_step);
+    EXPECT_TRUE(ok);
+  }
+  EXPECT_EQ(out, first);
+  EXPECT_EQ(pipe->buffer_bytes(), held);
+  // A smaller batch reuses the same buffers.
+  Matrix small(10, pipe->n_features_out());
+  ECLIPSERA_ASSERT_OK(pipe->TransformInto(x.topRows(10), small));
+  EXPECT_EQ(small, first.topRows(10));
+  EXPECT_EQ(pipe->buffer_bytes(), held);
+}
+
+TEST(PipelineTest, VerboseMessagesMatchScikitLearn) {
+  std::ifstream in("eclipsera/pipeline/testdata/pipeline_messages.txt");
+  std::vector<std::string> expected;
+  for (std::string line; std::getline(in, line);) expected.push_back(line);
+  ASSERT_EQ(expected.size(), 6u);
+  const double seconds[] = {0.0, 0.04, 1.25, 59.97, 61.0, 7200.0};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(MessageWithTime("Pipeline", "(step 1 of 3) Processing scaler",
+                              seconds[i]),
+              expected[i]);
+  }
+}
+
+TEST(FeatureUnionTest, MatchesScikitLearnForAnyNJobs) {
+  const Matrix x = Golden("union_X");
+  decomposition::PCAOptions pca;
+  pca.n_components = 3;
+  Matrix first;
+  for (int n_jobs : {1, 2, -1}) {
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+        auto union_,
+        FeatureUnion::Create({Part("pca", decomposition::PCA(pca)),
+                              Part("scaler", preprocessing::StandardScaler())},
+                             {2.0, 1.0}, n_jobs));
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, union_->FitTransform(x));
+    EXPECT_LT((t - Golden("union_transform")).cwiseAbs().maxCoeff(), 1e-9);
+    if (n_jobs == 1) first = t;
+    EXPECT_EQ(t, first) << n_jobs;
+  }
+}
+
+TEST(FeatureUnionTest, DropPassthroughAndParameters) {
+  const Matrix x = Golden("union_X").leftCols(5);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto u,
+      FeatureUnion::Create({Part("scaler", preprocessing::StandardScaler()),
+                            DropPart("gone"), PassthroughPart("raw")}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, u->FitTransform(x));
+  ASSERT_EQ(t.cols(), 10);
+  EXPECT_EQ(Matrix(t.rightCols(5)), x);
+  EXPECT_EQ(std::get<bool>(u->GetParams().at("scaler__with_mean")), true);
+  ECLIPSERA_ASSERT_OK(u->SetParams(
+      {{"scaler__with_mean", false}, {"gone", std::string("passthrough")}}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(t, u->FitTransform(x));
+  EXPECT_EQ(t.cols(), 15);
+  EXPECT_THAT(u->SetParams({{"raw", 1.0}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'drop' or 'passthrough'")));
+  EXPECT_THAT(FeatureUnion::Create({DropPart("a")}, {1.0, 2.0}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("transformer_weights has 2 entries")));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto all_drop,
+                                 FeatureUnion::Create({DropPart("a")}));
+  EXPECT_THAT(all_drop->Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("every part is 'drop'")));
+  // A union inside a pipeline.
+  auto pipe = Make({Step("union", *u), Step("pca", decomposition::PCA())});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x));
+  EXPECT_EQ(pipe->GetParams().count("union__scaler__with_mean"), 1u);
+}
+
+TEST(SpecTest, ParsesStepsParametersAndNames) {
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto pipe,
+      ParsePipelineSpec("standardscaler | PCA(n_components=3, "
+                        "svd_solver='full')|kmeans(n_clusters=4,init=random,"
+                        " random_state=0)",
+                        Registry()));
+  ASSERT_EQ(pipe->n_steps(), 3u);
+  EXPECT_EQ(pipe->steps()[1].name, "pca");
+  const ParamMap p = pipe->GetParams();
+  EXPECT_EQ(std::get<int64_t>(p.at("pca__n_components")), 3);
+  EXPECT_EQ(std::get<std::string>(p.at("pca__svd_solver")), "full");
+  EXPECT_EQ(std::get<std::string>(p.at("kmeans__init")), "random");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto mm,
+      ParsePipelineSpec("minmaxscaler(feature_range=[-1, 1])|passthrough",
+                        Registry()));
+  EXPECT_EQ(std::get<std::vector<double>>(
+                mm->GetParams().at("minmaxscaler__feature_range")),
+            (std::vector<double>{-1, 1}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto one, ParseEstimatorSpec("kmeans(n_clusters=2)", Registry()));
+  EXPECT_EQ(one->name(), "KMeans");
+}
+
+TEST(SpecTest, ErrorsPointAtTheOffendingCharacter) {
+  const auto error_at = [](absl::string_view spec, int column,
+                           absl::string_view what) {
+    absl::StatusOr<std::unique_ptr<Pipeline>> p =
+        ParsePipelineSpec(spec, Registry());
+    ASSERT_FALSE(p.ok()) << spec;
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(p.status().message(),
+                AllOf(HasSubstr(absl::StrCat("at character ", column, ":")),
+                      HasSubstr(what)))
+        << spec;
+  };
+  error_at("", 1, "expected an estimator name");
+  error_at("pca||kmeans", 5, "expected an estimator name");
+  error_at("pca(n_components 3)", 18, "expected '='");
+  error_at("pca(n_components=3", 19, "expected ',' or ')'");
+  error_at("nosuch|pca", 1, "nosuch");
+  error_at("pca|kmeans(n_clusters=2, bogus=1)", 5, "bogus");
+  error_at("pca(svd_solver='full)", 16, "unterminated string");
+  error_at("pca(n_components=3, n_components=4)", 21, "given twice");
+  error_at("pca kmeans", 5, "expected '|'");
+}
+
+}  // namespace
+}  // namespace eclipsera::pipeline
