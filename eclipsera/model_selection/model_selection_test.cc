@@ -1,0 +1,608 @@
+// Splitters, parameter grids, cross-validation and searches against
+// scikit-learn 1.2 (testdata/generate_model_selection.py), and their
+// determinism across n_jobs and pooling, failure handling and bad input.
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/core/testing.h"
+#include "eclipsera/linear_model/logistic.h"
+#include "eclipsera/model_selection/parameter_grid.h"
+#include "eclipsera/model_selection/search.h"
+#include "eclipsera/model_selection/split.h"
+#include "eclipsera/pipeline/pipeline.h"
+#include "eclipsera/pool/pooling_switch.h"
+#include "eclipsera/preprocessing/scalers.h"
+#include "eclipsera/testing/golden.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace eclipsera::model_selection {
+namespace {
+
+using ::eclipsera::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::string kDir = "eclipsera/model_selection/testdata/";
+
+Matrix Golden(const std::string& name) {
+  return ::eclipsera::testing::LoadGolden(kDir + name + ".csv");
+}
+
+std::vector<double> Column(const Matrix& m) {
+  return std::vector<double>(m.data(), m.data() + m.size());
+}
+
+std::vector<std::string> Lines(const std::string& name) {
+  std::ifstream in(kDir + name);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// "name split[ train]" -> indices, from splits.txt.
+std::map<std::string, std::vector<Index>> GoldenSplits() {
+  std::map<std::string, std::vector<Index>> out;
+  for (const std::string& line : Lines("splits.txt")) {
+    const size_t colon = line.find(':');
+    std::vector<Index> idx;
+    for (absl::string_view t :
+         absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
+      int64_t v = 0;
+      EXPECT_TRUE(absl::SimpleAtoi(t, &v));
+      idx.push_back(v);
+    }
+    out[line.substr(0, colon)] = idx;
+  }
+  return out;
+}
+
+const std::vector<double> kStratY = {2, 2, 0, 1, 0, 2, 1, 1, 0, 2, 2, 0,
+                                     1, 2, 0, 0, 2, 1, 2, 0, 2, 1, 0};
+const std::vector<double> kGroups = {0, 0, 1, 1, 1, 2, 3, 3, 3, 3, 4, 5,
+                                     5, 6, 6, 6, 6, 7, 8, 8, 9, 9, 9};
+
+void ExpectSplitsMatch(const std::string& name, const Splitter& cv,
+                       absl::Span<const double> y = {},
+                       absl::Span<const double> groups = {},
+                       bool complement = true) {
+  const auto golden = GoldenSplits();
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::vector<TrainTest>> splits =
+      cv.Split({23, y, groups}, &warnings);
+  ASSERT_TRUE(splits.ok()) << name << ": " << splits.status();
+  size_t expected = 0;
+  while (golden.count(absl::StrCat(name, " ", expected))) ++expected;
+  ASSERT_EQ(splits->size(), expected) << name;
+  for (size_t s = 0; s < splits->size(); ++s) {
+    const TrainTest& t = (*splits)[s];
+    EXPECT_EQ(t.test, golden.at(absl::StrCat(name, " ", s))) << name << s;
+    if (complement) {
+      std::vector<Index> rest;
+      for (Index i = 0; i < 23; ++i) {
+        if (std::find(t.test.begin(), t.test.end(), i) == t.test.end() &&
+            (name != "predefined" || (i != 2 && i != 8 && i != 16))) {
+          rest.push_back(i);
+        }
+      }
+      if (name == "predefined") {
+        // -1 entries are always in training.
+        rest.clear();
+        for (Index i = 0; i < 23; ++i) {
+          if (std::find(t.test.begin(), t.test.end(), i) == t.test.end()) {
+            rest.push_back(i);
+          }
+        }
+      }
+      EXPECT_EQ(t.train, rest) << name << s;
+    } else {
+      EXPECT_EQ(t.train, golden.at(absl::StrCat(name, " ", s, " train")))
+          << name << s;
+    }
+  }
+}
+
+TEST(SplitTest, NonShufflingSplittersGiveScikitLearnsIndices) {
+  ExpectSplitsMatch("kfold5", KFold(5));
+  ExpectSplitsMatch("kfold3", KFold(3));
+  ExpectSplitsMatch("stratified3", StratifiedKFold(3), kStratY);
+  ExpectSplitsMatch("stratified5", StratifiedKFold(5), kStratY);
+  ExpectSplitsMatch("group4", GroupKFold(4), {}, kGroups);
+  ExpectSplitsMatch("timeseries3", TimeSeriesSplit(3), {}, {}, false);
+  ExpectSplitsMatch("timeseries_gap", TimeSeriesSplit(4, 6, 3, 2), {}, {},
+                    false);
+  ExpectSplitsMatch("predefined",
+                    PredefinedSplit({0, 1, -1, 2, 0,  1, 2, 2, -1, 0, 1, 0,
+                                     2, 1, 1,  0, -1, 2, 0, 1, 2,  0, 1}));
+  ExpectSplitsMatch("loo", LeaveOneOut());
+}
+
+TEST(SplitTest, StratifiedWarningAndErrorFollowScikitLearn) {
+  // Class 1 has 6 members: 7 folds warn, more than every class errors.
+  std::vector<std::string> warnings;
+  ECLIPSERA_ASSERT_OK(StratifiedKFold(7).Split({23, kStratY, {}}, &warnings));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("only 6 members, which is less than "
+                                     "n_splits=7"));
+  EXPECT_THAT(StratifiedKFold(10).Split({23, kStratY, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cannot be greater than the number of "
+                                 "members in each class")));
+  EXPECT_THAT(StratifiedKFold(3).Split({23, {}, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("y")));
+  EXPECT_THAT(KFold(30).Split({23, {}, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("n_splits=30 greater than the number of "
+                                 "samples: n_samples=23")));
+  EXPECT_THAT(KFold(1).Split({23, {}, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("at least one train/test split")));
+  EXPECT_THAT(KFold(3, false, 0).Split({23, {}, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("shuffle is False")));
+  EXPECT_THAT(GroupKFold(3).Split({23, {}, {}}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'groups' parameter")));
+  EXPECT_THAT(GroupKFold(11).Split({23, {}, kGroups}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("number of groups: 10")));
+}
+
+TEST(SplitTest, ShufflingSplittersHaveScikitLearnsSizesAndAreReproducible) {
+  // KFold(shuffle): a partition with KFold's fold sizes.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto a, KFold(5, true, 7).Split({23, {}, {}}, nullptr));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto b, KFold(5, true, 7).Split({23, {}, {}}, nullptr));
+  std::vector<int> seen(23, 0);
+  for (size_t s = 0; s < a.size(); ++s) {
+    EXPECT_EQ(a[s].test, b[s].test);
+    EXPECT_EQ(a[s].test.size(), s < 3 ? 5u : 4u);
+    for (Index i : a[s].test) ++seen[i];
+  }
+  EXPECT_EQ(seen, std::vector<int>(23, 1));
+  // StratifiedKFold(shuffle): the same per-class counts per fold as
+  // without shuffling.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto plain, StratifiedKFold(3).Split({23, kStratY, {}}, nullptr));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto shuffled,
+      StratifiedKFold(3, true, 1).Split({23, kStratY, {}}, nullptr));
+  for (size_t s = 0; s < 3; ++s) {
+    std::vector<int> c1(3, 0), c2(3, 0);
+    for (Index i : plain[s].test) ++c1[static_cast<int>(kStratY[i])];
+    for (Index i : shuffled[s].test) ++c2[static_cast<int>(kStratY[i])];
+    EXPECT_EQ(c1, c2);
+  }
+  // StratifiedShuffleSplit: scikit-learn's per-class counts.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto sss,
+      ShuffleSplit(1, 0.3, -1, 0, true).Split({23, kStratY, {}}, nullptr));
+  const auto golden = GoldenSplits();
+  std::vector<Index> train_counts(3, 0), test_counts(3, 0);
+  for (Index i : sss[0].train) ++train_counts[static_cast<int>(kStratY[i])];
+  for (Index i : sss[0].test) ++test_counts[static_cast<int>(kStratY[i])];
+  EXPECT_EQ(train_counts, golden.at("sss_train_counts 0"));
+  EXPECT_EQ(test_counts, golden.at("sss_test_counts 0"));
+  // ShuffleSplit and train_test_split sizes (ceil for test, the rest
+  // for train).
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto ss, ShuffleSplit(3, 0.25, -1, 0).Split({23, {}, {}}, nullptr));
+  EXPECT_EQ(ss[0].test.size(), 6u);
+  EXPECT_EQ(ss[0].train.size(), 17u);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(TrainTest tts, TrainTestSplit(10));
+  EXPECT_EQ(tts.test.size(), 3u);  // ceil(0.25 * 10)
+  EXPECT_EQ(tts.train.size(), 7u);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(tts, TrainTestSplit(10, 4, -1, 0, false));
+  EXPECT_THAT(tts.train, ElementsAre(0, 1, 2, 3, 4, 5));
+  EXPECT_THAT(tts.test, ElementsAre(6, 7, 8, 9));
+  EXPECT_THAT(TrainTestSplit(10, 0.8, 0.5),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("should be smaller than the number of "
+                                 "samples")));
+  EXPECT_THAT(
+      TrainTestSplit(10, 10),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("test_size=10")));
+}
+
+TEST(SplitTest, ParseSplitterAndCheckCv) {
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto cv, ParseSplitter("4", EstimatorKind::kClassifier));
+  EXPECT_EQ(cv->Repr(),
+            "StratifiedKFold(n_splits=4, random_state=None, shuffle=False)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(cv,
+                                 ParseSplitter("4", EstimatorKind::kClusterer));
+  EXPECT_EQ(cv->Repr(), "KFold(n_splits=4, random_state=None, shuffle=False)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      cv, ParseSplitter("kfold(n_splits=3, shuffle=true, random_state=0)",
+                        EstimatorKind::kRegressor));
+  EXPECT_EQ(cv->Repr(), "KFold(n_splits=3, random_state=0, shuffle=True)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      cv, ParseSplitter("TimeSeriesSplit(gap=1, test_size=2)",
+                        EstimatorKind::kRegressor));
+  EXPECT_EQ(cv->Repr(),
+            "TimeSeriesSplit(gap=1, max_train_size=None, n_splits=5, "
+            "test_size=2)");
+  EXPECT_THAT(ParseSplitter("kfold(folds=3)", EstimatorKind::kRegressor),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown parameter 'folds'")));
+  EXPECT_THAT(ParseSplitter("bogus", EstimatorKind::kRegressor),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown splitter 'bogus'")));
+}
+
+std::string CandidateText(const ParamMap& p) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : p) {
+    const std::string* s = std::get_if<std::string>(&v);
+    parts.push_back(absl::StrCat(k, "=", s ? *s : FormatParamValue(v)));
+  }
+  return absl::StrJoin(parts, ";");
+}
+
+TEST(ParameterGridTest, ScikitLearnsOrder) {
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<ParamSpace> spaces,
+      ParseParamSpaces(R"([{"b": [1, 2], "a": ["x", "y", "z"]},
+                           {"c": [0.5], "a": ["w"]}, {}])"));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterGrid grid,
+                                 ParameterGrid::Create(spaces));
+  std::vector<std::string> got;
+  for (const ParamMap& p : grid.All()) got.push_back(CandidateText(p));
+  EXPECT_EQ(got, Lines("grid.txt"));
+  EXPECT_EQ(grid.size(), 8u);
+  EXPECT_EQ(CandidateText(grid[3]), "a=y;b=2");
+
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto empty, ParseParamSpaces(R"({"a": []})"));
+  EXPECT_THAT(ParameterGrid::Create(empty),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("need to be a non-empty sequence")));
+  EXPECT_THAT(
+      ParseParamSpaces(R"({"a": [1, 2)"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at character")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": {"normal": [0, 1]}})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown distribution 'normal'")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": 3})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("needs a list of values")));
+}
+
+TEST(ParameterSamplerTest, ListsWithoutReplacementDistributionsInRange) {
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto lists, ParseParamSpaces(R"({"a": [1, 2, 3], "b": [true, false]})"));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterSampler s,
+                                 ParameterSampler::Create(lists, 10, 0));
+  std::vector<std::string> warnings;
+  const std::vector<ParamMap> all = s.Sample(&warnings);
+  ASSERT_EQ(all.size(), 6u);  // capped at the grid size
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("smaller than n_iter=10. Running 6"));
+  std::vector<std::string> distinct;
+  for (const ParamMap& p : all) distinct.push_back(CandidateText(p));
+  std::sort(distinct.begin(), distinct.end());
+  EXPECT_EQ(std::unique(distinct.begin(), distinct.end()), distinct.end());
+
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto dists, ParseParamSpaces(R"({"C": {"loguniform": [0.001, 1000]},
+                           "k": {"randint": [2, 5]},
+                           "u": {"uniform": [1, 2]}, "s": ["p", "q"]})"));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterSampler d,
+                                 ParameterSampler::Create(dists, 200, 3));
+  const std::vector<ParamMap> samples = d.Sample(nullptr);
+  ASSERT_EQ(samples.size(), 200u);
+  std::set<int64_t> ks;
+  for (const ParamMap& p : samples) {
+    const double c = std::get<double>(p.at("C"));
+    EXPECT_GE(c, 0.001);
+    EXPECT_LE(c, 1000);
+    ks.insert(std::get<int64_t>(p.at("k")));
+    const double u = std::get<double>(p.at("u"));
+    EXPECT_GE(u, 1);
+    EXPECT_LE(u, 3);
+  }
+  EXPECT_EQ(ks, (std::set<int64_t>{2, 3, 4}));
+  // Same random_state, same candidates.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterSampler d2,
+                                 ParameterSampler::Create(dists, 200, 3));
+  EXPECT_EQ(d2.Sample(nullptr), samples);
+  EXPECT_THAT(ParameterSampler::Create(
+                  *ParseParamSpaces(R"({"C": {"loguniform": [0, 1]}})"), 5),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("invalid distribution")));
+}
+
+// The scaler + logistic regression pipeline of the golden search.
+std::unique_ptr<Estimator> MakeScalerLogistic() {
+  preprocessing::StandardScaler scaler;
+  linear_model::LogisticRegression lr;
+  absl::StatusOr<std::unique_ptr<pipeline::Pipeline>> p =
+      pipeline::MakePipeline({&scaler, &lr});
+  EXPECT_TRUE(p.ok());
+  return std::unique_ptr<Estimator>(*std::move(p));
+}
+
+ParameterGrid CGrid(std::vector<double> cs) {
+  ParamSpace space;
+  std::vector<ParamValue> values(cs.begin(), cs.end());
+  space["logisticregression__C"] = Distribution::List(values);
+  absl::StatusOr<ParameterGrid> g = ParameterGrid::Create({space});
+  EXPECT_TRUE(g.ok());
+  return *std::move(g);
+}
+
+TEST(GridSearchTest, PipelineSearchMatchesScikitLearn) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions options;
+  options.return_train_score = true;
+  GridSearchCV search(*pipe, CGrid({0.001, 0.01, 0.1, 1.0, 10.0}),
+                      std::make_unique<StratifiedKFold>(5), options);
+  ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+  const CvResults& r = search.cv_results();
+  EXPECT_EQ(r.keys(), Lines("keys_single.txt"));
+  const Matrix split = Golden("search_split_test");
+  for (int s = 0; s < 5; ++s) {
+    EXPECT_EQ(r.Numbers(absl::StrCat("split", s, "_test_score")),
+              Column(Matrix(split.col(s))))
+        << s;
+  }
+  EXPECT_EQ(r.Numbers("mean_test_score"), Column(Golden("search_mean_test")));
+  EXPECT_EQ(r.Numbers("rank_test_score"), Column(Golden("search_rank_test")));
+  const std::vector<double> std_test = Column(Golden("search_std_test"));
+  const std::vector<double> train = Column(Golden("search_mean_train"));
+  for (size_t c = 0; c < 5; ++c) {
+    EXPECT_NEAR(r.Numbers("std_test_score")[c], std_test[c], 1e-15);
+    EXPECT_NEAR(r.Numbers("mean_train_score")[c], train[c], 2e-3);
+  }
+  EXPECT_EQ(search.best_index(), Golden("search_best_index")(0, 0));
+  EXPECT_EQ(search.n_splits(), 5);
+  EXPECT_FALSE(search.multimetric());
+  EXPECT_EQ(std::get<double>(search.best_params().at("logisticregression__C")),
+            10.0);
+  EXPECT_EQ(search.best_score(), r.Numbers("mean_test_score")[4]);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(const Estimator* best,
+                                 search.best_estimator());
+  EXPECT_TRUE(best->fitted());
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector predicted, search.Predict(x));
+  EXPECT_EQ(predicted.size(), x.rows());
+  // The search's pool reused estimators: 25 tasks, a clone per thread.
+  EXPECT_EQ(search.pool_statistics().acquisitions, 25);
+  EXPECT_GE(search.pool_statistics().hits, 25 - 2 * 4);
+  // CSV: one header and one row per candidate, params as JSON.
+  const std::string csv = r.ToCsv();
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6);
+  EXPECT_THAT(csv, HasSubstr("\"{\"\"logisticregression__C\"\": 0.001}\""));
+}
+
+TEST(GridSearchTest, MultimetricKeysAndRefitByName) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions options;
+  options.scoring = {"accuracy", "roc_auc"};
+  options.refit_metric = "roc_auc";
+  GridSearchCV search(*pipe, CGrid({0.001, 0.01}), nullptr, options);
+  // cv=None means 5 folds; the golden used cv=3.
+  GridSearchCV three(*pipe, CGrid({0.001, 0.01}),
+                     std::make_unique<StratifiedKFold>(3), options);
+  ECLIPSERA_ASSERT_OK(three.Fit(x, y));
+  EXPECT_EQ(three.cv_results().keys(), Lines("keys_multi.txt"));
+  EXPECT_TRUE(three.multimetric());
+  const std::vector<double> auc = Column(Golden("multi_mean_roc_auc"));
+  for (int c = 0; c < 2; ++c) {
+    EXPECT_NEAR(three.cv_results().Numbers("mean_test_roc_auc")[c], auc[c],
+                1e-6);
+  }
+  EXPECT_EQ(three.best_index(), 1);
+  // refit=true with two metrics is refused; an unknown refit name too.
+  SearchOptions bad = options;
+  bad.refit_metric.clear();
+  GridSearchCV refuse(*pipe, CGrid({0.1}), nullptr, bad);
+  EXPECT_THAT(refuse.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("multi-metric")));
+  bad.refit_metric = "f1";
+  GridSearchCV unknown(*pipe, CGrid({0.1}), nullptr, bad);
+  EXPECT_THAT(unknown.Fit(x, y),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not one of the scoring names")));
+}
+
+std::vector<double> ResultsWithoutTimes(const CvResults& r) {
+  std::vector<double> out;
+  for (const std::string& k : r.keys()) {
+    if (absl::StrContains(k, "time") || absl::StartsWith(k, "param")) continue;
+    for (double v : r.Numbers(k)) out.push_back(v);
+  }
+  return out;
+}
+
+TEST(GridSearchTest, IdenticalForAnyNJobsAndWithoutPooling) {
+  const Matrix x = Golden("search_X");
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  std::vector<double> y = Column(Golden("search_y"));
+  std::vector<double> reference;
+  for (int n_jobs : {1, 2, -1}) {
+    SearchOptions o;
+    o.n_jobs = n_jobs;
+    o.return_train_score = true;
+    GridSearchCV s(*pipe, CGrid({0.01, 0.1, 1}), nullptr, o);
+    ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+    if (reference.empty()) reference = ResultsWithoutTimes(s.cv_results());
+    EXPECT_EQ(ResultsWithoutTimes(s.cv_results()), reference) << n_jobs;
+  }
+  pool::ScopedPoolingDisabled off(true);
+  SearchOptions o;
+  o.return_train_score = true;
+  GridSearchCV s(*pipe, CGrid({0.01, 0.1, 1}), nullptr, o);
+  ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+  EXPECT_EQ(ResultsWithoutTimes(s.cv_results()), reference);
+  EXPECT_EQ(s.pool_statistics().hits, 0);
+}
+
+TEST(GridSearchTest, KMeansGridOverNClustersUsesItsScore) {
+  Matrix x(120, 2);
+  for (Index i = 0; i < 120; ++i) {
+    x(i, 0) = static_cast<double>(i % 4) * 10.0 + 0.01 * static_cast<double>(i);
+    x(i, 1) = static_cast<double>((i / 4) % 3);
+  }
+  cluster::KMeansOptions km;
+  km.n_init = 1;
+  km.random_state = 0;
+  ParamSpace space;
+  space["n_clusters"] =
+      Distribution::List({int64_t{2}, int64_t{3}, int64_t{4}});
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterGrid grid,
+                                 ParameterGrid::Create({space}));
+  GridSearchCV s(cluster::KMeans(km), grid);
+  ECLIPSERA_ASSERT_OK(s.Fit(x));
+  // -inertia on the test folds grows with the clusters: 4 is best.
+  EXPECT_EQ(s.best_index(), 2);
+  const std::vector<double> mean = s.cv_results().Numbers("mean_test_score");
+  EXPECT_LT(mean[0], mean[1]);
+  EXPECT_LT(mean[1], mean[2]);
+  // A clusterer cannot serve a classification scorer: a clear error.
+  SearchOptions o;
+  o.scoring = {"roc_auc"};
+  GridSearchCV bad(cluster::KMeans(km), grid, nullptr, o);
+  EXPECT_FALSE(bad.Fit(x).ok());
+  EXPECT_FALSE(bad.fitted());
+}
+
+TEST(GridSearchTest, FailedFitsFollowErrorScoreAndStateDoesNotLeak) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  // C = -1 fails at fit; a list of grids: the fit_intercept=false candidate
+  // must not inherit C from the candidates before it on the same worker.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto spaces,
+      ParseParamSpaces(R"([{"logisticregression__C": [-1.0, 0.001]},
+                           {"logisticregression__fit_intercept": [false]}])"));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterGrid grid,
+                                 ParameterGrid::Create(spaces));
+  SearchOptions o;
+  o.n_jobs = 1;
+  GridSearchCV s(*pipe, grid, nullptr, o);
+  ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+  const CvResults& r = s.cv_results();
+  EXPECT_TRUE(std::isnan(r.Numbers("mean_test_score")[0]));
+  EXPECT_EQ(r.Numbers("rank_test_score")[0], 3);  // NaN ranks last
+  EXPECT_EQ(s.warnings().size(), 5u);
+  EXPECT_THAT(s.warnings()[0], HasSubstr("candidate 0, split 0"));
+  // Masked parameter columns.
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(
+      r.at("param_logisticregression__fit_intercept")[0]));
+  // Candidate 2 equals a fresh pipeline with only fit_intercept=false.
+  std::unique_ptr<Estimator> fresh = MakeScalerLogistic();
+  ECLIPSERA_ASSERT_OK(
+      fresh->SetParams({{"logisticregression__fit_intercept", false}}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<double> expected,
+      CrossValScore(*fresh, x, y, StratifiedKFold(5), "", 1));
+  double sum = 0;
+  for (double v : expected) sum += v;
+  EXPECT_EQ(r.Numbers("mean_test_score")[2], sum / 5);
+
+  // error_score='raise', and every fit failing.
+  SearchOptions raise = o;
+  raise.raise_on_error = true;
+  GridSearchCV r2(*pipe, grid, nullptr, raise);
+  EXPECT_THAT(r2.Fit(x, y),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("C")));
+  GridSearchCV all_fail(*pipe, CGrid({-1.0, -2.0}), nullptr, o);
+  EXPECT_THAT(all_fail.Fit(x, y),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("All the 10 fits failed")));
+}
+
+TEST(GridSearchTest, RefitFalseUnknownNamesAndEmptyGrids) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions o;
+  o.refit = false;
+  GridSearchCV s(*pipe, CGrid({0.1, 10.0}), nullptr, o);
+  ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+  EXPECT_EQ(std::get<double>(s.best_params().at("logisticregression__C")),
+            10.0);
+  EXPECT_THAT(s.best_estimator(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("refit=false")));
+  EXPECT_THAT(s.Predict(x), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                     HasSubstr("refit=false")));
+
+  ParamSpace bad;
+  bad["logisticregression__nope"] = Distribution::List({1.0});
+  GridSearchCV unknown(*pipe, *ParameterGrid::Create({bad}));
+  EXPECT_THAT(
+      unknown.Fit(x, y),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("nope"), HasSubstr("valid parameters"))));
+  EXPECT_THAT(ParameterGrid::Create({}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
+}
+
+TEST(CrossValidateTest, EqualsAManualLoopAndPredictIsOutOfFold) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  CvOptions o;
+  o.scoring = {"accuracy", "neg_log_loss"};
+  o.return_train_score = true;
+  const StratifiedKFold cv(4);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(CrossValidateResult r,
+                                 CrossValidate(*pipe, x, y, cv, o, true));
+  ASSERT_EQ(r.scores.size(), 4u);
+  EXPECT_EQ(r.scores[0].first, "test_accuracy");
+  EXPECT_EQ(r.scores[1].first, "train_accuracy");
+  EXPECT_EQ(r.scores[2].first, "test_neg_log_loss");
+  ASSERT_EQ(r.estimators.size(), 4u);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto splits, cv.Split({300, y, {}}, nullptr));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      Matrix oof, CrossValPredict(*pipe, x, y, cv, "predict_proba"));
+  for (size_t s = 0; s < 4; ++s) {
+    std::unique_ptr<Estimator> est = pipe->Clone();
+    Matrix xtr(splits[s].train.size(), x.cols()),
+        xte(splits[s].test.size(), x.cols());
+    std::vector<double> ytr, yte;
+    for (size_t i = 0; i < splits[s].train.size(); ++i) {
+      xtr.row(i) = x.row(splits[s].train[i]);
+      ytr.push_back(y[splits[s].train[i]]);
+    }
+    for (size_t i = 0; i < splits[s].test.size(); ++i) {
+      xte.row(i) = x.row(splits[s].test[i]);
+      yte.push_back(y[splits[s].test[i]]);
+    }
+    ECLIPSERA_ASSERT_OK(est->Fit(xtr, ytr));
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(double acc, est->Score(xte, yte));
+    EXPECT_EQ(r.Scores("test_accuracy")[s], acc);
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector p, r.estimators[s]->Predict(xte));
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector q, est->Predict(xte));
+    EXPECT_EQ(p, q);
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix proba, est->PredictProba(xte));
+    for (size_t i = 0; i < splits[s].test.size(); ++i) {
+      EXPECT_EQ(Vector(oof.row(splits[s].test[i]).transpose()),
+                Vector(proba.row(i).transpose()));
+    }
+    EXPECT_LT(r.Scores("test_neg_log_loss")[s], 0);
+  }
+  EXPECT_THAT(
+      CrossValPredict(*pipe, x, y, ShuffleSplit(3, 0.2, -1, 0)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("partitions")));
+  EXPECT_THAT(CrossValScore(*pipe, x, y, cv, "no_such_scorer"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no_such_scorer")));
+}
+
+}  // namespace
+}  // namespace eclipsera::model_selection

@@ -1,0 +1,877 @@
+#include "eclipsera/model_selection/search.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <numeric>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "eclipsera/core/parallel.h"
+#include "eclipsera/core/status_macros.h"
+#include "eclipsera/metrics/scorer.h"
+#include "eclipsera/pool/pooling_switch.h"
+#include "eclipsera/pool/thread_local_pool.h"
+
+namespace eclipsera::model_selection {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// joblib's short_format_time, as scikit-learn's verbose lines print it.
+std::string ShortTime(double t) {
+  return t > 60 ? absl::StrFormat("%4.1fmin", t / 60)
+                : absl::StrFormat(" %5.1fs", t);
+}
+
+// What is scored: `names` as reported ("score" for the estimator's own
+// Score or a search's single metric), `scorers` the scorer names ("" for
+// the estimator's Score).
+struct Scoring {
+  std::vector<std::string> names;
+  std::vector<std::string> scorers;
+  bool multimetric = false;
+};
+
+absl::StatusOr<Scoring> MakeScoring(const std::vector<std::string>& scoring,
+                                    bool search) {
+  Scoring s;
+  if (scoring.empty()) {
+    s.names = {"score"};
+    s.scorers = {""};
+    return s;
+  }
+  for (const std::string& name : scoring) {
+    ECLIPSERA_RETURN_IF_ERROR(metrics::FindScorer(name).status());
+    if (std::find(s.scorers.begin(), s.scorers.end(), name) !=
+        s.scorers.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scoring: '", name, "' is listed twice"));
+    }
+    s.scorers.push_back(name);
+  }
+  s.multimetric = scoring.size() > 1;
+  s.names =
+      s.multimetric || !search ? s.scorers : std::vector<std::string>{"score"};
+  return s;
+}
+
+absl::StatusOr<double> ScoreWith(const std::string& scorer,
+                                 const Estimator& est, const ConstMatrixRef& x,
+                                 absl::Span<const double> y) {
+  if (scorer.empty()) return est.Score(x, y);
+  return metrics::Score(scorer, est, x, y);
+}
+
+struct TaskResult {
+  double fit_time = 0, score_time = 0;
+  std::vector<double> test, train;
+  absl::Status status;
+  std::unique_ptr<Estimator> estimator;
+};
+
+// Grow-only fold arrays of one worker.
+struct FoldBuffers {
+  std::vector<double> x_train, x_test, y_train, y_test;
+};
+
+Eigen::Map<Matrix> Gather(const ConstMatrixRef& x,
+                          const std::vector<Index>& rows,
+                          std::vector<double>& storage) {
+  const size_t need = rows.size() * static_cast<size_t>(x.cols());
+  if (storage.size() < need) {
+    std::vector<double>().swap(storage);
+    storage.resize(need);
+  }
+  Eigen::Map<Matrix> out(storage.data(), static_cast<Index>(rows.size()),
+                         x.cols());
+  for (size_t r = 0; r < rows.size(); ++r) out.row(r) = x.row(rows[r]);
+  return out;
+}
+
+absl::Span<const double> GatherY(absl::Span<const double> y,
+                                 const std::vector<Index>& rows,
+                                 std::vector<double>& storage) {
+  if (y.empty()) return {};
+  if (storage.size() < rows.size()) {
+    std::vector<double>().swap(storage);
+    storage.resize(rows.size());
+  }
+  for (size_t r = 0; r < rows.size(); ++r) storage[r] = y[rows[r]];
+  return absl::MakeConstSpan(storage.data(), rows.size());
+}
+
+std::string ParamsText(const ParamMap& params) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : params) {
+    const std::string* s = std::get_if<std::string>(&v);
+    parts.push_back(
+        absl::StrCat(k, "=", s != nullptr ? *s : FormatParamValue(v)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+// Runs every (candidate, split) task, candidates outer, on pooled
+// estimators; results[c * n_splits + s].
+class Engine {
+ public:
+  Engine(const Estimator& prototype, const ConstMatrixRef& x,
+         absl::Span<const double> y, const std::vector<TrainTest>& splits,
+         const Scoring& scoring, const CvOptions& options)
+      : prototype_(prototype),
+        x_(x),
+        y_(y),
+        splits_(splits),
+        scoring_(scoring),
+        options_(options),
+        base_params_(prototype.GetParams(false)) {}
+
+  std::vector<TaskResult> Run(const std::vector<ParamMap>& candidates,
+                              bool keep_estimators) {
+    const Index n_splits = static_cast<Index>(splits_.size());
+    const Index n_tasks = static_cast<Index>(candidates.size()) * n_splits;
+    std::vector<TaskResult> results(n_tasks);
+    const bool pooling = !pool::PoolingDisabled() && !keep_estimators;
+    pool::PoolOptions pool_options;
+    pool_options.capacity = 1;
+    pool::ThreadLocalPool<Estimator> estimators(
+        pool_options, [this] { return prototype_.Clone(); });
+    std::vector<FoldBuffers> buffers(NumWorkers(options_.n_jobs, n_tasks));
+    const Clock::time_point start = Clock::now();
+    std::atomic<int64_t> done{0};
+    std::mutex print_mu;
+    int64_t next_report = 0;
+    const bool tty = isatty(2) != 0;
+
+    ParallelFor(options_.n_jobs, n_tasks, [&](Index task, int worker) {
+      const Index c = task / n_splits, s = task % n_splits;
+      TaskResult& r = results[task];
+      FoldBuffers local;
+      FoldBuffers& buf = pooling ? buffers[worker] : local;
+      std::unique_ptr<Estimator> fresh;
+      pool::PoolHandle<Estimator> pooled;
+      Estimator* est = nullptr;
+      if (pooling) {
+        pooled = estimators.Acquire();
+        est = pooled.get();
+      } else {
+        fresh = prototype_.Clone();
+        est = fresh.get();
+      }
+      RunTask(*est, candidates[c], splits_[s], buf, r);
+      if (keep_estimators && r.status.ok()) r.estimator = std::move(fresh);
+      const int64_t finished = done.fetch_add(1) + 1;
+      if (options_.verbose >= 1) {
+        std::lock_guard<std::mutex> lock(print_mu);
+        if (options_.verbose >= 2) {
+          PrintFitLine(candidates[c], c, candidates.size(), s, r);
+        }
+        if (finished >= next_report || finished == n_tasks) {
+          const double elapsed = Seconds(start);
+          const double eta = elapsed / static_cast<double>(finished) *
+                             static_cast<double>(n_tasks - finished);
+          std::fprintf(stderr,
+                       "%s[progress] %lld/%lld fits, %.1fs elapsed, "
+                       "ETA %.1fs%s",
+                       tty ? "\r" : "", static_cast<long long>(finished),
+                       static_cast<long long>(n_tasks), elapsed, eta,
+                       tty && finished < n_tasks ? "" : "\n");
+          next_report = finished + std::max<int64_t>(1, n_tasks / 10);
+        }
+      }
+    });
+    statistics_ = estimators.Statistics();
+    return results;
+  }
+
+  const pool::PoolStatistics& statistics() const { return statistics_; }
+
+ private:
+  void RunTask(Estimator& est, const ParamMap& candidate,
+               const TrainTest& split, FoldBuffers& buf, TaskResult& r) {
+    ParamMap params = base_params_;
+    for (const auto& [k, v] : candidate) params[k] = v;
+    r.test.assign(scoring_.scorers.size(), options_.error_score);
+    if (options_.return_train_score) {
+      r.train.assign(scoring_.scorers.size(), options_.error_score);
+    }
+    r.status = est.SetParams(params);
+    if (!r.status.ok()) return;
+    const Eigen::Map<Matrix> x_train = Gather(x_, split.train, buf.x_train);
+    const absl::Span<const double> y_train =
+        GatherY(y_, split.train, buf.y_train);
+    const Clock::time_point fit_start = Clock::now();
+    r.status = est.Fit(x_train, y_train);
+    r.fit_time = Seconds(fit_start);
+    if (!r.status.ok()) return;
+    const Eigen::Map<Matrix> x_test = Gather(x_, split.test, buf.x_test);
+    const absl::Span<const double> y_test = GatherY(y_, split.test, buf.y_test);
+    const Clock::time_point score_start = Clock::now();
+    for (size_t m = 0; m < scoring_.scorers.size(); ++m) {
+      absl::StatusOr<double> v =
+          ScoreWith(scoring_.scorers[m], est, x_test, y_test);
+      if (!v.ok()) {
+        r.status = v.status();
+        return;
+      }
+      r.test[m] = *v;
+    }
+    r.score_time = Seconds(score_start);
+    if (options_.return_train_score) {
+      for (size_t m = 0; m < scoring_.scorers.size(); ++m) {
+        absl::StatusOr<double> v =
+            ScoreWith(scoring_.scorers[m], est, x_train, y_train);
+        if (!v.ok()) {
+          r.status = v.status();
+          return;
+        }
+        r.train[m] = *v;
+      }
+    }
+  }
+
+  // scikit-learn's "[CV 2/5] END C=0.1;, score=0.904 total time=   0.0s".
+  void PrintFitLine(const ParamMap& candidate, Index c, size_t n_candidates,
+                    Index s, const TaskResult& r) const {
+    std::string progress = absl::StrCat(" ", s + 1, "/", splits_.size());
+    if (options_.verbose > 9) {
+      absl::StrAppend(&progress, "; ", c + 1, "/", n_candidates);
+    }
+    const std::string params = ParamsText(candidate);
+    std::string result = params.empty() ? "" : params + ";";
+    if (options_.verbose > 2) {
+      if (scoring_.multimetric) {
+        std::vector<size_t> order(scoring_.names.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+          return scoring_.names[a] < scoring_.names[b];
+        });
+        for (size_t m : order) {
+          absl::StrAppend(&result, " ", scoring_.names[m], ": (");
+          if (options_.return_train_score) {
+            absl::StrAppend(&result,
+                            absl::StrFormat("train=%.3f, ", r.train[m]));
+          }
+          absl::StrAppend(&result, absl::StrFormat("test=%.3f)", r.test[m]));
+        }
+      } else if (options_.return_train_score) {
+        absl::StrAppend(&result,
+                        absl::StrFormat(", score=(train=%.3f, test=%.3f)",
+                                        r.train[0], r.test[0]));
+      } else {
+        absl::StrAppend(&result, absl::StrFormat(", score=%.3f", r.test[0]));
+      }
+    }
+    absl::StrAppend(&result,
+                    " total time=", ShortTime(r.fit_time + r.score_time));
+    std::string line = absl::StrCat("[CV", progress, "] END ");
+    const int dots = 80 - static_cast<int>(line.size() + result.size());
+    line += std::string(std::max(dots, 0), '.') + result;
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+
+  const Estimator& prototype_;
+  const ConstMatrixRef& x_;
+  absl::Span<const double> y_;
+  const std::vector<TrainTest>& splits_;
+  const Scoring& scoring_;
+  const CvOptions& options_;
+  const ParamMap base_params_;
+  pool::PoolStatistics statistics_;
+};
+
+// Applies error_score: the warnings for failed tasks, or the first failure
+// when raising or when every task failed.
+absl::Status HandleFailures(const std::vector<TaskResult>& results,
+                            Index n_splits, const CvOptions& options,
+                            std::vector<std::string>* warnings) {
+  size_t failed = 0;
+  const absl::Status* first = nullptr;
+  for (size_t t = 0; t < results.size(); ++t) {
+    if (results[t].status.ok()) continue;
+    ++failed;
+    if (first == nullptr) first = &results[t].status;
+    if (options.raise_on_error) return results[t].status;
+    warnings->push_back(absl::StrCat(
+        "Fit failed for candidate ", t / n_splits, ", split ", t % n_splits,
+        "; its scores are set to error_score=", options.error_score,
+        ". Details: ", results[t].status.message()));
+  }
+  if (failed > 0 && failed == results.size()) {
+    return absl::Status(
+        first->code(),
+        absl::StrCat("All the ", failed,
+                     " fits failed. It is very likely that your model is "
+                     "misconfigured. First failure: ",
+                     first->message()));
+  }
+  return absl::OkStatus();
+}
+
+double Mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+double Std(const std::vector<double>& v) {
+  const double m = Mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / static_cast<double>(v.size()));
+}
+
+// scipy's rankdata(-means, method='min') with NaN as the worst, all ones
+// when every mean is NaN (scikit-learn 1.2's _store).
+std::vector<int64_t> Rank(const std::vector<double>& means) {
+  const size_t n = means.size();
+  double lowest = std::numeric_limits<double>::infinity();
+  bool any = false;
+  for (double m : means) {
+    if (!std::isnan(m)) {
+      lowest = std::min(lowest, m);
+      any = true;
+    }
+  }
+  std::vector<int64_t> rank(n, 1);
+  if (!any) return rank;
+  std::vector<double> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    v[i] = std::isnan(means[i]) ? lowest - 1 : means[i];
+  }
+  for (size_t i = 0; i < n; ++i) {
+    int64_t better = 0;
+    for (size_t j = 0; j < n; ++j) better += v[j] > v[i] ? 1 : 0;
+    rank[i] = better + 1;
+  }
+  return rank;
+}
+
+CvResults::Column Doubles(const std::vector<double>& v) {
+  return CvResults::Column(v.begin(), v.end());
+}
+
+std::string JsonValue(const ParamValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) return "null";
+  if (const bool* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const int64_t* i = std::get_if<int64_t>(&v)) return absl::StrCat(*i);
+  if (const double* d = std::get_if<double>(&v)) {
+    return std::isfinite(*d) ? absl::StrFormat("%.17g", *d) : "null";
+  }
+  if (const auto* l = std::get_if<std::vector<double>>(&v)) {
+    std::vector<std::string> parts;
+    for (double d : *l) parts.push_back(JsonValue(d));
+    return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+  }
+  std::string s;
+  if (const std::string* p = std::get_if<std::string>(&v)) {
+    s = *p;
+  } else {
+    s = std::get<EstimatorParam>(v).repr;
+  }
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string ParamsJson(const ParamMap& params) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : params) {
+    parts.push_back(absl::StrCat(JsonValue(k), ": ", JsonValue(v)));
+  }
+  return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
+}
+
+std::string CsvCell(const ParamValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) return "";
+  if (const double* d = std::get_if<double>(&v)) {
+    return std::isnan(*d) ? "nan" : absl::StrFormat("%.17g", *d);
+  }
+  std::string s;
+  if (const std::string* p = std::get_if<std::string>(&v)) {
+    s = *p;
+  } else if (const auto* e = std::get_if<EstimatorParam>(&v)) {
+    s = e->repr;
+  } else {
+    s = FormatParamValue(v);
+  }
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+absl::StatusOr<std::vector<TrainTest>> MakeSplits(
+    const Splitter& cv, Index n, absl::Span<const double> y,
+    absl::Span<const double> groups, std::vector<std::string>* warnings) {
+  if (!y.empty() && static_cast<Index>(y.size()) != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("y has ", y.size(), " entries for ", n, " samples"));
+  }
+  return cv.Split({n, y, groups}, warnings);
+}
+
+}  // namespace
+
+std::vector<double> CrossValidateResult::Scores(absl::string_view key) const {
+  for (const auto& [name, v] : scores) {
+    if (name == key) return v;
+  }
+  return {};
+}
+
+absl::StatusOr<CrossValidateResult> CrossValidate(const Estimator& estimator,
+                                                  const ConstMatrixRef& x,
+                                                  absl::Span<const double> y,
+                                                  const Splitter& cv,
+                                                  const CvOptions& options,
+                                                  bool return_estimator) {
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
+                             MakeScoring(options.scoring, /*search=*/false));
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
+  CrossValidateResult out;
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const std::vector<TrainTest> splits,
+      MakeSplits(cv, x.rows(), y, options.groups, &out.warnings));
+  Engine engine(estimator, x, y, splits, scoring, options);
+  std::vector<TaskResult> results = engine.Run({ParamMap()}, return_estimator);
+  ECLIPSERA_RETURN_IF_ERROR(
+      HandleFailures(results, splits.size(), options, &out.warnings));
+  out.pool_statistics = engine.statistics();
+  for (TaskResult& r : results) {
+    out.fit_time.push_back(r.fit_time);
+    out.score_time.push_back(r.score_time);
+    if (return_estimator) out.estimators.push_back(std::move(r.estimator));
+  }
+  for (size_t m = 0; m < scoring.names.size(); ++m) {
+    std::vector<double> test, train;
+    for (const TaskResult& r : results) {
+      test.push_back(r.test[m]);
+      if (options.return_train_score) train.push_back(r.train[m]);
+    }
+    out.scores.emplace_back("test_" + scoring.names[m], std::move(test));
+    if (options.return_train_score) {
+      out.scores.emplace_back("train_" + scoring.names[m], std::move(train));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<double>> CrossValScore(const Estimator& estimator,
+                                                  const ConstMatrixRef& x,
+                                                  absl::Span<const double> y,
+                                                  const Splitter& cv,
+                                                  const std::string& scoring,
+                                                  int n_jobs) {
+  CvOptions options;
+  if (!scoring.empty()) options.scoring = {scoring};
+  options.n_jobs = n_jobs;
+  ECLIPSERA_ASSIGN_OR_RETURN(CrossValidateResult r,
+                             CrossValidate(estimator, x, y, cv, options));
+  return r.scores[0].second;
+}
+
+absl::StatusOr<Matrix> CrossValPredict(const Estimator& estimator,
+                                       const ConstMatrixRef& x,
+                                       absl::Span<const double> y,
+                                       const Splitter& cv,
+                                       const std::string& method, int n_jobs) {
+  static const char* const kMethods[] = {"predict", "predict_proba",
+                                         "predict_log_proba",
+                                         "decision_function", "transform"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), method) ==
+      std::end(kMethods)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cross_val_predict: unknown method '", method,
+                     "'; allowed: predict, predict_proba, predict_log_proba, "
+                     "decision_function, transform"));
+  }
+  if (!cv.IsPartition()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cross_val_predict only works for partitions (every sample in "
+        "exactly one test set); ",
+        cv.Repr(), " is not one"));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(n_jobs).status());
+  std::vector<std::string> warnings;
+  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TrainTest> splits,
+                             MakeSplits(cv, x.rows(), y, {}, &warnings));
+  std::vector<absl::StatusOr<Matrix>> parts(splits.size(),
+                                            absl::UnknownError("not run"));
+  std::vector<std::vector<double>> classes(splits.size());
+  ParallelFor(n_jobs, static_cast<Index>(splits.size()), [&](Index s, int) {
+    std::unique_ptr<Estimator> est = estimator.Clone();
+    FoldBuffers buf;
+    const Eigen::Map<Matrix> xtr = Gather(x, splits[s].train, buf.x_train);
+    const absl::Span<const double> ytr =
+        GatherY(y, splits[s].train, buf.y_train);
+    absl::Status st = est->Fit(xtr, ytr);
+    if (!st.ok()) {
+      parts[s] = st;
+      return;
+    }
+    const Eigen::Map<Matrix> xte = Gather(x, splits[s].test, buf.x_test);
+    if (method == "predict") {
+      absl::StatusOr<Vector> p = est->Predict(xte);
+      parts[s] = p.ok() ? absl::StatusOr<Matrix>(Matrix(*p))
+                        : absl::StatusOr<Matrix>(p.status());
+    } else if (method == "predict_proba") {
+      parts[s] = est->PredictProba(xte);
+    } else if (method == "predict_log_proba") {
+      parts[s] = est->PredictLogProba(xte);
+    } else if (method == "decision_function") {
+      parts[s] = est->DecisionFunction(xte);
+    } else {
+      parts[s] = est->Transform(xte);
+    }
+    const absl::Span<const double> c = est->classes();
+    classes[s].assign(c.begin(), c.end());
+  });
+  // Columns follow the classes of the whole y (a fold may miss a class:
+  // its column is 0 for probabilities, as scikit-learn fills).
+  std::vector<double> all_classes;
+  const bool per_class = method != "predict" && method != "transform" &&
+                         !classes.empty() && !classes[0].empty();
+  if (per_class) {
+    all_classes.assign(y.begin(), y.end());
+    std::sort(all_classes.begin(), all_classes.end());
+    all_classes.erase(std::unique(all_classes.begin(), all_classes.end()),
+                      all_classes.end());
+  }
+  Matrix out;
+  for (size_t s = 0; s < splits.size(); ++s) {
+    if (!parts[s].ok()) return parts[s].status();
+    const Matrix& p = *parts[s];
+    const bool binary_scores = per_class && p.cols() == 1;
+    const Index cols = per_class && !binary_scores
+                           ? static_cast<Index>(all_classes.size())
+                           : p.cols();
+    if (out.size() == 0) {
+      out.setZero(x.rows(), cols);
+      if (per_class && method == "predict_log_proba") {
+        out.setConstant(-std::numeric_limits<double>::infinity());
+      }
+    }
+    for (size_t r = 0; r < splits[s].test.size(); ++r) {
+      if (per_class && !binary_scores) {
+        for (size_t k = 0; k < classes[s].size(); ++k) {
+          const Index col = std::lower_bound(all_classes.begin(),
+                                             all_classes.end(), classes[s][k]) -
+                            all_classes.begin();
+          out(splits[s].test[r], col) = p(r, k);
+        }
+      } else {
+        out.row(splits[s].test[r]) = p.row(r);
+      }
+    }
+  }
+  return out;
+}
+
+bool CvResults::has(absl::string_view key) const {
+  return std::find(keys_.begin(), keys_.end(), key) != keys_.end();
+}
+
+const CvResults::Column& CvResults::at(absl::string_view key) const {
+  static const Column* const kEmpty = new Column();
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] == key) return columns_[i];
+  }
+  return *kEmpty;
+}
+
+std::vector<double> CvResults::Numbers(absl::string_view key) const {
+  std::vector<double> out;
+  for (const ParamValue& v : at(key)) {
+    if (const double* d = std::get_if<double>(&v)) {
+      out.push_back(*d);
+    } else if (const int64_t* i = std::get_if<int64_t>(&v)) {
+      out.push_back(static_cast<double>(*i));
+    } else {
+      out.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  return out;
+}
+
+void CvResults::Add(std::string key, Column column) {
+  keys_.push_back(std::move(key));
+  columns_.push_back(std::move(column));
+}
+
+std::string CvResults::ToCsv() const {
+  std::string out = absl::StrJoin(keys_, ",") + "\n";
+  for (size_t r = 0; r < params_.size(); ++r) {
+    std::vector<std::string> cells;
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      if (keys_[k] == "params") {
+        cells.push_back(CsvCell(ParamsJson(params_[r])));
+      } else {
+        cells.push_back(CsvCell(columns_[k][r]));
+      }
+    }
+    absl::StrAppend(&out, absl::StrJoin(cells, ","), "\n");
+  }
+  return out;
+}
+
+std::string CvResults::ToJson() const {
+  std::vector<std::string> parts;
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    std::vector<std::string> values;
+    for (size_t r = 0; r < params_.size(); ++r) {
+      values.push_back(keys_[k] == "params" ? ParamsJson(params_[r])
+                                            : JsonValue(columns_[k][r]));
+    }
+    parts.push_back(absl::StrCat(JsonValue(keys_[k]), ": [",
+                                 absl::StrJoin(values, ", "), "]"));
+  }
+  return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
+}
+
+BaseSearchCV::BaseSearchCV(const Estimator& estimator,
+                           std::unique_ptr<Splitter> cv, SearchOptions options)
+    : prototype_(estimator.Clone()),
+      cv_(cv != nullptr ? std::move(cv) : CheckCv(5, estimator.kind())),
+      options_(std::move(options)) {}
+
+absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
+                               absl::Span<const double> y) {
+  fitted_ = false;
+  best_estimator_.reset();
+  best_index_ = -1;
+  best_score_ = std::numeric_limits<double>::quiet_NaN();
+  best_params_.clear();
+  warnings_.clear();
+  results_ = CvResults();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
+                             MakeScoring(options_.scoring, /*search=*/true));
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options_.n_jobs).status());
+  multimetric_ = scoring.multimetric;
+  // Which metric picks the best candidate.
+  std::string refit_metric = "score";
+  if (multimetric_) {
+    if (options_.refit && options_.refit_callable == nullptr &&
+        options_.refit_metric.empty()) {
+      return absl::InvalidArgumentError(
+          "For multi-metric scoring, refit must be a scorer name (one of "
+          "scoring), a callable, or false; true was passed");
+    }
+    refit_metric = options_.refit_metric;
+    if (!refit_metric.empty() &&
+        std::find(scoring.names.begin(), scoring.names.end(), refit_metric) ==
+            scoring.names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refit='", refit_metric, "' is not one of the scoring names: ",
+          absl::StrJoin(scoring.names, ", ")));
+    }
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(std::vector<ParamMap> candidates,
+                             Candidates(&warnings_));
+  if (candidates.empty()) {
+    return absl::InvalidArgumentError("the search has no candidates");
+  }
+  // Unknown names or wrong types fail the search up front, with the
+  // estimator's list of valid names (step__ names of pipelines included).
+  {
+    std::unique_ptr<Estimator> probe = prototype_->Clone();
+    for (const ParamMap& c : candidates) {
+      absl::Status s = probe->SetParams(c);
+      if (!s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("candidate ", ParamsText(c),
+                                                   ": ", s.message()));
+      }
+    }
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const std::vector<TrainTest> splits,
+      MakeSplits(*cv_, x.rows(), y, options_.groups, &warnings_));
+  n_splits_ = static_cast<int>(splits.size());
+  if (options_.verbose >= 1) {
+    std::fprintf(stderr,
+                 "Fitting %d folds for each of %zu candidates, totalling %zu "
+                 "fits\n",
+                 n_splits_, candidates.size(),
+                 candidates.size() * splits.size());
+  }
+  Engine engine(*prototype_, x, y, splits, scoring, options_);
+  const std::vector<TaskResult> results = engine.Run(candidates, false);
+  pool_stats_ = engine.statistics();
+  ECLIPSERA_RETURN_IF_ERROR(
+      HandleFailures(results, n_splits_, options_, &warnings_));
+
+  // cv_results_, in scikit-learn's key order.
+  const size_t n_cand = candidates.size();
+  const auto per_candidate = [&](auto value) {
+    std::vector<std::vector<double>> v(n_cand);
+    for (size_t c = 0; c < n_cand; ++c) {
+      for (int s = 0; s < n_splits_; ++s) {
+        v[c].push_back(value(results[c * n_splits_ + s]));
+      }
+    }
+    return v;
+  };
+  const auto stats = [&](const std::vector<std::vector<double>>& v,
+                         const std::string& name, bool rank, bool splits_too) {
+    if (splits_too) {
+      for (int s = 0; s < n_splits_; ++s) {
+        CvResults::Column col;
+        for (size_t c = 0; c < n_cand; ++c) col.push_back(v[c][s]);
+        results_.Add(absl::StrCat("split", s, "_", name), std::move(col));
+      }
+    }
+    std::vector<double> mean, std;
+    for (size_t c = 0; c < n_cand; ++c) {
+      mean.push_back(Mean(v[c]));
+      std.push_back(Std(v[c]));
+    }
+    results_.Add("mean_" + name, Doubles(mean));
+    results_.Add("std_" + name, Doubles(std));
+    if (rank) {
+      CvResults::Column col;
+      for (int64_t r : Rank(mean)) col.push_back(r);
+      results_.Add("rank_" + name, std::move(col));
+    }
+  };
+  stats(per_candidate([](const TaskResult& r) { return r.fit_time; }),
+        "fit_time", false, false);
+  stats(per_candidate([](const TaskResult& r) { return r.score_time; }),
+        "score_time", false, false);
+  std::vector<std::string> names;
+  for (const ParamMap& c : candidates) {
+    for (const auto& [k, v] : c) names.push_back(k);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const std::string& name : names) {
+    CvResults::Column col;
+    for (const ParamMap& c : candidates) {
+      auto it = c.find(name);
+      col.push_back(it == c.end() ? ParamValue() : it->second);  // masked
+    }
+    results_.Add("param_" + name, std::move(col));
+  }
+  results_.Add("params", CvResults::Column(n_cand));
+  results_.set_params(candidates);
+  for (size_t m = 0; m < scoring.names.size(); ++m) {
+    stats(per_candidate([m](const TaskResult& r) { return r.test[m]; }),
+          "test_" + scoring.names[m], true, true);
+    if (options_.return_train_score) {
+      stats(per_candidate([m](const TaskResult& r) { return r.train[m]; }),
+            "train_" + scoring.names[m], false, true);
+    }
+  }
+
+  // The best candidate: first of rank 1 for the refit metric, or the
+  // callable's pick.
+  if (options_.refit_callable != nullptr) {
+    ECLIPSERA_ASSIGN_OR_RETURN(best_index_, options_.refit_callable(results_));
+    if (best_index_ < 0 || static_cast<size_t>(best_index_) >= n_cand) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the refit callable returned ", best_index_,
+                       ", outside [0, ", n_cand, ")"));
+    }
+  } else if (!refit_metric.empty()) {
+    const std::vector<double> rank =
+        results_.Numbers("rank_test_" + refit_metric);
+    best_index_ = static_cast<int>(std::min_element(rank.begin(), rank.end()) -
+                                   rank.begin());
+    best_score_ = results_.Numbers("mean_test_" + refit_metric)[best_index_];
+  }
+  refit_scorer_.clear();
+  if (!refit_metric.empty()) {
+    const auto it =
+        std::find(scoring.names.begin(), scoring.names.end(), refit_metric);
+    refit_scorer_ = scoring.scorers[it - scoring.names.begin()];
+  }
+  if (best_index_ >= 0) best_params_ = candidates[best_index_];
+  if (options_.refit && best_index_ >= 0) {
+    std::unique_ptr<Estimator> best = prototype_->Clone();
+    ECLIPSERA_RETURN_IF_ERROR(best->SetParams(best_params_));
+    const Clock::time_point refit_start = Clock::now();
+    ECLIPSERA_RETURN_IF_ERROR(best->Fit(x, y));
+    refit_time_ = Seconds(refit_start);
+    best_estimator_ = std::move(best);
+  }
+  if (options_.verbose >= 2) {
+    std::fprintf(stderr, "%s\n", pool_stats_.Report().c_str());
+  }
+  for (const std::string& w : warnings_) {
+    if (options_.verbose >= 1) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  }
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const Estimator*> BaseSearchCV::best_estimator() const {
+  if (best_estimator_ == nullptr) {
+    return absl::FailedPreconditionError(
+        fitted_ ? "this search was run with refit=false: it has no best "
+                  "estimator (best_params() holds the best parameters)"
+                : "this search is not fitted yet: call Fit first");
+  }
+  return best_estimator_.get();
+}
+
+absl::StatusOr<Vector> BaseSearchCV::Predict(const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(const Estimator* best, best_estimator());
+  return best->Predict(x);
+}
+
+absl::StatusOr<Matrix> BaseSearchCV::PredictProba(
+    const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(const Estimator* best, best_estimator());
+  return best->PredictProba(x);
+}
+
+absl::StatusOr<Matrix> BaseSearchCV::Transform(const ConstMatrixRef& x) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(const Estimator* best, best_estimator());
+  return best->Transform(x);
+}
+
+absl::StatusOr<double> BaseSearchCV::Score(const ConstMatrixRef& x,
+                                           absl::Span<const double> y) const {
+  ECLIPSERA_ASSIGN_OR_RETURN(const Estimator* best, best_estimator());
+  return ScoreWith(refit_scorer_, *best, x, y);
+}
+
+GridSearchCV::GridSearchCV(const Estimator& estimator, ParameterGrid grid,
+                           std::unique_ptr<Splitter> cv, SearchOptions options)
+    : BaseSearchCV(estimator, std::move(cv), std::move(options)),
+      grid_(std::move(grid)) {}
+
+absl::StatusOr<std::vector<ParamMap>> GridSearchCV::Candidates(
+    std::vector<std::string>*) const {
+  return grid_.All();
+}
+
+RandomizedSearchCV::RandomizedSearchCV(const Estimator& estimator,
+                                       ParameterSampler sampler,
+                                       std::unique_ptr<Splitter> cv,
+                                       SearchOptions options)
+    : BaseSearchCV(estimator, std::move(cv), std::move(options)),
+      sampler_(std::move(sampler)) {}
+
+absl::StatusOr<std::vector<ParamMap>> RandomizedSearchCV::Candidates(
+    std::vector<std::string>* warnings) const {
+  return sampler_.Sample(warnings);
+}
+
+}  // namespace eclipsera::model_selection
