@@ -17,6 +17,7 @@
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/io/data_file.h"
+#include "eclipsera/io/file.h"
 #include "eclipsera/preprocessing/scalers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -584,6 +585,114 @@ TEST(AlgorithmsTest, PipelineCommand) {
               2);
     EXPECT_THAT(err3.str(), HasSubstr("unknown flag --kmeans__bogus"));
   }
+}
+
+}  // namespace
+}  // namespace eclipsera::cli
+
+namespace eclipsera::cli {
+namespace {
+
+TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  Matrix x = ThreeBlobs();
+  x.bottomRows(20).col(1).array() += 25.0;
+  const std::string input = TempPath("search_in.csv");
+  const std::string target = TempPath("search_y.csv");
+  const std::string results = TempPath("search_results.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
+  LabelVector y(60);
+  for (int i = 0; i < 60; ++i) y(i) = i / 20;
+  ECLIPSERA_ASSERT_OK(io::WriteLabels(target, y));
+  {
+    // KMeans over n_clusters: its score (-inertia) prefers the most
+    // clusters; the CSV has one row per candidate with scikit-learn's keys.
+    std::ostringstream out, err;
+    ASSERT_EQ(
+        RunCli({"search", "--estimator",
+                "kmeans(n_init=1, "
+                "random_state=0)",
+                "--param_grid", R"({"n_clusters": [2, 3, 4]})", "--cv",
+                "kfold(n_splits=3, shuffle=true, random_state=1)", "--input",
+                input, "--cv_results", results, "--n_jobs", "2"},
+               registry, out, err),
+        0)
+        << err.str();
+    EXPECT_THAT(
+        out.str(),
+        AllOf(HasSubstr("\"best_params\": {\"n_clusters\": 4}"),
+              HasSubstr("\"best_index\": 2"), HasSubstr("\"n_candidates\": 3"),
+              HasSubstr("\"n_splits\": 3"), HasSubstr("\"acquisitions\": 9")));
+    absl::StatusOr<std::string> csv = io::ReadFileToString(results);
+    ECLIPSERA_ASSERT_OK(csv);
+    EXPECT_THAT(*csv, ::testing::StartsWith(
+                          "mean_fit_time,std_fit_time,mean_score_time,"
+                          "std_score_time,param_n_clusters,params,"
+                          "split0_test_score,split1_test_score,"
+                          "split2_test_score,mean_test_score,std_test_score,"
+                          "rank_test_score\n"));
+    EXPECT_EQ(std::count(csv->begin(), csv->end(), '\n'), 4);
+  }
+  {
+    // A pipeline with step__ names, two metrics, refit by name.
+    std::ostringstream out, err;
+    ASSERT_EQ(
+        RunCli({"search", "--estimator", "standardscaler|logisticregression",
+                "--param_grid", R"({"logisticregression__C": [0.01, 1.0]})",
+                "--scoring", "accuracy,f1_macro", "--refit", "accuracy", "--cv",
+                "3", "--input", input, "--target", target},
+               registry, out, err),
+        0)
+        << err.str();
+    EXPECT_THAT(out.str(), HasSubstr("\"best_score\": 1,"));
+  }
+  {
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"cross_validate", "--estimator", "logisticregression",
+                      "--cv", "4", "--input", input, "--target", target,
+                      "--return_train_score"},
+                     registry, out, err),
+              0)
+        << err.str();
+    EXPECT_THAT(out.str(), AllOf(HasSubstr("\"n_splits\": 4"),
+                                 HasSubstr("\"test_score\": [1, 1, 1, 1]"),
+                                 HasSubstr("\"train_score\": [1, 1, 1, 1]")));
+  }
+  // Bad input: clear messages, usage exit code 2 or failure 1.
+  const auto fails = [&](std::vector<std::string> args, int code,
+                         const std::string& what) {
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli(args, registry, out, err), code) << err.str();
+    EXPECT_THAT(err.str(), HasSubstr(what));
+    EXPECT_EQ(out.str(), "");
+  };
+  fails({"search", "--estimator", "kmeans", "--input", input}, 2,
+        "--param_grid is required");
+  fails({"search", "--estimator", "kmeans", "--param_grid", "{\"k\": [2]}",
+         "--input", input},
+        1, "unknown parameter 'k'");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": []}", "--input", input},
+        2, "non-empty sequence");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--scoring", "roc_auc"},
+        1, "All the 5 fits failed");
+  fails({"search", "--estimator", "logisticregression", "--param_grid",
+         "{\"C\": [1]}", "--input", input},
+        2, "give --target");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--cv", "100"},
+        1, "n_splits=100 greater than the number of samples");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--search", "halving"},
+        2, "--search 'halving' is not supported");
+  fails(
+      {"cross_validate", "--estimator", "kmeans", "--input", input, "--bogus"},
+      2, "unknown flag --bogus");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--cv_results", input},
+        1, "same file");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "eclipsera/cli/json.h"
+#include "eclipsera/cli/search_command.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/io/data_file.h"
@@ -40,6 +41,17 @@ constexpr char kUsage[] =
     "       eclipsera pipeline --steps \"a|b(p=v, ...)|c\" --input X "
     "[--target Y] [--output OUT]\n"
     "            [--method M] [--step__param=value ...] [--verbose]\n"
+    "       eclipsera search --estimator SPEC --param_grid JSON|@FILE "
+    "--input X [--target Y]\n"
+    "            [--search grid|random] [--n_iter N] [--cv 5|SPLITTER] "
+    "[--test_fold F]\n"
+    "            [--scoring A[,B]] [--refit true|false|NAME] "
+    "[--return_train_score]\n"
+    "            [--n_jobs J] [--random_state R] [--cv_results OUT.(csv|json)] "
+    "[--verbose V]\n"
+    "       eclipsera cross_validate --estimator SPEC --input X [--target Y] "
+    "[--cv ...]\n"
+    "            [--scoring A[,B]] [--return_train_score] [--n_jobs J]\n"
     "       eclipsera score --metric NAME --true Y.(csv|npy) "
     "--pred P.(csv|npy) [--sample_weight W.(csv|npy)]\n"
     "\n"
@@ -65,7 +77,15 @@ constexpr char kUsage[] =
     "(steps named by lower-case class name; 'passthrough' skips a step), "
     "then\n"
     "runs like ALGO: labels, the transformed data, or predictions with "
-    "--target.\n";
+    "--target.\n"
+    "'eclipsera search' is scikit-learn's GridSearchCV / RandomizedSearchCV "
+    "over SPEC\n"
+    "(an estimator or a pipeline spec; grids name step parameters "
+    "step__param);\n"
+    "--param_grid maps names to lists or {\"loguniform\": [a, b]}, "
+    "{\"uniform\": [loc, scale]},\n"
+    "{\"randint\": [low, high]}. 'eclipsera cross_validate' prints "
+    "per-fold scores.\n";
 
 constexpr char kCommonFlags[] =
     "Common flags:\n"
@@ -772,6 +792,12 @@ int Run(const std::vector<std::string>& args, const EstimatorRegistry& registry,
   } else if (args[0] == "score") {
     failure =
         RunScore(std::vector<std::string>(args.begin() + 1, args.end()), out);
+  } else if (args[0] == "search" || args[0] == "cross_validate") {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    std::optional<CommandFailure> f =
+        args[0] == "search" ? RunSearchCommand(rest, registry, out, err)
+                            : RunCrossValidateCommand(rest, registry, out, err);
+    if (f) failure = Failure{f->code, f->message};
   } else if (args[0] == "pipeline") {
     failure = RunPipeline(
         registry, std::vector<std::string>(args.begin() + 1, args.end()), out,

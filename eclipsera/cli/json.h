@@ -28,11 +28,12 @@ class JsonObject {
   // A list of strings: "key": ["a", "b"] ([] when empty).
   JsonObject& AddStrings(absl::string_view key,
                          const std::vector<std::string>& values);
+  // A value that is already JSON text (an object, a list of numbers).
+  JsonObject& AddRaw(absl::string_view key, absl::string_view json);
   bool Has(absl::string_view key) const;
   std::string str() const { return body_ + "}"; }
 
  private:
-  JsonObject& AddRaw(absl::string_view key, absl::string_view json);
   std::string body_ = "{";
   std::string keys_;  // "\0key\0" markers for duplicate detection.
 };

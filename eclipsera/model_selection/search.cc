@@ -44,8 +44,7 @@ struct Scoring {
   bool multimetric = false;
 };
 
-absl::StatusOr<Scoring> MakeScoring(const std::vector<std::string>& scoring,
-                                    bool search) {
+absl::StatusOr<Scoring> MakeScoring(const std::vector<std::string>& scoring) {
   Scoring s;
   if (scoring.empty()) {
     s.names = {"score"};
@@ -61,9 +60,10 @@ absl::StatusOr<Scoring> MakeScoring(const std::vector<std::string>& scoring,
     }
     s.scorers.push_back(name);
   }
+  // One metric is reported as "score" (scikit-learn's test_score,
+  // mean_test_score), several under their names.
   s.multimetric = scoring.size() > 1;
-  s.names =
-      s.multimetric || !search ? s.scorers : std::vector<std::string>{"score"};
+  s.names = s.multimetric ? s.scorers : std::vector<std::string>{"score"};
   return s;
 }
 
@@ -388,13 +388,17 @@ std::string JsonValue(const ParamValue& v) {
   return out + "\"";
 }
 
-std::string ParamsJson(const ParamMap& params) {
+}  // namespace
+
+std::string ParamsToJson(const ParamMap& params) {
   std::vector<std::string> parts;
   for (const auto& [k, v] : params) {
     parts.push_back(absl::StrCat(JsonValue(k), ": ", JsonValue(v)));
   }
   return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
 }
+
+namespace {
 
 std::string CsvCell(const ParamValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "";
@@ -444,7 +448,7 @@ absl::StatusOr<CrossValidateResult> CrossValidate(const Estimator& estimator,
                                                   const CvOptions& options,
                                                   bool return_estimator) {
   ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options.scoring, /*search=*/false));
+                             MakeScoring(options.scoring));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
   CrossValidateResult out;
   ECLIPSERA_ASSIGN_OR_RETURN(
@@ -622,7 +626,7 @@ std::string CvResults::ToCsv() const {
     std::vector<std::string> cells;
     for (size_t k = 0; k < keys_.size(); ++k) {
       if (keys_[k] == "params") {
-        cells.push_back(CsvCell(ParamsJson(params_[r])));
+        cells.push_back(CsvCell(ParamsToJson(params_[r])));
       } else {
         cells.push_back(CsvCell(columns_[k][r]));
       }
@@ -637,7 +641,7 @@ std::string CvResults::ToJson() const {
   for (size_t k = 0; k < keys_.size(); ++k) {
     std::vector<std::string> values;
     for (size_t r = 0; r < params_.size(); ++r) {
-      values.push_back(keys_[k] == "params" ? ParamsJson(params_[r])
+      values.push_back(keys_[k] == "params" ? ParamsToJson(params_[r])
                                             : JsonValue(columns_[k][r]));
     }
     parts.push_back(absl::StrCat(JsonValue(keys_[k]), ": [",
@@ -662,7 +666,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
   warnings_.clear();
   results_ = CvResults();
   ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options_.scoring, /*search=*/true));
+                             MakeScoring(options_.scoring));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options_.n_jobs).status());
   multimetric_ = scoring.multimetric;
   // Which metric picks the best candidate.

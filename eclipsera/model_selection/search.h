@@ -36,10 +36,9 @@ namespace eclipsera::model_selection {
 
 // Options shared by cross-validation and the searches.
 struct CvOptions {
-  // Scorer names (metrics/scorer.h); empty: the estimator's own Score,
-  // reported as "score". One name is a single metric, reported under its
-  // own name in cross_validate and as "score" in a search (scikit-learn's
-  // rule).
+  // Scorer names (metrics/scorer.h); empty: the estimator's own Score.
+  // A single metric is reported as "score" (test_score, mean_test_score),
+  // several under their names (test_accuracy, ...), scikit-learn's rule.
   std::vector<std::string> scoring;
   int n_jobs = -1;
   bool return_train_score = false;
@@ -121,6 +120,10 @@ class CvResults {
   std::vector<Column> columns_;
   std::vector<ParamMap> params_;
 };
+
+// A candidate's parameters as a JSON object ({"C": 0.1, "kernel": "rbf"};
+// estimators as their repr strings, NaN as null).
+std::string ParamsToJson(const ParamMap& params);
 
 struct SearchOptions : CvOptions {
   // Refit the best candidate on all the data: true, false, or (several
