@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Writes one of scikit-learn's bundled datasets as a float64 .npy file.
 
-usage: dump_dataset.py NAME OUT.npy     (NAME: digits, wine, breast_cancer,
+usage: dump_dataset.py NAME OUT.npy [TARGET.npy]
+                                        (NAME: digits, wine, breast_cancer,
                                          iris; no download, they ship with
-                                         scikit-learn)
+                                         scikit-learn; TARGET gets y)
 Prints one JSON line: rows, cols. Used by the benchmark tables' real-data
 rows so that both sides fit the same bytes.
 """
@@ -19,8 +20,11 @@ def main():
     loader = {"digits": datasets.load_digits, "wine": datasets.load_wine,
               "breast_cancer": datasets.load_breast_cancer,
               "iris": datasets.load_iris}[name]
-    x = np.ascontiguousarray(loader().data, dtype=np.float64)
+    data = loader()
+    x = np.ascontiguousarray(data.data, dtype=np.float64)
     np.save(out, x)
+    if len(sys.argv) > 3:
+        np.save(sys.argv[3], np.asarray(data.target, dtype=np.float64))
     print(json.dumps({"rows": x.shape[0], "cols": x.shape[1]}))
 
 

@@ -1,6 +1,8 @@
 // Principal component analysis as scikit-learn 1.2's PCA: exact (SVD of the
-// centred data) or randomized (Halko et al.'s range finder) solvers,
-// n_components as a count, a fraction of the variance or None, whitening.
+// centred data, or for tall data the eigendecomposition of its covariance,
+// scikit-learn 1.5's 'covariance_eigh') or randomized (Halko et al.'s range
+// finder) solvers, n_components as a count, a fraction of the variance or
+// None, whitening.
 #ifndef ECLIPSERA_DECOMPOSITION_PCA_H_
 #define ECLIPSERA_DECOMPOSITION_PCA_H_
 
@@ -24,8 +26,10 @@ struct PCAOptions {
   std::optional<int64_t> n_components;       // >= 1 and <= min(n, d).
   std::optional<double> n_components_ratio;  // in (0, 1); 'full' solver.
   bool whiten = false;  // scale the scores to unit variance.
-  // 'auto' (randomized when max(n, d) > 500 and a count < 0.8 min(n, d) is
-  // asked for, else full), 'full' or 'randomized'.
+  // 'auto' (when max(n, d) > 500 and a count < 0.8 min(n, d) is asked for:
+  // covariance_eigh for tall data, n >= 10 d and d < 1000, else randomized,
+  // as scikit-learn 1.2 picks randomized there; otherwise full), 'full',
+  // 'covariance_eigh' or 'randomized'.
   std::string svd_solver = "auto";
   std::optional<int64_t> random_state;  // seeds the randomized solver.
 
@@ -66,7 +70,7 @@ class PCA : public EstimatorWithOptions<PCA, PCAOptions> {
   const Vector& mean() const { return mean_; }  // d
   Index n_components_fitted() const { return components_.rows(); }
   double noise_variance() const { return noise_variance_; }
-  // The solver actually run ('full' or 'randomized').
+  // The solver actually run ('full', 'covariance_eigh' or 'randomized').
   const std::string& solver_used() const { return solver_used_; }
 
   std::string name() const override { return "PCA"; }
@@ -87,6 +91,11 @@ class PCA : public EstimatorWithOptions<PCA, PCAOptions> {
       const ConstMatrixRef& x) const override;
 
  private:
+  // Fits components_ and the variances from the covariance matrix's
+  // eigendecomposition ('covariance_eigh').
+  void CovarianceEigh(const ConstMatrixRef& x, Index k, double dof);
+  absl::Status CheckWhitenable(Index k) const;
+
   PCAOptions options_;
   Matrix components_;
   Vector explained_variance_;

@@ -90,7 +90,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"wide_int", Opts(5), "full", 1e-10},
                       // scikit-learn's own random draws differ from ours;
                       // both match the exact decomposition closely.
-                      Case{"low_auto", Opts(3), "randomized", 1e-7}),
+                      // 'auto' on tall data: the covariance's exact
+                      // eigendecomposition (scikit-learn 1.2 ran its
+                      // randomized solver, which converged to 1e-7).
+                      Case{"low_auto", Opts(3), "covariance_eigh", 1e-7}),
     [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
 TEST(PCATest, ParametersAsScikitLearn) {
@@ -106,7 +109,8 @@ TEST(PCATest, ParametersAsScikitLearn) {
                        HasSubstr("must be in (0, 1)")));
   EXPECT_THAT(pca.SetParams({{"svd_solver", std::string("arpack")}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("allowed: 'auto', 'full', 'randomized'")));
+                       HasSubstr("allowed: 'auto', 'full', 'covariance_eigh', "
+                                 "'randomized'")));
   ECLIPSERA_ASSERT_OK(pca.SetParams({{"n_components", ParamValue()}}));
   EXPECT_TRUE(std::holds_alternative<std::monostate>(
       pca.GetParams().at("n_components")));
@@ -162,6 +166,24 @@ TEST(PCATest, RandomizedMatchesFull) {
       1e-8 * a.explained_variance()(0));
   EXPECT_NEAR(a.noise_variance(), b.noise_variance(),
               1e-6 * a.noise_variance());
+  // The covariance solver is exact: it agrees with the SVD to rounding,
+  // and does not depend on the threads.
+  PCAOptions cov = Opts(3);
+  cov.svd_solver = "covariance_eigh";
+  PCA e(cov);
+  ECLIPSERA_ASSERT_OK(e.Fit(x));
+  EXPECT_EQ(e.solver_used(), "covariance_eigh");
+  EXPECT_LE(MaxAbsDiff(a.components(), e.components()), 1e-9);
+  EXPECT_LE(
+      MaxAbsDiff(Row(a.explained_variance()), Row(e.explained_variance())),
+      1e-11 * a.explained_variance()(0));
+  EXPECT_LE(MaxAbsDiff(Row(a.singular_values()), Row(e.singular_values())),
+            1e-10 * a.singular_values()(0));
+  EXPECT_NEAR(a.noise_variance(), e.noise_variance(),
+              1e-8 * a.noise_variance());
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix ta, a.Transform(x));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix te, e.Transform(x));
+  EXPECT_LE(MaxAbsDiff(ta, te), 1e-9 * ta.cwiseAbs().maxCoeff());
 }
 
 }  // namespace
