@@ -690,6 +690,14 @@ TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
   fails(
       {"cross_validate", "--estimator", "kmeans", "--input", input, "--bogus"},
       2, "unknown flag --bogus");
+  fails({"search", "--estimator", "pca", "--param_grid", "{}", "--cv_results",
+         results},
+        2, "--input X is required");
+  const std::string folds = TempPath("search_folds.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(folds, Matrix::Constant(60, 1, 0.5)));
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--test_fold", folds},
+        1, "entries are fold numbers");
   fails({"search", "--estimator", "kmeans", "--param_grid",
          "{\"n_clusters\": [2]}", "--input", input, "--cv_results", input},
         1, "same file");

@@ -1,6 +1,7 @@
 #include "eclipsera/cli/search_command.h"
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -155,7 +156,15 @@ std::optional<CommandFailure> LoadCommon(
         ReadColumn(*folds, c->x.rows(), "test_fold");
     if (!f.ok()) return Failed(f.status());
     std::vector<int64_t> test_fold;
-    for (double v : *f) test_fold.push_back(static_cast<int64_t>(v));
+    for (double v : *f) {
+      if (!std::isfinite(v) || v != std::floor(v) || v < -1 || v > 1e9) {
+        return Failed(absl::InvalidArgumentError(absl::StrCat(
+            *folds, ": --test_fold holds ", v,
+            "; entries are fold numbers (integers >= 0) or -1 (always in "
+            "training)")));
+      }
+      test_fold.push_back(static_cast<int64_t>(v));
+    }
     c->cv = std::make_unique<model_selection::PredefinedSplit>(test_fold);
   } else {
     absl::StatusOr<std::unique_ptr<model_selection::Splitter>> cv =
@@ -235,6 +244,7 @@ std::optional<CommandFailure> RunSearchCommand(
     }
     random_state = r;
   }
+  if (get("input") == nullptr) return UsageError("--input X is required");
   if (const std::string* path = get("cv_results")) {
     const std::string ext = io::FileExtension(*path);
     if (ext != ".csv" && ext != ".json") {
@@ -248,7 +258,6 @@ std::optional<CommandFailure> RunSearchCommand(
     }
   }
   Common c;
-  if (get("input") == nullptr) return UsageError("--input X is required");
   if (std::optional<CommandFailure> f = LoadCommon(*flags, registry, &c)) {
     return f;
   }

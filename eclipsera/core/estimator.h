@@ -132,6 +132,11 @@ class Estimator {
   // Columns Transform produces; 0 before Fit or without Transform (an
   // estimator with DoTransformInto must report it once fitted).
   virtual Index n_features_out() const { return 0; }
+  // Whether TransformInto may write over its own input (out and x the same
+  // memory, n_features_out() == x.cols()): each output row depends only on
+  // the same input row, read before it is written (scalers, Normalizer).
+  // A pipeline then transforms in place instead of into a second buffer.
+  virtual bool transforms_in_place() const { return false; }
   absl::StatusOr<Matrix> FitTransform(const ConstMatrixRef& x,
                                       absl::Span<const double> y = {},
                                       const FitArgs& args = {});

@@ -230,8 +230,7 @@ absl::Status PCA::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   const double dof = static_cast<double>(n - 1);
   Index k = 0;
   if (solver == "covariance_eigh") {
-    k = o.n_components.value_or(r);
-    CovarianceEigh(x, k, dof);
+    k = CovarianceEigh(x, dof);
     if (o.whiten) ECLIPSERA_RETURN_IF_ERROR(CheckWhitenable(k));
     ECLIPSERA_RETURN_IF_ERROR(
         CheckFittedFinite(kFitContext, "components_", components_));
@@ -300,13 +299,18 @@ absl::Status PCA::CheckWhitenable(Index k) const {
   return absl::OkStatus();
 }
 
-void PCA::CovarianceEigh(const ConstMatrixRef& x, Index k, double dof) {
+Index PCA::CovarianceEigh(const ConstMatrixRef& x, double dof) {
   const Index n = x.rows(), d = x.cols();
   // Gram matrix of the centred data: fixed chunks (results independent of
   // the threads), each centred block by block in a per-thread scratch and
   // folded into its own partial sum, the partials added in chunk order.
+  // At most 64 chunks, fewer for wide data (the partials are d x d; about
+  // 32 MB of them at most).
   constexpr Index kBlock = 256;
-  const Index chunk = std::max<Index>(4 * kBlock, (n + 63) / 64);
+  const Index max_chunks =
+      std::clamp<Index>(Index{4000000} / std::max<Index>(d * d, 1), 1, 64);
+  const Index chunk =
+      std::max<Index>(4 * kBlock, (n + max_chunks - 1) / max_chunks);
   const Index n_chunks = NumChunks(n, chunk);
   std::vector<ColMatrix> partial(n_chunks);
   // Per chunk: the largest |(x - mean) v_c| and its row, for svd_flip.
@@ -330,6 +334,21 @@ void PCA::CovarianceEigh(const ConstMatrixRef& x, Index k, double dof) {
   Eigen::SelfAdjointEigenSolver<ColMatrix> eig(gram);
   // Eigenvalues ascending: the components are the last k, reversed.
   const Vector lambda = eig.eigenvalues().reverse().cwiseMax(0.0);
+  const Vector all = lambda / dof;
+  const double total = all.sum();
+  const Index r = std::min(n, d);
+  Index k = options_.n_components.value_or(r);
+  if (options_.n_components_ratio.has_value() && total > 0.0) {
+    // As the full solver: np.searchsorted(cumsum, ratio, 'right') + 1.
+    double cumsum = 0.0;
+    k = 0;
+    while (k < r) {
+      cumsum += all(k) / total;
+      if (cumsum > *options_.n_components_ratio) break;
+      ++k;
+    }
+    k = std::min<Index>(k + 1, r);
+  }
   ColMatrix v = eig.eigenvectors().rowwise().reverse().leftCols(k);
   // svd_flip (u-based): the largest-magnitude entry of each column of
   // U = X_c V / s must be positive; find it in a second pass, first row
@@ -365,15 +384,13 @@ void PCA::CovarianceEigh(const ConstMatrixRef& x, Index k, double dof) {
     }
     if (overall.value < 0.0) v.col(j) *= -1.0;
   }
-  const Vector all = lambda / dof;
-  const double total = all.sum();
   components_ = v.transpose();
   explained_variance_ = all.head(k);
   ratio_ = total > 0.0 ? Vector(explained_variance_ / total)
                        : Vector(Vector::Zero(k));
   singular_values_ = lambda.head(k).cwiseSqrt();
-  const Index r = std::min(n, d);
   noise_variance_ = k < r ? all.segment(k, r - k).mean() : 0.0;
+  return k;
 }
 
 absl::Status PCA::DoTransformInto(const ConstMatrixRef& x,

@@ -92,8 +92,8 @@ class PCA : public EstimatorWithOptions<PCA, PCAOptions> {
 
  private:
   // Fits components_ and the variances from the covariance matrix's
-  // eigendecomposition ('covariance_eigh').
-  void CovarianceEigh(const ConstMatrixRef& x, Index k, double dof);
+  // eigendecomposition ('covariance_eigh'); returns the components kept.
+  Index CovarianceEigh(const ConstMatrixRef& x, double dof);
   absl::Status CheckWhitenable(Index k) const;
 
   PCAOptions options_;

@@ -181,6 +181,15 @@ TEST(PCATest, RandomizedMatchesFull) {
             1e-10 * a.singular_values()(0));
   EXPECT_NEAR(a.noise_variance(), e.noise_variance(),
               1e-8 * a.noise_variance());
+  // A fraction of the variance picks the same count as the full solver.
+  PCAOptions cov_ratio = Opts({}, 0.9);
+  cov_ratio.svd_solver = "covariance_eigh";
+  PCAOptions full_ratio = Opts({}, 0.9);
+  full_ratio.svd_solver = "full";
+  PCA f(cov_ratio), g(full_ratio);
+  ECLIPSERA_ASSERT_OK(f.Fit(x));
+  ECLIPSERA_ASSERT_OK(g.Fit(x));
+  EXPECT_EQ(f.n_components_fitted(), g.n_components_fitted());
   ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix ta, a.Transform(x));
   ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix te, e.Transform(x));
   EXPECT_LE(MaxAbsDiff(ta, te), 1e-9 * ta.cwiseAbs().maxCoeff());

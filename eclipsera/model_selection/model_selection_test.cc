@@ -552,6 +552,45 @@ TEST(GridSearchTest, RefitFalseUnknownNamesAndEmptyGrids) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
 }
 
+// Grids that replace a step and grids that set its parameters can be
+// mixed: each candidate starts from the prototype's parameters.
+TEST(GridSearchTest, StepReplacementAndNestedParametersInOneSearch) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto spaces, ParseParamSpaces(R"([{"standardscaler": ["passthrough"]},
+                           {"standardscaler__with_mean": [false, true]}])"));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterGrid grid,
+                                 ParameterGrid::Create(spaces));
+  SearchOptions o;
+  o.n_jobs = 1;
+  GridSearchCV s(*pipe, grid, nullptr, o);
+  ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+  ASSERT_EQ(s.cv_results().n_candidates(), 3u);
+  // Candidate 0 (no scaler) equals a plain logistic regression.
+  linear_model::LogisticRegression plain;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<double> expected,
+      CrossValScore(plain, x, y, StratifiedKFold(5), "", 1));
+  double sum = 0;
+  for (double v : expected) sum += v;
+  EXPECT_EQ(s.cv_results().Numbers("mean_test_score")[0], sum / 5);
+  // And candidate 2 (with_mean=true) the untouched pipeline.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<double> full,
+      CrossValScore(*pipe, x, y, StratifiedKFold(5), "", 1));
+  sum = 0;
+  for (double v : full) sum += v;
+  EXPECT_EQ(s.cv_results().Numbers("mean_test_score")[2], sum / 5);
+  EXPECT_THAT(ParseSplitter("kfold(n_splits=", EstimatorKind::kRegressor),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--cv: at character")));
+  EXPECT_THAT(ParseParamSpaces(R"({"k": {"randint": [1.5, 4]}})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("randint takes two integers")));
+}
+
 TEST(CrossValidateTest, EqualsAManualLoopAndPredictIsOutOfFold) {
   const Matrix x = Golden("search_X");
   const std::vector<double> y = Column(Golden("search_y"));

@@ -25,7 +25,9 @@ ParamValue Distribution::Sample(Random& rng) const {
     case Kind::kRandInt: {
       const int64_t low = static_cast<int64_t>(a);
       const int64_t high = static_cast<int64_t>(b);
-      return low + static_cast<int64_t>(rng.UniformInt(high - low));
+      return low +
+             static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(high) -
+                                                 static_cast<uint64_t>(low)));
     }
   }
   return ParamValue();
@@ -386,8 +388,13 @@ absl::StatusOr<ParamSpace> ToSpace(const Json& j) {
       } else if (kind == "loguniform") {
         d = Distribution::LogUniform(a, b);
       } else if (kind == "randint") {
-        d = Distribution::RandInt(static_cast<int64_t>(a),
-                                  static_cast<int64_t>(b));
+        if (args[0].type != Json::Type::kInt ||
+            args[1].type != Json::Type::kInt) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("parameter grid: '", key,
+                           "': randint takes two integers [low, high)"));
+        }
+        d = Distribution::RandInt(args[0].i, args[1].i);
       } else {
         return absl::InvalidArgumentError(
             absl::StrCat("parameter grid: '", key, "': unknown distribution '",

@@ -695,9 +695,14 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
   // Unknown names or wrong types fail the search up front, with the
   // estimator's list of valid names (step__ names of pipelines included).
   {
+    // Each candidate as a task applies it: the prototype's parameters,
+    // then the candidate's (a candidate never sees another's).
     std::unique_ptr<Estimator> probe = prototype_->Clone();
+    const ParamMap base = prototype_->GetParams(false);
     for (const ParamMap& c : candidates) {
-      absl::Status s = probe->SetParams(c);
+      ParamMap p = base;
+      for (const auto& [k, v] : c) p[k] = v;
+      absl::Status s = probe->SetParams(p);
       if (!s.ok()) {
         return absl::Status(s.code(), absl::StrCat("candidate ", ParamsText(c),
                                                    ": ", s.message()));

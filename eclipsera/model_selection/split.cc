@@ -350,6 +350,12 @@ absl::StatusOr<std::vector<TrainTest>> GroupKFold::Split(
         in.n_samples, "), got ", in.groups.size()));
   }
   if (n_splits_ < 2) return CheckNSplits("GroupKFold", n_splits_, in.n_samples);
+  for (double g : in.groups) {
+    if (!std::isfinite(g)) {
+      return absl::InvalidArgumentError(
+          "GroupKFold: groups holds a non-finite value");
+    }
+  }
   int64_t n_groups = 0;
   const std::vector<int64_t> group = EncodeSorted(in.groups, &n_groups);
   if (n_splits_ > n_groups) {
@@ -556,7 +562,7 @@ absl::StatusOr<std::unique_ptr<Splitter>> ParseSplitter(absl::string_view text,
   int n = 0;
   if (absl::SimpleAtoi(text, &n)) return CheckCv(n, kind);
   ECLIPSERA_ASSIGN_OR_RETURN(std::vector<pipeline::SpecCall> calls,
-                             pipeline::ParseSpecCalls(text));
+                             pipeline::ParseSpecCalls(text, "--cv"));
   if (calls.size() != 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("--cv: one splitter expected, got '", text, "'"));

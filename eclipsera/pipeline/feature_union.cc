@@ -197,8 +197,7 @@ Index FeatureUnion::PartWidth(size_t i) const {
 absl::Status FeatureUnion::DoFit(const ConstMatrixRef& x,
                                  absl::Span<const double> y,
                                  const FitArgs& args) {
-  ECLIPSERA_ASSIGN_OR_RETURN(const int n_jobs, ResolveNJobs(n_jobs_));
-  (void)n_jobs;
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(n_jobs_).status());
   n_features_in_ = x.cols();
   std::vector<absl::Status> status(work_.size());
   ParallelFor(n_jobs_, static_cast<Index>(work_.size()), [&](Index i, int) {
@@ -236,6 +235,13 @@ absl::Status FeatureUnion::DoFit(const ConstMatrixRef& x,
 
 absl::Status FeatureUnion::DoTransformInto(const ConstMatrixRef& x,
                                            MatrixRef out) const {
+  if (x.cols() != n_features_in_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("FeatureUnion: X has ", x.cols(),
+                     " features, but the union was "
+                     "fitted on ",
+                     n_features_in_, " features"));
+  }
   std::vector<Index> offset(work_.size() + 1, 0);
   for (size_t i = 0; i < work_.size(); ++i) {
     offset[i + 1] = offset[i] + PartWidth(i);

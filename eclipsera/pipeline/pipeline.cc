@@ -63,6 +63,34 @@ absl::Status CheckStepNames(const std::vector<PipelineStep>& steps) {
   return absl::OkStatus();
 }
 
+// Whether `work` can take `proto`'s parameters and become its equal: the
+// same class with the same parameter names, none an estimator (a nested
+// composite may differ in structure; it is cloned instead).
+bool SameShape(const Estimator& work, const Estimator& proto) {
+  if (work.name() != proto.name()) return false;
+  const ParamMap a = work.GetParams(false), b = proto.GetParams(false);
+  if (a.size() != b.size()) return false;
+  for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+    if (ia->first != ib->first ||
+        std::holds_alternative<EstimatorParam>(ia->second) ||
+        std::holds_alternative<EstimatorParam>(ib->second)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The buffer step's output goes to: the other one, or (a step that
+// transforms in place, reading one of our buffers, not the caller's X) the
+// same one, so an elementwise step costs no second buffer.
+int NextBuffer(const Estimator& step, int which, Index cols) {
+  if (which >= 0 && step.transforms_in_place() &&
+      step.n_features_out() == cols) {
+    return which;
+  }
+  return which == 0 ? 1 : 0;
+}
+
 }  // namespace
 
 PipelineStep Step(std::string name, const Estimator& estimator) {
@@ -274,9 +302,10 @@ absl::Status Pipeline::DoSetParams(const ParamMap& params) {
         steps[i].estimator.prototype;
     if (proto == nullptr) {
       work_[i] = nullptr;
-    } else if (work_[i] != nullptr && work_[i]->name() == proto->name()) {
-      // Same class: set its parameters, keeping its workspaces (what a
-      // search's per-candidate SetParams relies on).
+    } else if (work_[i] != nullptr && SameShape(*work_[i], *proto)) {
+      // Same class and parameter names, none estimator-valued: set its
+      // parameters, keeping its workspaces (what a search's per-candidate
+      // SetParams relies on).
       if (!work_[i]->SetParams(proto->GetParams(false)).ok()) {
         work_[i] = proto->Clone();
       }
@@ -322,7 +351,7 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
             "Transform) or 'passthrough'; step '",
             steps_[i].name, "' (", step->name(), ") has no Transform"));
       }
-      const int next = which == 0 ? 1 : 0;
+      const int next = NextBuffer(*step, which, cur.cols);
       Eigen::Map<Matrix> out =
           buffers.Get(next, cur.rows, step->n_features_out());
       ECLIPSERA_RETURN_IF_ERROR(step->TransformInto(in, out));
@@ -393,14 +422,14 @@ absl::StatusOr<Matrix> Pipeline::DoFitTransform(const ConstMatrixRef& x,
   Estimator* final_step = work_.back().get();
   {
     absl::MutexLock lock(&buffers_mu_);
-    const bool from_x = fit_input_which_ < 0;
-    Eigen::Map<Matrix> buf = buffers_.Get(from_x ? 0 : fit_input_which_,
-                                          fit_input_rows_, fit_input_cols_);
-    if (final_step != nullptr) {
-      out = from_x ? final_step->FitTransform(x, y, args)
-                   : final_step->FitTransform(buf, y, args);
+    if (fit_input_which_ < 0) {
+      out = final_step != nullptr ? final_step->FitTransform(x, y, args)
+                                  : absl::StatusOr<Matrix>(Matrix(x));
     } else {
-      out = from_x ? Matrix(x) : Matrix(buf);
+      Eigen::Map<Matrix> buf =
+          buffers_.Get(fit_input_which_, fit_input_rows_, fit_input_cols_);
+      out = final_step != nullptr ? final_step->FitTransform(buf, y, args)
+                                  : absl::StatusOr<Matrix>(Matrix(buf));
     }
   }
   if (!out.ok()) {
@@ -423,7 +452,7 @@ absl::Status Pipeline::TransformThrough(const ConstMatrixRef& x,
     if (step == nullptr) continue;
     const ConstStridedMap in(cur.data, cur.rows, cur.cols,
                              Eigen::OuterStride<>(cur.stride));
-    const int next = *which == 0 ? 1 : 0;
+    const int next = NextBuffer(*step, *which, cur.cols);
     Eigen::Map<Matrix> out =
         buffers.Get(next, cur.rows, step->n_features_out());
     ECLIPSERA_RETURN_IF_ERROR(step->TransformInto(in, out));
@@ -437,6 +466,12 @@ absl::Status Pipeline::TransformThrough(const ConstMatrixRef& x,
 template <class Fn>
 auto Pipeline::WithTransformed(const ConstMatrixRef& x, size_t n_transform,
                                Fn&& fn) const -> decltype(fn(x)) {
+  if (x.cols() != n_features_in_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Pipeline: X has ", x.cols(),
+                     " features, but the pipeline was fitted on ",
+                     n_features_in_, " features"));
+  }
   const auto run = [&](BufferPair& buffers) -> decltype(fn(x)) {
     View v{};
     int which = -1;

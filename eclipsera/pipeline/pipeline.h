@@ -16,7 +16,9 @@
 // fitted step is reached through step(i) / named_step(name).
 //
 // Buffer reuse: every intermediate result lives in one of two buffers
-// owned by the pipeline (ping-pong: step i reads one, writes the other),
+// owned by the pipeline (ping-pong: step i reads one, writes the other;
+// an elementwise step, Estimator::transforms_in_place, rewrites its input
+// buffer in place),
 // grown to the largest intermediate shape and kept across calls, so a
 // repeated Transform, Predict or the *Into forms of the same shape
 // allocate nothing beyond their result (nothing at all for the *Into forms).

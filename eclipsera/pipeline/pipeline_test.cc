@@ -371,6 +371,64 @@ TEST(PipelineTest, RepeatedIntoCallsAllocateNothing) {
   EXPECT_EQ(pipe->buffer_bytes(), held);
 }
 
+// Elementwise steps rewrite their input buffer: one buffer for the whole
+// chain after the first transformer, with the results of manual chaining.
+TEST(PipelineTest, ElementwiseStepsTransformInPlace) {
+  const Matrix x = Golden("union_X").leftCols(6);
+  preprocessing::PolynomialFeaturesOptions poly;
+  poly.interaction_only = true;
+  preprocessing::PolynomialFeatures p(poly);
+  preprocessing::StandardScaler s;
+  preprocessing::MinMaxScaler m;
+  preprocessing::Normalizer n;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto pipe, MakePipeline({&p, &s, &m, &n}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix fitted, pipe->FitTransform(x));
+  Matrix out(x.rows(), pipe->n_features_out());
+  ECLIPSERA_ASSERT_OK(pipe->TransformInto(x, out));
+  // 1 + 6 + 15 columns: only buffer 0 was ever used.
+  EXPECT_EQ(pipe->buffer_bytes(), sizeof(double) * x.rows() * 22);
+  Matrix manual = x;
+  for (Estimator* e : std::vector<Estimator*>{&p, &s, &m, &n}) {
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(manual, e->FitTransform(manual));
+  }
+  EXPECT_EQ(out, manual);
+  EXPECT_EQ(fitted, manual);
+  EXPECT_TRUE(s.transforms_in_place());
+  EXPECT_FALSE(p.transforms_in_place());
+}
+
+TEST(PipelineTest, WrongFeatureCountAndNestedStepReplacement) {
+  const Matrix x = Golden("union_X").leftCols(5);
+  auto pipe = Make({Passthrough("a"), Passthrough("b")});
+  ECLIPSERA_ASSERT_OK(pipe->Fit(x));
+  EXPECT_THAT(pipe->Transform(x.leftCols(3)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X has 3 features, but the pipeline was "
+                                 "fitted on 5")));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      auto u,
+      FeatureUnion::Create({PassthroughPart("raw"),
+                            Part("s", preprocessing::StandardScaler())}));
+  ECLIPSERA_ASSERT_OK(u->Fit(x));
+  EXPECT_THAT(u->Transform(x.leftCols(3)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X has 3 features")));
+  // A nested pipeline step replaced by one with fewer steps becomes exactly
+  // that one (not the old one with its parameters overwritten).
+  decomposition::PCAOptions pca;
+  pca.n_components = 2;
+  auto inner_big = Make({Step("scaler", preprocessing::StandardScaler()),
+                         Step("pca", decomposition::PCA(pca))});
+  auto inner_small = Make({Step("scaler", preprocessing::StandardScaler())});
+  auto outer = Make(
+      {Step("pre", *inner_big), Step("norm", preprocessing::Normalizer())});
+  ECLIPSERA_ASSERT_OK(
+      outer->SetParams({{"pre", MakeEstimatorParam(*inner_small)}}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, outer->FitTransform(x));
+  EXPECT_EQ(t.cols(), 5);
+  EXPECT_EQ(outer->GetParams().count("pre__pca"), 0u);
+}
+
 TEST(PipelineTest, VerboseMessagesMatchScikitLearn) {
   std::ifstream in("eclipsera/pipeline/testdata/pipeline_messages.txt");
   std::vector<std::string> expected;

@@ -14,7 +14,9 @@ namespace {
 
 class SpecParser {
  public:
-  explicit SpecParser(absl::string_view spec) : spec_(spec) {}
+  explicit SpecParser(absl::string_view spec,
+                      absl::string_view label = "pipeline spec")
+      : spec_(spec), label_(label) {}
 
   absl::StatusOr<std::vector<SpecCall>> Parse() {
     std::vector<SpecCall> steps;
@@ -50,7 +52,7 @@ class SpecParser {
   // A message about the spec element at `at`.
   absl::Status At(absl::string_view what, size_t at) {
     return absl::InvalidArgumentError(
-        absl::StrCat("pipeline spec: at character ", at + 1, ": ", what, "\n  ",
+        absl::StrCat(label_, ": at character ", at + 1, ": ", what, "\n  ",
                      spec_, "\n  ", std::string(at, ' '), "^"));
   }
 
@@ -146,13 +148,15 @@ class SpecParser {
   }
 
   absl::string_view spec_;
+  absl::string_view label_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-absl::StatusOr<std::vector<SpecCall>> ParseSpecCalls(absl::string_view spec) {
-  return SpecParser(spec).Parse();
+absl::StatusOr<std::vector<SpecCall>> ParseSpecCalls(absl::string_view spec,
+                                                     absl::string_view label) {
+  return SpecParser(spec, label).Parse();
 }
 
 absl::StatusOr<std::unique_ptr<Pipeline>> ParsePipelineSpec(

@@ -31,7 +31,9 @@ struct SpecCall {
 
 // The spec's syntax alone: its `|`-separated calls (also how the command
 // line writes splitters, "kfold(n_splits=5, shuffle=true)").
-absl::StatusOr<std::vector<SpecCall>> ParseSpecCalls(absl::string_view spec);
+// Messages start with `label` ("--cv: at character 3: ...").
+absl::StatusOr<std::vector<SpecCall>> ParseSpecCalls(
+    absl::string_view spec, absl::string_view label = "pipeline spec");
 
 // The spec as a Pipeline (one step or more).
 absl::StatusOr<std::unique_ptr<Pipeline>> ParsePipelineSpec(

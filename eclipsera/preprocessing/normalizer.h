@@ -32,6 +32,7 @@ class Normalizer : public EstimatorWithOptions<Normalizer, NormalizerOptions> {
 
   std::string name() const override { return "Normalizer"; }
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  bool transforms_in_place() const override { return true; }
   Index n_features_out() const override { return fitted_ ? n_features_ : 0; }
   void Reset() override;
   bool fitted() const override { return fitted_; }

@@ -57,6 +57,7 @@ class StandardScaler
 
   std::string name() const override { return "StandardScaler"; }
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  bool transforms_in_place() const override { return true; }
   bool supports_sample_weight() const override { return true; }
   Index n_features_out() const override { return fitted_ ? n_features_ : 0; }
   void Reset() override;
@@ -115,6 +116,7 @@ class MinMaxScaler
 
   std::string name() const override { return "MinMaxScaler"; }
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  bool transforms_in_place() const override { return true; }
   Index n_features_out() const override {
     return fitted_ ? data_min_.size() : 0;
   }
@@ -163,6 +165,7 @@ class MaxAbsScaler
 
   std::string name() const override { return "MaxAbsScaler"; }
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  bool transforms_in_place() const override { return true; }
   Index n_features_out() const override {
     return fitted_ ? max_abs_.size() : 0;
   }
@@ -217,6 +220,7 @@ class RobustScaler
 
   std::string name() const override { return "RobustScaler"; }
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
+  bool transforms_in_place() const override { return true; }
   Index n_features_out() const override { return fitted_ ? n_features_ : 0; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
