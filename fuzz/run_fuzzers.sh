@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds the CSV, .npy and estimator fuzz targets with clang's libFuzzer plus
+# Builds the CSV, .npy, estimator and spec (pipeline specs, parameter grids,
+# splitters) fuzz targets with clang's libFuzzer plus
 # AddressSanitizer and UndefinedBehaviorSanitizer (outside Bazel, which has no
 # clang toolchain configured here) and runs each for SECONDS seconds on a
 # copy of the seed corpus in fuzz/corpus/. Exits non-zero when a fuzzer
@@ -10,7 +11,8 @@
 # Environment: CXX (default clang++, falling back to clang++-14),
 #              FUZZ_WORKDIR (default: a fresh mktemp directory),
 #              FUZZ_KEEP=1 keeps the work directory after success,
-#              FUZZ_TARGETS (default "csv npy estimator") the targets to run.
+#              FUZZ_TARGETS (default "csv npy estimator spec") the targets
+#              to run.
 set -euo pipefail
 
 SECONDS_PER_TARGET="${1:-30}"
@@ -53,6 +55,12 @@ estimator_sources() {
       ! -name '*_benchmark.cc' 2>/dev/null | sort | tr '\n' ' ')
   echo "eclipsera/cli/algorithms.cc"
 }
+# The spec fuzzer: the same, plus pipelines and model selection.
+spec_sources() {
+  estimator_sources
+  (cd "${ROOT}" && find eclipsera/pipeline eclipsera/model_selection \
+      -name '*.cc' ! -name '*_test.cc' | sort | tr '\n' ' ')
+}
 ESTIMATOR_LIBS=(-lhwy -labsl_str_format_internal -labsl_raw_hash_set -labsl_hash
                 -labsl_base -labsl_spinlock_wait
                 -labsl_city -labsl_low_level_hash -lpthread)
@@ -62,23 +70,31 @@ declare -A SOURCES=(
   [csv]="eclipsera/io/csv.cc eclipsera/io/file.cc eclipsera/io/text.cc"
   [npy]="eclipsera/io/npy.cc eclipsera/io/file.cc eclipsera/io/text.cc"
   [estimator]="$(estimator_sources)"
+  [spec]="$(spec_sources)"
 )
 
 status=0
-for target in ${FUZZ_TARGETS:-csv npy estimator}; do
+declare -A BUILT=()
+for target in ${FUZZ_TARGETS:-csv npy estimator spec}; do
   binary="${WORK}/${target}_fuzzer"
   srcs=("${ROOT}/fuzz/${target}_fuzzer.cc")
   for s in ${SOURCES[${target}]}; do srcs+=("${ROOT}/${s}"); done
   extra_libs=()
-  if [[ ${target} == estimator ]]; then extra_libs=("${ESTIMATOR_LIBS[@]}"); fi
+  if [[ ${target} == estimator || ${target} == spec ]]; then
+    extra_libs=("${ESTIMATOR_LIBS[@]}")
+  fi
   echo "== building ${target}_fuzzer"
-  # One object per source (two cores), then the link.
+  # One object per source (two cores), shared by the targets (the same
+  # flags for all), then the link.
   objs=()
-  mkdir -p "${WORK}/obj_${target}"
+  mkdir -p "${WORK}/obj"
   pids=()
   for src in "${srcs[@]}"; do
-    obj="${WORK}/obj_${target}/$(echo "${src#${ROOT}/}" | tr '/' '_').o"
+    obj="${WORK}/obj/$(echo "${src#${ROOT}/}" | tr '/' '_').o"
     objs+=("${obj}")
+    # Compiled for an earlier target of this run: reuse it.
+    if [[ -n "${BUILT[${obj}]:-}" ]]; then continue; fi
+    BUILT[${obj}]=1
     "${CXX}" "${CXXFLAGS[@]}" -c "${src}" -o "${obj}" &
     pids+=($!)
     if ((${#pids[@]} >= 2)); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi

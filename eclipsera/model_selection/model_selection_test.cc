@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -274,6 +275,41 @@ TEST(ParameterGridTest, ScikitLearnsOrder) {
   EXPECT_THAT(ParseParamSpaces(R"({"a": 3})"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("needs a list of values")));
+}
+
+TEST(ParameterSamplerTest, HugeGridsAreSampledNotEnumerated) {
+  // 40 keys of 4 values: 2^80 candidates.
+  std::string json = "{";
+  for (int k = 0; k < 40; ++k) {
+    absl::StrAppend(&json, k ? ", " : "", "\"p", k, "\": [1, 2, 3, 4]");
+  }
+  json += "}";
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(auto spaces, ParseParamSpaces(json));
+  EXPECT_THAT(ParameterGrid::Create(spaces),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("more than 2^40 candidates")));
+  // 20 keys of 4 values: 2^40, sampled by rejection.
+  spaces[0].clear();
+  for (int k = 0; k < 20; ++k) {
+    spaces[0][absl::StrCat("p", k)] =
+        Distribution::List({int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}});
+  }
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterSampler s,
+                                 ParameterSampler::Create(spaces, 8, 1));
+  const std::vector<ParamMap> picked = s.Sample(nullptr);
+  ASSERT_EQ(picked.size(), 8u);
+  std::set<std::string> distinct;
+  for (const ParamMap& p : picked) {
+    EXPECT_EQ(p.size(), 20u);
+    distinct.insert(CandidateText(p));
+  }
+  EXPECT_EQ(distinct.size(), 8u);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(ParameterGrid big,
+                                 ParameterGrid::Create(spaces));
+  GridSearchCV search(preprocessing::StandardScaler(), big);
+  EXPECT_THAT(search.Fit(Matrix::Ones(10, 2)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("use RandomizedSearchCV")));
 }
 
 TEST(ParameterSamplerTest, ListsWithoutReplacementDistributionsInRange) {

@@ -1,9 +1,11 @@
 #include "eclipsera/model_selection/parameter_grid.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -83,10 +85,17 @@ absl::Status CheckSpace(const ParamSpace& space, bool lists_only) {
   return absl::OkStatus();
 }
 
+// Candidates of one grid, saturating at kMaxGridSize + 1 (no overflow).
+constexpr size_t kMaxGridSize = size_t{1} << 40;
 size_t SpaceSize(const ParamSpace& space) {
   size_t n = 1;
-  for (const auto& [name, d] : space) n *= d.values.size();
-  return n;
+  for (const auto& [name, d] : space) {
+    if (d.values.size() > (kMaxGridSize + 1) / std::max<size_t>(n, 1)) {
+      return kMaxGridSize + 1;
+    }
+    n *= d.values.size();
+  }
+  return std::min(n, kMaxGridSize + 1);
 }
 
 }  // namespace
@@ -98,8 +107,15 @@ absl::StatusOr<ParameterGrid> ParameterGrid::Create(
         "ParameterGrid: the list of grids is empty (give at least one map; "
         "an empty map is one candidate)");
   }
+  size_t total = 0;
   for (const ParamSpace& g : grids) {
     ECLIPSERA_RETURN_IF_ERROR(CheckSpace(g, /*lists_only=*/true));
+    total += SpaceSize(g);
+    if (total > kMaxGridSize) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ParameterGrid: more than 2^40 candidates; sample them with "
+          "RandomizedSearchCV (--search random) instead"));
+    }
   }
   return ParameterGrid(std::move(grids));
 }
@@ -178,7 +194,17 @@ std::vector<ParamMap> ParameterSampler::Sample(
       }
       n = size;
     }
-    for (int64_t i : rng.SampleIndices(size, n)) out.push_back((*grid)[i]);
+    if (size <= (int64_t{1} << 20)) {
+      for (int64_t i : rng.SampleIndices(size, n)) out.push_back((*grid)[i]);
+    } else {
+      // A large grid: distinct indices by rejection (n is small next to
+      // the grid), without the size-long permutation.
+      std::set<uint64_t> seen;
+      while (static_cast<int64_t>(out.size()) < n) {
+        const uint64_t i = rng.UniformInt(static_cast<uint64_t>(size));
+        if (seen.insert(i).second) out.push_back((*grid)[i]);
+      }
+    }
     return out;
   }
   for (int i = 0; i < n_iter_; ++i) {

@@ -868,6 +868,14 @@ GridSearchCV::GridSearchCV(const Estimator& estimator, ParameterGrid grid,
 
 absl::StatusOr<std::vector<ParamMap>> GridSearchCV::Candidates(
     std::vector<std::string>*) const {
+  constexpr size_t kMaxCandidates = 10'000'000;
+  if (grid_.size() > kMaxCandidates) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GridSearchCV: the grid has ", grid_.size(),
+        " candidates, more than the ", kMaxCandidates,
+        " an exhaustive search takes; use RandomizedSearchCV (--search "
+        "random)"));
+  }
   return grid_.All();
 }
 
