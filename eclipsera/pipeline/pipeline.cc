@@ -181,7 +181,7 @@ const Estimator* Pipeline::named_step(absl::string_view name) const {
 }
 
 size_t Pipeline::buffer_bytes() const {
-  absl::MutexLock lock(&buffers_mu_);
+  std::lock_guard<std::mutex> lock(buffers_mu_);
   return buffers_.bytes();
 }
 
@@ -330,7 +330,7 @@ void Pipeline::PrintStepTime(size_t i, double seconds) const {
 
 absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
                                        absl::Span<const double> y) {
-  absl::MutexLock lock(&buffers_mu_);
+  std::lock_guard<std::mutex> lock(buffers_mu_);
   // Pooling disabled: fresh buffers for every fit (the allocating
   // behaviour), otherwise the kept ones.
   if (pooling_disabled_) buffers_ = BufferPair();
@@ -371,7 +371,7 @@ absl::Status Pipeline::DoFit(const ConstMatrixRef& x,
   ECLIPSERA_RETURN_IF_ERROR(FitIntermediate(x, y));
   const auto start = std::chrono::steady_clock::now();
   if (Estimator* final_step = work_.back().get(); final_step != nullptr) {
-    absl::MutexLock lock(&buffers_mu_);
+    std::lock_guard<std::mutex> lock(buffers_mu_);
     if (fit_input_which_ < 0) {
       ECLIPSERA_RETURN_IF_ERROR(final_step->Fit(x, y, args));
     } else {
@@ -399,7 +399,7 @@ absl::StatusOr<Vector> Pipeline::DoFitPredict(const ConstMatrixRef& x,
                                               absl::Span<const double> y) {
   Estimator* final_step = work_.back().get();
   if (final_step == nullptr) return NoLastStep("FitPredict");
-  absl::MutexLock lock(&buffers_mu_);
+  std::lock_guard<std::mutex> lock(buffers_mu_);
   if (fit_input_which_ < 0) return FitPredictOf(*final_step, x, y);
   return FitPredictOf(
       *final_step,
@@ -421,7 +421,7 @@ absl::StatusOr<Matrix> Pipeline::DoFitTransform(const ConstMatrixRef& x,
   absl::StatusOr<Matrix> out;
   Estimator* final_step = work_.back().get();
   {
-    absl::MutexLock lock(&buffers_mu_);
+    std::lock_guard<std::mutex> lock(buffers_mu_);
     if (fit_input_which_ < 0) {
       out = final_step != nullptr ? final_step->FitTransform(x, y, args)
                                   : absl::StatusOr<Matrix>(Matrix(x));
@@ -481,9 +481,9 @@ auto Pipeline::WithTransformed(const ConstMatrixRef& x, size_t n_transform,
     return fn(ConstStridedMap(v.data, v.rows, v.cols,
                               Eigen::OuterStride<>(v.stride)));
   };
-  if (!pooling_disabled_ && buffers_mu_.TryLock()) {
+  if (!pooling_disabled_ && buffers_mu_.try_lock()) {
     auto result = run(buffers_);
-    buffers_mu_.Unlock();
+    buffers_mu_.unlock();
     return result;
   }
   BufferPair local;  // busy (a concurrent call) or pooling disabled

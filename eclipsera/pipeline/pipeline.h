@@ -30,13 +30,12 @@
 #define ECLIPSERA_PIPELINE_PIPELINE_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/matrix.h"
@@ -180,8 +179,10 @@ class Pipeline : public Estimator {
   bool fitted_ = false;
   Index n_features_in_ = 0;
 
-  mutable absl::Mutex buffers_mu_;
-  mutable BufferPair buffers_ ABSL_GUARDED_BY(buffers_mu_);
+  // std::mutex, not absl::Mutex: ThreadSanitizer sees pthread mutexes
+  // (Debian's Abseil is not instrumented).
+  mutable std::mutex buffers_mu_;
+  mutable BufferPair buffers_;  // guarded by buffers_mu_
   // Where the last step's training input is after Fit: -1 = X itself,
   // 0 or 1 = that buffer, with its shape (valid until the next call).
   int fit_input_which_ = -1;
