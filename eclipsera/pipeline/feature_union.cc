@@ -157,8 +157,9 @@ absl::Status FeatureUnion::DoSetParams(const ParamMap& params) {
       }
       continue;
     }
+    const std::string& key = name;  // lambdas cannot capture bindings
     auto it = std::find_if(parts.begin(), parts.end(),
-                           [&](const UnionPart& p) { return p.name == name; });
+                           [&](const UnionPart& p) { return p.name == key; });
     if (it == parts.end()) {
       std::vector<std::string> valid = {"n_jobs", "transformer_weights"};
       for (const UnionPart& p : parts) valid.push_back(p.name);

@@ -274,9 +274,11 @@ absl::Status Pipeline::DoSetParams(const ParamMap& params) {
       }
       continue;
     }
+    // (A named copy: C++17 lambdas cannot capture structured bindings.)
+    const std::string& key = name;
     auto it =
         std::find_if(steps.begin(), steps.end(),
-                     [&](const PipelineStep& s) { return s.name == name; });
+                     [&](const PipelineStep& s) { return s.name == key; });
     if (it == steps.end()) {
       std::vector<std::string> valid = {"verbose"};
       for (const PipelineStep& s : steps) valid.push_back(s.name);

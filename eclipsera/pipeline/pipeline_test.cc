@@ -130,6 +130,7 @@ TEST(PipelineTest, EqualsManualChaining) {
   poly.interaction_only = true;
   decomposition::PCAOptions pca;
   pca.n_components = 5;
+  pca.random_state = 0;  // the randomized solver runs here: seed it
   cluster::KMeansOptions km;
   km.n_clusters = 4;
   km.random_state = 0;
