@@ -118,14 +118,19 @@ void RunCase(Case& c, bool smoke) {
   for (const Config& cfg : configs) {
     pool::ScopedPoolingDisabled pooling(!cfg.pooling);
     std::unique_ptr<BaseSearchCV> search;
-    Measurement m = Measure(cfg.label, smoke ? 1 : 3, [&] {
-      search = c.make(cfg.search_jobs, cfg.inner_jobs);
-      absl::Status s = c.supervised ? search->Fit(c.x, c.y) : search->Fit(c.x);
-      if (!s.ok()) {
-        std::printf("search failed: %s\n", std::string(s.message()).c_str());
-        std::abort();
-      }
-    });
+    Measurement m = Measure(
+        cfg.label, smoke ? 1 : 3,
+        [&] {
+          search = c.make(cfg.search_jobs, cfg.inner_jobs);
+          absl::Status s =
+              c.supervised ? search->Fit(c.x, c.y) : search->Fit(c.x);
+          if (!s.ok()) {
+            std::printf("search failed: %s\n",
+                        std::string(s.message()).c_str());
+            std::abort();
+          }
+        },
+        /*warmup=*/!smoke);
     const pool::PoolStatistics& st = search->pool_statistics();
     m.note = absl::StrFormat(
         "best_index %d, best_score %.6f; pool: %d clones, %d/%d hits",
@@ -160,7 +165,7 @@ void RunCase(Case& c, bool smoke) {
 
 Case KMeansCase(bool smoke) {
   Case c;
-  const Index n = smoke ? 500 : 10000;
+  const Index n = smoke ? 100 : 10000;
   c.name = absl::StrFormat(
       "(a) GridSearchCV(KMeans(n_init=1)), n_clusters 2..11 x KFold(5), "
       "%d x 20 blobs",
@@ -176,7 +181,9 @@ Case KMeansCase(bool smoke) {
     o.n_jobs = inner_jobs;
     ParamSpace space;
     std::vector<ParamValue> k;
-    for (int64_t i = 2; i <= 11; ++i) k.push_back(i);
+    // (Smoke runs, under the sanitizers too: two candidates on tiny data.)
+    const int64_t last = TableSmokeMode() ? 3 : 11;
+    for (int64_t i = 2; i <= last; ++i) k.push_back(i);
     space["n_clusters"] = Distribution::List(k);
     model_selection::SearchOptions s;
     s.n_jobs = search_jobs;
@@ -189,7 +196,7 @@ Case KMeansCase(bool smoke) {
 
 Case LogisticCase(bool smoke) {
   Case c;
-  const Index n = smoke ? 500 : 5000;
+  const Index n = smoke ? 100 : 5000;
   const Index d = 20;
   c.name = absl::StrFormat(
       "(b) GridSearchCV(StandardScaler + LogisticRegression), C = "
@@ -216,7 +223,10 @@ Case LogisticCase(bool smoke) {
     linear_model::LogisticRegression lr(lo);
     ParamSpace space;
     std::vector<ParamValue> cs;
-    for (int i = 0; i < 10; ++i) cs.push_back(std::pow(10.0, -3 + 6.0 * i / 9));
+    const int n_c = TableSmokeMode() ? 2 : 10;
+    for (int i = 0; i < n_c; ++i) {
+      cs.push_back(std::pow(10.0, -3 + 6.0 * i / 9));
+    }
     space["logisticregression__C"] = Distribution::List(cs);
     model_selection::SearchOptions s;
     s.n_jobs = search_jobs;
@@ -245,7 +255,7 @@ Case DigitsCase(bool smoke) {
   }
   if (c.x.rows() < 10) {
     // Smoke mode or no scikit-learn: digits-like random data.
-    c.x = Blobs(smoke ? 300 : 1797, 64, 10, 3);
+    c.x = Blobs(smoke ? 100 : 1797, smoke ? 8 : 64, 10, 3);
     c.y.resize(c.x.rows());
     for (Index i = 0; i < c.x.rows(); ++i) c.y[i] = static_cast<double>(i % 10);
   }
@@ -256,14 +266,18 @@ Case DigitsCase(bool smoke) {
   // 20 candidates drawn once; scikit-learn evaluates the same ones.
   ParamSpace space;
   std::vector<ParamValue> comps, ks;
-  for (int64_t v : {5, 10, 15, 20, 30, 40}) comps.push_back(v);
+  const std::vector<int64_t> comp_values =
+      smoke ? std::vector<int64_t>{2, 4}
+            : std::vector<int64_t>{5, 10, 15, 20, 30, 40};
+  for (int64_t v : comp_values) comps.push_back(v);
   for (int64_t v : {1, 3, 5, 7, 9, 15}) ks.push_back(v);
   space["pca__n_components"] = Distribution::List(comps);
   space["kneighborsclassifier__n_neighbors"] = Distribution::List(ks);
   space["kneighborsclassifier__weights"] =
       Distribution::List({std::string("uniform"), std::string("distance")});
   absl::StatusOr<model_selection::ParameterSampler> sampler =
-      model_selection::ParameterSampler::Create({space}, 20, 0);
+      model_selection::ParameterSampler::Create({space},
+                                                TableSmokeMode() ? 3 : 20, 0);
   if (!sampler.ok()) std::abort();
   std::vector<std::string> json;
   for (const ParamMap& p : sampler->Sample(nullptr)) {
@@ -283,7 +297,8 @@ Case DigitsCase(bool smoke) {
     model_selection::SearchOptions s;
     s.n_jobs = search_jobs;
     absl::StatusOr<model_selection::ParameterSampler> sampler =
-        model_selection::ParameterSampler::Create({space}, 20, 0);
+        model_selection::ParameterSampler::Create({space},
+                                                  TableSmokeMode() ? 3 : 20, 0);
     if (!sampler.ok()) std::abort();
     return std::make_unique<model_selection::RandomizedSearchCV>(
         *Pipe({&scaler, &pca, &knn}), *std::move(sampler),
