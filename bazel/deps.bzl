@@ -101,3 +101,12 @@ def eclipsera_dependencies():
         debian_package = "libhwy-dev",
         symlinks = {"include/hwy": "/usr/include/hwy"},
     )
+    # Only //eclipsera/distributed:mpi uses it; Bazel reads a repository
+    # only when a target needs it, so consumers without MPI never do.
+    _maybe(
+        system_library,
+        name = "openmpi",
+        build_file = Label("//third_party:openmpi.BUILD"),
+        debian_package = "libopenmpi-dev",
+        symlinks = {"include": "/usr/lib/x86_64-linux-gnu/openmpi/include"},
+    )

@@ -15,6 +15,7 @@
 #include "eclipsera/cli/cli.h"
 #include "eclipsera/cli/json.h"
 #include "eclipsera/core/status_macros.h"
+#include "eclipsera/distributed/process_group.h"
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/io/file.h"
 #include "eclipsera/model_selection/parameter_grid.h"
@@ -69,10 +70,26 @@ absl::StatusOr<std::map<std::string, std::string>> ParseFlags(
   return flags;
 }
 
+// A data file, through the process group under mpirun (read on rank 0 and
+// broadcast, or on every rank with --shared_input).
+absl::StatusOr<Matrix> ReadData(const std::string& path, bool shared_input) {
+  if (distributed::ProcessGroup* g = distributed::GetProcessGroup()) {
+    return g->ReadMatrix(path, shared_input);
+  }
+  return io::ReadMatrix(path);
+}
+
+// Whether this process writes results (the only one, or MPI rank 0).
+bool Writes() {
+  const distributed::ProcessGroup* g = distributed::GetProcessGroup();
+  return g == nullptr || g->rank() == 0;
+}
+
 absl::StatusOr<std::vector<double>> ReadColumn(const std::string& path,
                                                Index rows,
-                                               absl::string_view flag) {
-  ECLIPSERA_ASSIGN_OR_RETURN(Matrix m, io::ReadMatrix(path));
+                                               absl::string_view flag,
+                                               bool shared_input) {
+  ECLIPSERA_ASSIGN_OR_RETURN(Matrix m, ReadData(path, shared_input));
   if (m.cols() != 1 || m.rows() != rows) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": --", flag, " needs one column with one value per input row (",
@@ -92,6 +109,9 @@ struct Common {
   int n_jobs = -1;
   int verbose = 0;
   bool return_train_score = false;
+  bool shared_input = false;
+  // Under mpirun: spreads the tasks over the ranks.
+  std::shared_ptr<model_selection::TaskExecutor> executor;
 };
 
 std::optional<CommandFailure> LoadCommon(
@@ -129,13 +149,32 @@ std::optional<CommandFailure> LoadCommon(
   if (const std::string* v = get("return_train_score")) {
     c->return_train_score = *v == "true" || *v == "1";
   }
-  absl::StatusOr<Matrix> x = io::ReadMatrix(*get("input"));
+  if (const std::string* v = get("shared_input")) {
+    c->shared_input = *v == "true" || *v == "1";
+  }
+  distributed::ExecutorOptions executor_options;
+  if (const std::string* v = get("fit_timeout")) {
+    if (!absl::SimpleAtod(*v, &executor_options.fit_timeout) ||
+        !(executor_options.fit_timeout > 0)) {
+      return UsageError(absl::StrCat(
+          "--fit_timeout expects a number of seconds > 0, got '", *v, "'"));
+    }
+    if (distributed::GetProcessGroup() == nullptr) {
+      return UsageError(
+          "--fit_timeout bounds fits of a run under mpirun (a rank whose fit "
+          "runs longer stops the job); a single process stops with Ctrl-C");
+    }
+  }
+  if (distributed::ProcessGroup* g = distributed::GetProcessGroup()) {
+    c->executor = g->MakeExecutor(executor_options);
+  }
+  absl::StatusOr<Matrix> x = ReadData(*get("input"), c->shared_input);
   if (!x.ok()) return Failed(x.status());
   c->x = *std::move(x);
   for (const char* k : {"target", "groups"}) {
     if (const std::string* path = get(k)) {
       absl::StatusOr<std::vector<double>> col =
-          ReadColumn(*path, c->x.rows(), k);
+          ReadColumn(*path, c->x.rows(), k, c->shared_input);
       if (!col.ok()) return Failed(col.status());
       (std::string(k) == "target" ? c->y : c->groups) = *std::move(col);
     }
@@ -153,7 +192,7 @@ std::optional<CommandFailure> LoadCommon(
       return UsageError("give --cv or --test_fold, not both");
     }
     absl::StatusOr<std::vector<double>> f =
-        ReadColumn(*folds, c->x.rows(), "test_fold");
+        ReadColumn(*folds, c->x.rows(), "test_fold", c->shared_input);
     if (!f.ok()) return Failed(f.status());
     std::vector<int64_t> test_fold;
     for (double v : *f) {
@@ -181,6 +220,13 @@ std::string Numbers(const std::vector<double>& v) {
   return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
 }
 
+// Ranks, tasks per rank and the broadcast cost of a run under mpirun.
+void AddDistribution(JsonObject& json) {
+  if (const distributed::ProcessGroup* g = distributed::GetProcessGroup()) {
+    json.AddRaw("distributed", g->ReportJson());
+  }
+}
+
 void AddPoolStatistics(const pool::PoolStatistics& s, JsonObject& json) {
   json.AddRaw("pool_statistics",
               absl::StrCat("{\"allocations\": ", s.objects_created,
@@ -196,10 +242,11 @@ std::optional<CommandFailure> RunSearchCommand(
     const std::vector<std::string>& args, const EstimatorRegistry& registry,
     std::ostream& out, std::ostream& err) {
   static const std::set<std::string> kKnown = {
-      "estimator", "param_grid",   "search",  "n_iter",
-      "cv",        "test_fold",    "scoring", "refit",
-      "n_jobs",    "random_state", "input",   "target",
-      "groups",    "cv_results",   "verbose", "return_train_score"};
+      "estimator",    "param_grid",   "search",  "n_iter",
+      "cv",           "test_fold",    "scoring", "refit",
+      "n_jobs",       "random_state", "input",   "target",
+      "groups",       "cv_results",   "verbose", "return_train_score",
+      "shared_input", "fit_timeout"};
   absl::StatusOr<std::map<std::string, std::string>> flags =
       ParseFlags(args, kKnown, "search");
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
@@ -214,8 +261,12 @@ std::optional<CommandFailure> RunSearchCommand(
   }
   std::string grid_text = *get("param_grid");
   if (absl::StartsWith(grid_text, "@")) {
+    const std::string* shared = get("shared_input");
+    distributed::ProcessGroup* g = distributed::GetProcessGroup();
     absl::StatusOr<std::string> text =
-        io::ReadFileToString(grid_text.substr(1));
+        g != nullptr ? g->ReadText(grid_text.substr(1),
+                                   shared != nullptr && *shared != "false")
+                     : io::ReadFileToString(grid_text.substr(1));
     if (!text.ok()) return Failed(text.status());
     grid_text = *std::move(text);
   }
@@ -253,9 +304,14 @@ std::optional<CommandFailure> RunSearchCommand(
     }
     std::vector<std::string> inputs = {*get("input")};
     if (get("target")) inputs.push_back(*get("target"));
-    if (absl::Status s = io::CheckOutputPath(*path, inputs); !s.ok()) {
-      return Failed(s);
+    // Only the writing process checks; under mpirun every rank hears
+    // rank 0's verdict, so all stop or none.
+    absl::Status s =
+        Writes() ? io::CheckOutputPath(*path, inputs) : absl::OkStatus();
+    if (distributed::ProcessGroup* g = distributed::GetProcessGroup()) {
+      s = g->ShareStatus(s);
     }
+    if (!s.ok()) return Failed(s);
   }
   Common c;
   if (std::optional<CommandFailure> f = LoadCommon(*flags, registry, &c)) {
@@ -267,6 +323,7 @@ std::optional<CommandFailure> RunSearchCommand(
   options.verbose = c.verbose;
   options.return_train_score = c.return_train_score;
   options.groups = c.groups;
+  options.executor = c.executor;
   if (const std::string* v = get("refit")) {
     if (*v == "false") {
       options.refit = false;
@@ -299,7 +356,7 @@ std::optional<CommandFailure> RunSearchCommand(
   for (const std::string& w : searcher->warnings()) {
     if (c.verbose == 0) err << "eclipsera: warning: " << w << "\n";
   }
-  if (const std::string* path = get("cv_results")) {
+  if (const std::string* path = get("cv_results"); path && Writes()) {
     const model_selection::CvResults& r = searcher->cv_results();
     absl::Status s = io::WriteStringToFile(
         *path,
@@ -317,6 +374,7 @@ std::optional<CommandFailure> RunSearchCommand(
   json.Add("fit_seconds", seconds);
   json.Add("refit_seconds", searcher->refit_time());
   AddPoolStatistics(searcher->pool_statistics(), json);
+  AddDistribution(json);
   json.AddStrings("warnings", searcher->warnings());
   out << json.str() << "\n";
   out.flush();
@@ -327,8 +385,10 @@ std::optional<CommandFailure> RunCrossValidateCommand(
     const std::vector<std::string>& args, const EstimatorRegistry& registry,
     std::ostream& out, std::ostream& err) {
   static const std::set<std::string> kKnown = {
-      "estimator", "cv",     "test_fold",          "scoring", "n_jobs", "input",
-      "target",    "groups", "return_train_score", "verbose"};
+      "estimator", "cv",           "test_fold",
+      "scoring",   "n_jobs",       "input",
+      "target",    "groups",       "return_train_score",
+      "verbose",   "shared_input", "fit_timeout"};
   absl::StatusOr<std::map<std::string, std::string>> flags =
       ParseFlags(args, kKnown, "cross_validate");
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
@@ -342,6 +402,7 @@ std::optional<CommandFailure> RunCrossValidateCommand(
   options.verbose = c.verbose;
   options.return_train_score = c.return_train_score;
   options.groups = c.groups;
+  options.executor = c.executor;
   const Clock::time_point start = Clock::now();
   absl::StatusOr<model_selection::CrossValidateResult> r =
       model_selection::CrossValidate(*c.estimator, c.x, c.y, *c.cv, options);
@@ -361,6 +422,7 @@ std::optional<CommandFailure> RunCrossValidateCommand(
   }
   json.Add("seconds", seconds);
   AddPoolStatistics(r->pool_statistics, json);
+  AddDistribution(json);
   json.AddStrings("warnings", r->warnings);
   out << json.str() << "\n";
   out.flush();

@@ -485,6 +485,103 @@ TEST(GridSearchTest, IdenticalForAnyNJobsAndWithoutPooling) {
   EXPECT_EQ(s.pool_statistics().hits, 0);
 }
 
+// Runs tasks last-first in batches of two, as another process could, and
+// records what it saw; a non-coordinator's search must not refit.
+class ReversingExecutor : public TaskExecutor {
+ public:
+  explicit ReversingExecutor(bool coordinator) : coordinator_(coordinator) {}
+  absl::StatusOr<std::vector<TaskOutcome>> Execute(
+      int64_t n_tasks, int batch_size, const RunBatch& run,
+      const OnDone& on_done) override {
+    EXPECT_GE(batch_size, 1);
+    std::vector<TaskOutcome> out(n_tasks);
+    for (int64_t end = n_tasks; end > 0; end -= 2) {
+      std::vector<int64_t> batch;
+      for (int64_t t = end - 1; t >= std::max<int64_t>(0, end - 2); --t) {
+        batch.push_back(t);
+      }
+      std::vector<TaskOutcome> got = run(batch);
+      EXPECT_EQ(got.size(), batch.size());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        on_done(batch[i], got[i]);
+        out[batch[i]] = got[i];
+        ++batches_per_task_[batch[i]];
+      }
+    }
+    return out;
+  }
+  pool::PoolStatistics MergeStatistics(
+      const pool::PoolStatistics& local) override {
+    pool::PoolStatistics twice = local;
+    return twice.Merge(local);  // as if a second process did the same
+  }
+  bool is_coordinator() const override { return coordinator_; }
+  std::map<int64_t, int> batches_per_task_;
+
+ private:
+  bool coordinator_;
+};
+
+// The results without times, NaN (error_score) made comparable.
+std::vector<double> ComparableResults(const CvResults& r) {
+  std::vector<double> v = ResultsWithoutTimes(r);
+  for (double& d : v) {
+    if (std::isnan(d)) d = -1e300;
+  }
+  return v;
+}
+
+TEST(GridSearchTest, AnExecutorSeesEveryTaskOnceAndChangesNoScore) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions o;
+  o.n_jobs = 2;
+  o.return_train_score = true;
+  GridSearchCV local(*pipe, CGrid({-1.0, 0.01, 0.1, 1}), nullptr, o);
+  ECLIPSERA_ASSERT_OK(local.Fit(x, y));
+  for (bool coordinator : {true, false}) {
+    auto executor = std::make_shared<ReversingExecutor>(coordinator);
+    SearchOptions d = o;
+    d.executor = executor;
+    GridSearchCV s(*pipe, CGrid({-1.0, 0.01, 0.1, 1}), nullptr, d);
+    ECLIPSERA_ASSERT_OK(s.Fit(x, y));
+    EXPECT_EQ(ComparableResults(s.cv_results()),
+              ComparableResults(local.cv_results()));
+    EXPECT_EQ(s.best_params(), local.best_params());
+    EXPECT_EQ(s.warnings(), local.warnings());  // C=-1 failed the same way
+    ASSERT_EQ(executor->batches_per_task_.size(), 20u);
+    for (const auto& [task, n] : executor->batches_per_task_) {
+      EXPECT_EQ(n, 1) << task;
+    }
+    EXPECT_EQ(s.pool_statistics().acquisitions, 40);  // merged "processes"
+    EXPECT_EQ(s.best_estimator().ok(), coordinator);
+    if (coordinator) {
+      ECLIPSERA_ASSERT_OK_AND_ASSIGN(const Estimator* a,
+                                     local.best_estimator());
+      ECLIPSERA_ASSERT_OK_AND_ASSIGN(const Estimator* b, s.best_estimator());
+      ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector pa, a->Predict(x));
+      ECLIPSERA_ASSERT_OK_AND_ASSIGN(Vector pb, b->Predict(x));
+      EXPECT_EQ(pa, pb);
+    } else {
+      EXPECT_THAT(s.best_estimator().status(),
+                  StatusIs(absl::StatusCode::kFailedPrecondition,
+                           HasSubstr("coordinator")));
+    }
+  }
+  // cross_validate through the executor too.
+  CvOptions cv;
+  cv.n_jobs = 1;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(CrossValidateResult plain,
+                                 CrossValidate(*pipe, x, y, KFold(4), cv));
+  auto executor = std::make_shared<ReversingExecutor>(true);
+  cv.executor = executor;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(CrossValidateResult spread,
+                                 CrossValidate(*pipe, x, y, KFold(4), cv));
+  EXPECT_EQ(spread.Scores("test_score"), plain.Scores("test_score"));
+  EXPECT_EQ(executor->batches_per_task_.size(), 4u);
+}
+
 TEST(GridSearchTest, KMeansGridOverNClustersUsesItsScore) {
   Matrix x(120, 2);
   for (Index i = 0; i < 120; ++i) {

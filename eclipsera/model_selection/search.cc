@@ -74,10 +74,7 @@ absl::StatusOr<double> ScoreWith(const std::string& scorer,
   return metrics::Score(scorer, est, x, y);
 }
 
-struct TaskResult {
-  double fit_time = 0, score_time = 0;
-  std::vector<double> test, train;
-  absl::Status status;
+struct TaskResult : TaskOutcome {
   std::unique_ptr<Estimator> estimator;
 };
 
@@ -137,8 +134,8 @@ class Engine {
         options_(options),
         base_params_(prototype.GetParams(false)) {}
 
-  std::vector<TaskResult> Run(const std::vector<ParamMap>& candidates,
-                              bool keep_estimators) {
+  absl::StatusOr<std::vector<TaskResult>> Run(
+      const std::vector<ParamMap>& candidates, bool keep_estimators) {
     const Index n_splits = static_cast<Index>(splits_.size());
     const Index n_tasks = static_cast<Index>(candidates.size()) * n_splits;
     std::vector<TaskResult> results(n_tasks);
@@ -147,51 +144,72 @@ class Engine {
     pool_options.capacity = 1;
     pool::ThreadLocalPool<Estimator> estimators(
         pool_options, [this] { return prototype_.Clone(); });
-    std::vector<FoldBuffers> buffers(NumWorkers(options_.n_jobs, n_tasks));
-    const Clock::time_point start = Clock::now();
-    std::atomic<int64_t> done{0};
-    std::mutex print_mu;
-    int64_t next_report = 0;
-    const bool tty = isatty(2) != 0;
+    const int n_workers = NumWorkers(options_.n_jobs, n_tasks);
+    std::vector<FoldBuffers> buffers(n_workers);
+    start_ = Clock::now();
+    done_ = 0;
+    next_report_ = 0;
+    n_tasks_ = n_tasks;
+    n_candidates_ = candidates.size();
 
-    ParallelFor(options_.n_jobs, n_tasks, [&](Index task, int worker) {
-      const Index c = task / n_splits, s = task % n_splits;
-      TaskResult& r = results[task];
-      FoldBuffers local;
-      FoldBuffers& buf = pooling ? buffers[worker] : local;
-      std::unique_ptr<Estimator> fresh;
-      pool::PoolHandle<Estimator> pooled;
-      Estimator* est = nullptr;
-      if (pooling) {
-        pooled = estimators.Acquire();
-        est = pooled.get();
-      } else {
-        fresh = prototype_.Clone();
-        est = fresh.get();
+    // Runs `tasks` on this process's threads; reports each as it finishes
+    // when `report`.
+    const auto run_tasks = [&](absl::Span<const int64_t> tasks, bool report) {
+      ParallelFor(options_.n_jobs, static_cast<Index>(tasks.size()),
+                  [&](Index i, int worker) {
+                    const int64_t task = tasks[i];
+                    const Index c = task / n_splits, s = task % n_splits;
+                    TaskResult& r = results[task];
+                    FoldBuffers local;
+                    FoldBuffers& buf = pooling ? buffers[worker] : local;
+                    std::unique_ptr<Estimator> fresh;
+                    pool::PoolHandle<Estimator> pooled;
+                    Estimator* est = nullptr;
+                    if (pooling) {
+                      pooled = estimators.Acquire();
+                      est = pooled.get();
+                    } else {
+                      fresh = prototype_.Clone();
+                      est = fresh.get();
+                    }
+                    RunTask(*est, candidates[c], splits_[s], buf, r);
+                    if (keep_estimators && r.status.ok()) {
+                      r.estimator = std::move(fresh);
+                    }
+                    if (report) Report(candidates, task, r);
+                  });
+    };
+    const std::shared_ptr<TaskExecutor>& executor = options_.executor;
+    if (executor != nullptr && !keep_estimators) {
+      const TaskExecutor::RunBatch run = [&](absl::Span<const int64_t> tasks) {
+        run_tasks(tasks, false);
+        std::vector<TaskOutcome> out;
+        out.reserve(tasks.size());
+        for (int64_t t : tasks) out.push_back(results[t]);
+        return out;
+      };
+      const TaskExecutor::OnDone on_done = [&](int64_t task,
+                                               const TaskOutcome& r) {
+        Report(candidates, task, r);
+      };
+      ECLIPSERA_ASSIGN_OR_RETURN(
+          std::vector<TaskOutcome> outcomes,
+          executor->Execute(n_tasks, n_workers, run, on_done));
+      if (static_cast<Index>(outcomes.size()) != n_tasks) {
+        return absl::InternalError(
+            absl::StrCat("the task executor returned ", outcomes.size(),
+                         " outcomes for ", n_tasks, " tasks"));
       }
-      RunTask(*est, candidates[c], splits_[s], buf, r);
-      if (keep_estimators && r.status.ok()) r.estimator = std::move(fresh);
-      const int64_t finished = done.fetch_add(1) + 1;
-      if (options_.verbose >= 1) {
-        std::lock_guard<std::mutex> lock(print_mu);
-        if (options_.verbose >= 2) {
-          PrintFitLine(candidates[c], c, candidates.size(), s, r);
-        }
-        if (finished >= next_report || finished == n_tasks) {
-          const double elapsed = Seconds(start);
-          const double eta = elapsed / static_cast<double>(finished) *
-                             static_cast<double>(n_tasks - finished);
-          std::fprintf(stderr,
-                       "%s[progress] %lld/%lld fits, %.1fs elapsed, "
-                       "ETA %.1fs%s",
-                       tty ? "\r" : "", static_cast<long long>(finished),
-                       static_cast<long long>(n_tasks), elapsed, eta,
-                       tty && finished < n_tasks ? "" : "\n");
-          next_report = finished + std::max<int64_t>(1, n_tasks / 10);
-        }
+      for (Index t = 0; t < n_tasks; ++t) {
+        static_cast<TaskOutcome&>(results[t]) = std::move(outcomes[t]);
       }
-    });
-    statistics_ = estimators.Statistics();
+      statistics_ = executor->MergeStatistics(estimators.Statistics());
+    } else {
+      std::vector<int64_t> all(n_tasks);
+      std::iota(all.begin(), all.end(), 0);
+      run_tasks(all, true);
+      statistics_ = estimators.Statistics();
+    }
     return results;
   }
 
@@ -241,9 +259,35 @@ class Engine {
     }
   }
 
+  // Progress (verbose >= 1) and the per-fit line (verbose >= 2) of a
+  // finished task; thread-safe.
+  void Report(const std::vector<ParamMap>& candidates, int64_t task,
+              const TaskOutcome& r) {
+    if (options_.verbose < 1) return;
+    const Index n_splits = static_cast<Index>(splits_.size());
+    std::lock_guard<std::mutex> lock(print_mu_);
+    const int64_t finished = ++done_;
+    if (options_.verbose >= 2) {
+      PrintFitLine(candidates[task / n_splits], task / n_splits, n_candidates_,
+                   task % n_splits, r);
+    }
+    if (finished >= next_report_ || finished == n_tasks_) {
+      const bool tty = isatty(2) != 0;
+      const double elapsed = Seconds(start_);
+      const double eta = elapsed / static_cast<double>(finished) *
+                         static_cast<double>(n_tasks_ - finished);
+      std::fprintf(stderr,
+                   "%s[progress] %lld/%lld fits, %.1fs elapsed, ETA %.1fs%s",
+                   tty ? "\r" : "", static_cast<long long>(finished),
+                   static_cast<long long>(n_tasks_), elapsed, eta,
+                   tty && finished < n_tasks_ ? "" : "\n");
+      next_report_ = finished + std::max<int64_t>(1, n_tasks_ / 10);
+    }
+  }
+
   // scikit-learn's "[CV 2/5] END C=0.1;, score=0.904 total time=   0.0s".
   void PrintFitLine(const ParamMap& candidate, Index c, size_t n_candidates,
-                    Index s, const TaskResult& r) const {
+                    Index s, const TaskOutcome& r) const {
     std::string progress = absl::StrCat(" ", s + 1, "/", splits_.size());
     if (options_.verbose > 9) {
       absl::StrAppend(&progress, "; ", c + 1, "/", n_candidates);
@@ -289,6 +333,10 @@ class Engine {
   const CvOptions& options_;
   const ParamMap base_params_;
   pool::PoolStatistics statistics_;
+  std::mutex print_mu_;
+  Clock::time_point start_;
+  int64_t done_ = 0, next_report_ = 0, n_tasks_ = 0;
+  size_t n_candidates_ = 0;
 };
 
 // Applies error_score: the warnings for failed tasks, or the first failure
@@ -455,7 +503,8 @@ absl::StatusOr<CrossValidateResult> CrossValidate(const Estimator& estimator,
       const std::vector<TrainTest> splits,
       MakeSplits(cv, x.rows(), y, options.groups, &out.warnings));
   Engine engine(estimator, x, y, splits, scoring, options);
-  std::vector<TaskResult> results = engine.Run({ParamMap()}, return_estimator);
+  ECLIPSERA_ASSIGN_OR_RETURN(std::vector<TaskResult> results,
+                             engine.Run({ParamMap()}, return_estimator));
   ECLIPSERA_RETURN_IF_ERROR(
       HandleFailures(results, splits.size(), options, &out.warnings));
   out.pool_statistics = engine.statistics();
@@ -713,7 +762,10 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
       const std::vector<TrainTest> splits,
       MakeSplits(*cv_, x.rows(), y, options_.groups, &warnings_));
   n_splits_ = static_cast<int>(splits.size());
-  if (options_.verbose >= 1) {
+  // Under a distributed executor only the coordinator prints and refits.
+  const bool coordinator =
+      options_.executor == nullptr || options_.executor->is_coordinator();
+  if (options_.verbose >= 1 && coordinator) {
     std::fprintf(stderr,
                  "Fitting %d folds for each of %zu candidates, totalling %zu "
                  "fits\n",
@@ -721,7 +773,8 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
                  candidates.size() * splits.size());
   }
   Engine engine(*prototype_, x, y, splits, scoring, options_);
-  const std::vector<TaskResult> results = engine.Run(candidates, false);
+  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TaskResult> results,
+                             engine.Run(candidates, false));
   pool_stats_ = engine.statistics();
   ECLIPSERA_RETURN_IF_ERROR(
       HandleFailures(results, n_splits_, options_, &warnings_));
@@ -811,7 +864,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     refit_scorer_ = scoring.scorers[it - scoring.names.begin()];
   }
   if (best_index_ >= 0) best_params_ = candidates[best_index_];
-  if (options_.refit && best_index_ >= 0) {
+  if (options_.refit && best_index_ >= 0 && coordinator) {
     std::unique_ptr<Estimator> best = prototype_->Clone();
     ECLIPSERA_RETURN_IF_ERROR(best->SetParams(best_params_));
     const Clock::time_point refit_start = Clock::now();
@@ -819,11 +872,13 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     refit_time_ = Seconds(refit_start);
     best_estimator_ = std::move(best);
   }
-  if (options_.verbose >= 2) {
+  if (options_.verbose >= 2 && coordinator) {
     std::fprintf(stderr, "%s\n", pool_stats_.Report().c_str());
   }
   for (const std::string& w : warnings_) {
-    if (options_.verbose >= 1) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (options_.verbose >= 1 && coordinator) {
+      std::fprintf(stderr, "warning: %s\n", w.c_str());
+    }
   }
   fitted_ = true;
   return absl::OkStatus();
@@ -832,9 +887,13 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
 absl::StatusOr<const Estimator*> BaseSearchCV::best_estimator() const {
   if (best_estimator_ == nullptr) {
     return absl::FailedPreconditionError(
-        fitted_ ? "this search was run with refit=false: it has no best "
-                  "estimator (best_params() holds the best parameters)"
-                : "this search is not fitted yet: call Fit first");
+        !fitted_ ? "this search is not fitted yet: call Fit first"
+        : options_.refit
+            ? "this process is not the distributed search's coordinator: "
+              "only the coordinator refits (best_params() holds the best "
+              "parameters)"
+            : "this search was run with refit=false: it has no best "
+              "estimator (best_params() holds the best parameters)");
   }
   return best_estimator_.get();
 }

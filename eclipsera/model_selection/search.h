@@ -34,6 +34,45 @@
 
 namespace eclipsera::model_selection {
 
+// One (candidate, split) task's outcome: what travels between processes
+// when a search is distributed.
+struct TaskOutcome {
+  double fit_time = 0, score_time = 0;
+  std::vector<double> test, train;  // one score per metric
+  absl::Status status;
+};
+
+// Where the (candidate, split) tasks of a search or cross-validation run.
+// Without one (the default) they run on this process's threads. An
+// executor may spread them over several processes that all run the same
+// search on the same data (eclipsera/distributed runs them over MPI ranks):
+// every process calls Execute with the same n_tasks and receives every
+// outcome, so every process computes the same cv_results and best
+// parameters; only the coordinator prints progress and refits.
+class TaskExecutor {
+ public:
+  // Runs `tasks` on this process's threads, returning their outcomes in
+  // the same order. Tasks are pure: the same task gives the same scores
+  // (times aside) on any process and with any batching.
+  using RunBatch =
+      std::function<std::vector<TaskOutcome>(absl::Span<const int64_t> tasks)>;
+  // Called on the coordinator as tasks finish (progress, verbose lines),
+  // from one thread at a time.
+  using OnDone = std::function<void(int64_t task, const TaskOutcome&)>;
+
+  virtual ~TaskExecutor() = default;
+  // Runs tasks [0, n_tasks) in batches of at most `batch_size` per call to
+  // `run` and returns every outcome, in task order.
+  virtual absl::StatusOr<std::vector<TaskOutcome>> Execute(
+      int64_t n_tasks, int batch_size, const RunBatch& run,
+      const OnDone& on_done) = 0;
+  // Sums each process's statistics; every process receives the total.
+  virtual pool::PoolStatistics MergeStatistics(
+      const pool::PoolStatistics& local) = 0;
+  // The process that prints, refits and writes results.
+  virtual bool is_coordinator() const = 0;
+};
+
 // Options shared by cross-validation and the searches.
 struct CvOptions {
   // Scorer names (metrics/scorer.h); empty: the estimator's own Score.
@@ -50,6 +89,9 @@ struct CvOptions {
   // statistics; 3 also one line per fit (on stderr).
   int verbose = 0;
   absl::Span<const double> groups;  // for group splitters
+  // Null: run here. cross_validate with return_estimator always runs here
+  // (fitted estimators stay in the process that fitted them).
+  std::shared_ptr<TaskExecutor> executor;
 };
 
 // cross_validate's result.
@@ -158,7 +200,8 @@ class BaseSearchCV {
   // made, hits are reused estimators).
   const pool::PoolStatistics& pool_statistics() const { return pool_stats_; }
 
-  // Delegates to the best estimator (FailedPrecondition without one).
+  // Delegates to the best estimator (FailedPrecondition without one; under
+  // a distributed executor only the coordinator refits).
   absl::StatusOr<Vector> Predict(const ConstMatrixRef& x) const;
   absl::StatusOr<Matrix> PredictProba(const ConstMatrixRef& x) const;
   absl::StatusOr<Matrix> Transform(const ConstMatrixRef& x) const;
