@@ -30,14 +30,31 @@ double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Sleeps between polls of MPI, from 20 us doubling up to 2 ms while
+// nothing happens: a waiting rank (or rank 0's dispatching thread, which
+// shares its core with the fits) costs almost no CPU, and an answer is
+// late by at most 2 ms, little beside a fit.
+class Backoff {
+ public:
+  void Wait() {
+    std::this_thread::sleep_for(std::chrono::microseconds(us_));
+    us_ = std::min(us_ * 2, 2000);
+  }
+  void Reset() { us_ = 20; }
+
+ private:
+  int us_ = 20;
+};
+
 // Waits for `request` without spinning a core: the other ranks of an
 // oversubscribed machine are computing.
 void WaitGently(MPI_Request* request) {
   int done = 0;
+  Backoff backoff;
   while (true) {
     MPI_Test(request, &done, MPI_STATUS_IGNORE);
     if (done) return;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    backoff.Wait();
   }
 }
 
@@ -152,10 +169,11 @@ void SendBytes(const std::string& bytes, int dest, int tag, MPI_Comm comm) {
 int ReceiveBytes(int source, int tag, MPI_Comm comm, std::string* bytes) {
   MPI_Status status;
   int flag = 0;
+  Backoff backoff;
   while (true) {
     MPI_Iprobe(source, tag, comm, &flag, &status);
     if (flag) break;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    backoff.Wait();
   }
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
@@ -343,6 +361,7 @@ absl::Status MpiTaskExecutor::Coordinate(int64_t n_tasks, int batch_size,
     (*out)[task] = std::move(o);
   };
   int active = size_ - 1;  // workers not yet told to stop
+  Backoff backoff;
   while (true) {
     std::vector<std::pair<int64_t, TaskOutcome>> finished_here;
     bool local_over = false;
@@ -402,7 +421,11 @@ absl::Status MpiTaskExecutor::Coordinate(int64_t n_tasks, int batch_size,
         }
       }
     }
-    if (idle) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (idle) {
+      backoff.Wait();
+    } else {
+      backoff.Reset();
+    }
   }
   if (local.joinable()) local.join();
   if (status.ok() && received != n_tasks) {

@@ -4,24 +4,15 @@
 # memory) and 3 ranks (TCP over loopback), a candidate failing on a rank
 # other than 0, a slow rank (dynamic balancing: every task once, the slow
 # rank runs fewer), and bad input stopping every rank cleanly.
-# Usage: mpi_test.sh ECLIPSERA_BINARY X.csv y.csv
+# Usage: mpi_test.sh ECLIPSERA_BINARY X.csv y.csv MPIRUN_SH
 set -uo pipefail
 BIN=$(realpath "$1")
 X=$(realpath "$2")
 Y=$(realpath "$3")
 X_SUM=$(md5sum <"$X")
+MPIRUN=("$(realpath "$4")")
 PY=/usr/bin/python3
 cd "${TEST_TMPDIR:-$(mktemp -d)}" || exit 1
-# Under the sanitizers, reports inside Open MPI (not built with them) are
-# suppressed: its leftovers at MPI_Finalize for LeakSanitizer (plugins stay
-# loaded so every leak's stack names its library), its own locks and
-# threads for ThreadSanitizer. Reports in Eclipsera's code still fail.
-HERE=$(dirname "$(realpath "$0")")
-MPIRUN=(mpirun --allow-run-as-root --oversubscribe
-  -x OMPI_MCA_mca_base_component_disable_dlclose=1
-  -x "LSAN_OPTIONS=suppressions=$HERE/lsan_open_mpi.supp:print_suppressions=0"
-  -x "ASAN_OPTIONS=${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0"
-  -x "TSAN_OPTIONS=${TSAN_OPTIONS:-}:suppressions=$HERE/tsan_open_mpi.supp")
 TCP=(--mca btl self,tcp --mca btl_tcp_if_include lo)
 failures=0
 fail() {
