@@ -648,6 +648,23 @@ TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
     EXPECT_THAT(out.str(), HasSubstr("\"best_score\": 1,"));
   }
   {
+    // Successive halving over n_clusters, the resource a parameter.
+    std::ostringstream out, err;
+    ASSERT_EQ(
+        RunCli({"search", "--search", "halving_grid", "--estimator",
+                "kmeans(n_init=1, random_state=0)", "--param_grid",
+                R"({"n_clusters": [2, 3, 4, 5, 6, 7, 8, 9, 10]})", "--resource",
+                "max_iter", "--max_resources", "90", "--min_resources", "10",
+                "--input", input, "--enable_pool_stats"},
+               registry, out, err),
+        0)
+        << err.str();
+    EXPECT_THAT(out.str(),
+                AllOf(HasSubstr("\"n_resources\": [10, 30, 90]"),
+                      HasSubstr("\"n_candidates_per_iteration\": [9, 3, 1]"),
+                      HasSubstr("\"n_candidates\": 13")));
+  }
+  {
     std::ostringstream out, err;
     ASSERT_EQ(RunCli({"cross_validate", "--estimator", "logisticregression",
                       "--cv", "4", "--input", input, "--target", target,
@@ -687,6 +704,12 @@ TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
   fails({"search", "--estimator", "kmeans", "--param_grid",
          "{\"n_clusters\": [2]}", "--input", input, "--search", "halving"},
         2, "--search 'halving' is not supported");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--factor", "2"},
+        2, "--factor applies to --search halving_grid");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "{\"n_clusters\": [2]}", "--input", input, "--fit_timeout", "3"},
+        2, "--fit_timeout bounds fits of a run under mpirun");
   fails(
       {"cross_validate", "--estimator", "kmeans", "--input", input, "--bogus"},
       2, "unknown flag --bogus");

@@ -241,12 +241,31 @@ void AddPoolStatistics(const pool::PoolStatistics& s, JsonObject& json) {
 std::optional<CommandFailure> RunSearchCommand(
     const std::vector<std::string>& args, const EstimatorRegistry& registry,
     std::ostream& out, std::ostream& err) {
-  static const std::set<std::string> kKnown = {
-      "estimator",    "param_grid",   "search",  "n_iter",
-      "cv",           "test_fold",    "scoring", "refit",
-      "n_jobs",       "random_state", "input",   "target",
-      "groups",       "cv_results",   "verbose", "return_train_score",
-      "shared_input", "fit_timeout"};
+  static const std::set<std::string> kKnown = {"estimator",
+                                               "param_grid",
+                                               "search",
+                                               "n_iter",
+                                               "cv",
+                                               "test_fold",
+                                               "scoring",
+                                               "refit",
+                                               "n_jobs",
+                                               "random_state",
+                                               "input",
+                                               "target",
+                                               "groups",
+                                               "cv_results",
+                                               "verbose",
+                                               "return_train_score",
+                                               "shared_input",
+                                               "fit_timeout",
+                                               "factor",
+                                               "resource",
+                                               "min_resources",
+                                               "max_resources",
+                                               "aggressive_elimination",
+                                               "n_candidates",
+                                               "enable_pool_stats"};
   absl::StatusOr<std::map<std::string, std::string>> flags =
       ParseFlags(args, kKnown, "search");
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
@@ -274,11 +293,56 @@ std::optional<CommandFailure> RunSearchCommand(
       model_selection::ParseParamSpaces(grid_text);
   if (!spaces.ok()) return UsageError(std::string(spaces.status().message()));
   const std::string search = get("search") ? *get("search") : "grid";
-  if (search != "grid" && search != "random") {
-    return UsageError(absl::StrCat(
-        "--search '", search,
-        "' is not supported; use grid or random (successive halving is "
-        "not implemented yet)"));
+  const bool halving = search == "halving_grid" || search == "halving_random";
+  if (search != "grid" && search != "random" && !halving) {
+    return UsageError(
+        absl::StrCat("--search '", search,
+                     "' is not supported; use grid, random, halving_grid or "
+                     "halving_random"));
+  }
+  model_selection::HalvingOptions halving_options;
+  int64_t n_candidates = 0;  // 'exhaust'
+  for (const char* k : {"factor", "resource", "min_resources", "max_resources",
+                        "aggressive_elimination", "n_candidates"}) {
+    if (get(k) != nullptr && !halving) {
+      return UsageError(absl::StrCat(
+          "--", k, " applies to --search halving_grid or halving_random"));
+    }
+  }
+  if (const std::string* v = get("factor");
+      v && !absl::SimpleAtod(*v, &halving_options.factor)) {
+    return UsageError(
+        absl::StrCat("--factor expects a number, got '", *v, "'"));
+  }
+  if (const std::string* v = get("resource")) halving_options.resource = *v;
+  if (const std::string* v = get("min_resources")) {
+    if (*v == "smallest") {
+      halving_options.min_resources =
+          model_selection::HalvingOptions::kSmallest;
+    } else if (*v == "exhaust") {
+      halving_options.min_resources = model_selection::HalvingOptions::kExhaust;
+    } else if (!absl::SimpleAtoi(*v, &halving_options.min_resources) ||
+               halving_options.min_resources < 1) {
+      return UsageError(absl::StrCat(
+          "--min_resources expects smallest, exhaust or a count >= 1, got '",
+          *v, "'"));
+    }
+  }
+  if (const std::string* v = get("max_resources"); v && *v != "auto") {
+    if (!absl::SimpleAtoi(*v, &halving_options.max_resources) ||
+        halving_options.max_resources < 1) {
+      return UsageError(absl::StrCat(
+          "--max_resources expects auto or a count >= 1, got '", *v, "'"));
+    }
+  }
+  if (const std::string* v = get("aggressive_elimination")) {
+    halving_options.aggressive_elimination = *v == "true" || *v == "1";
+  }
+  if (const std::string* v = get("n_candidates"); v && *v != "exhaust") {
+    if (!absl::SimpleAtoi(*v, &n_candidates) || n_candidates < 1) {
+      return UsageError(absl::StrCat(
+          "--n_candidates expects exhaust or a count >= 1, got '", *v, "'"));
+    }
   }
   int n_iter = 10;
   if (const std::string* v = get("n_iter");
@@ -324,6 +388,9 @@ std::optional<CommandFailure> RunSearchCommand(
   options.return_train_score = c.return_train_score;
   options.groups = c.groups;
   options.executor = c.executor;
+  if (const std::string* v = get("enable_pool_stats")) {
+    options.enable_pool_stats = *v == "true" || *v == "1";
+  }
   if (const std::string* v = get("refit")) {
     if (*v == "false") {
       options.refit = false;
@@ -331,8 +398,20 @@ std::optional<CommandFailure> RunSearchCommand(
       options.refit_metric = *v;
     }
   }
+  halving_options.random_state = random_state;
   std::unique_ptr<model_selection::BaseSearchCV> searcher;
-  if (search == "grid") {
+  if (search == "halving_grid") {
+    absl::StatusOr<model_selection::ParameterGrid> grid =
+        model_selection::ParameterGrid::Create(*spaces);
+    if (!grid.ok()) return UsageError(std::string(grid.status().message()));
+    searcher = std::make_unique<model_selection::HalvingGridSearchCV>(
+        *c.estimator, *std::move(grid), std::move(c.cv), options,
+        halving_options);
+  } else if (search == "halving_random") {
+    searcher = std::make_unique<model_selection::HalvingRandomSearchCV>(
+        *c.estimator, *std::move(spaces), n_candidates, std::move(c.cv),
+        options, halving_options);
+  } else if (search == "grid") {
     absl::StatusOr<model_selection::ParameterGrid> grid =
         model_selection::ParameterGrid::Create(*spaces);
     if (!grid.ok()) return UsageError(std::string(grid.status().message()));
@@ -373,6 +452,15 @@ std::optional<CommandFailure> RunSearchCommand(
   json.Add("n_splits", static_cast<int64_t>(searcher->n_splits()));
   json.Add("fit_seconds", seconds);
   json.Add("refit_seconds", searcher->refit_time());
+  if (const auto* h =
+          dynamic_cast<const model_selection::BaseSuccessiveHalving*>(
+              searcher.get())) {
+    const auto ints = [](const std::vector<int64_t>& v) {
+      return absl::StrCat("[", absl::StrJoin(v, ", "), "]");
+    };
+    json.AddRaw("n_resources", ints(h->n_resources()));
+    json.AddRaw("n_candidates_per_iteration", ints(h->n_candidates()));
+  }
   AddPoolStatistics(searcher->pool_statistics(), json);
   AddDistribution(json);
   json.AddStrings("warnings", searcher->warnings());

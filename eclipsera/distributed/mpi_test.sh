@@ -70,6 +70,16 @@ same_results pipe1.csv pipe3.csv || fail "pipeline: 3 ranks differ"
   >km3.json || fail "kmeans search, 3 ranks"
 same_results km1.csv km3.csv || fail "kmeans: 3 ranks differ"
 
+# Successive halving: one executor run per iteration, same rows.
+HALVING=(search --search halving_grid --factor 2 --random_state 0
+  --estimator "standardscaler|logisticregression"
+  --param_grid '{"logisticregression__C": [0.001, 0.01, 0.1, 1, 10, 100, 1000]}'
+  --input "$X" --target "$Y" --n_jobs 1)
+"$BIN" "${HALVING[@]}" --cv_results halving1.csv >/dev/null || fail "halving, one process"
+"${MPIRUN[@]}" -np 2 "$BIN" "${HALVING[@]}" --cv_results halving2.csv \
+  >/dev/null || fail "halving, 2 ranks"
+same_results halving1.csv halving2.csv || fail "halving: 2 ranks differ"
+
 # A candidate that fails, run only by ranks 1 and 2 (rank 0 hands out).
 BAD=(search --estimator "standardscaler|logisticregression"
   --param_grid '{"logisticregression__C": [-1, 0.1, 1]}'

@@ -1,6 +1,7 @@
 // Splitters, parameter grids, cross-validation and searches against
 // scikit-learn 1.2 (testdata/generate_model_selection.py), and their
 // determinism across n_jobs and pooling, failure handling and bad input.
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -124,6 +126,54 @@ TEST(SplitTest, NonShufflingSplittersGiveScikitLearnsIndices) {
                     PredefinedSplit({0, 1, -1, 2, 0,  1, 2, 2, -1, 0, 1, 0,
                                      2, 1, 1,  0, -1, 2, 0, 1, 2,  0, 1}));
   ExpectSplitsMatch("loo", LeaveOneOut());
+  ExpectSplitsMatch("lpo2", LeavePOut(2));
+}
+
+TEST(SplitTest, LeavePOutAndGroupShuffleSplit) {
+  EXPECT_TRUE(LeavePOut(1).IsPartition());
+  EXPECT_FALSE(LeavePOut(2).IsPartition());
+  EXPECT_THAT(LeavePOut(3).Split({3}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("strictly less than the number of samples")));
+  EXPECT_THAT(
+      LeavePOut(5).Split({1000}, nullptr),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("more than")));
+  // scikit-learn puts 7 of the 10 groups in train and 3 in test, every
+  // time; a group is never on both sides.
+  const auto golden = GoldenSplits();
+  GroupShuffleSplit gss(3, 0.3, -1, 0);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> splits,
+                                 gss.Split({23, {}, kGroups}, nullptr));
+  ASSERT_EQ(splits.size(), 3u);
+  for (size_t s = 0; s < 3; ++s) {
+    std::set<double> train, test;
+    for (Index i : splits[s].train) train.insert(kGroups[i]);
+    for (Index i : splits[s].test) test.insert(kGroups[i]);
+    const std::vector<Index>& want = golden.at(absl::StrCat("gss_groups ", s));
+    EXPECT_EQ(train.size(), static_cast<size_t>(want[0]));
+    EXPECT_EQ(test.size(), static_cast<size_t>(want[1]));
+    for (double g : test) EXPECT_FALSE(train.count(g)) << g;
+    EXPECT_EQ(splits[s].train.size() + splits[s].test.size(), 23u);
+  }
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> again,
+                                 gss.Split({23, {}, kGroups}, nullptr));
+  EXPECT_EQ(again[2].test, splits[2].test);
+  EXPECT_THAT(gss.Split({23}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'groups' parameter should not be None")));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Splitter> parsed,
+      ParseSplitter("groupshufflesplit(n_splits=3, test_size=0.3, "
+                    "random_state=0)",
+                    EstimatorKind::kClassifier));
+  EXPECT_EQ(parsed->Repr(),
+            "GroupShuffleSplit(n_splits=3, random_state=0, test_size=0.3, "
+            "train_size=None)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      parsed, ParseSplitter("leavepout(p=2)", EstimatorKind::kRegressor));
+  EXPECT_EQ(parsed->Repr(), "LeavePOut(p=2)");
+  EXPECT_THAT(ParseSplitter("leavepout", EstimatorKind::kRegressor),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("p=2")));
 }
 
 TEST(SplitTest, StratifiedWarningAndErrorFollowScikitLearn) {
@@ -722,6 +772,276 @@ TEST(GridSearchTest, StepReplacementAndNestedParametersInOneSearch) {
   EXPECT_THAT(ParseParamSpaces(R"({"k": {"randint": [1.5, 4]}})"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("randint takes two integers")));
+}
+
+TEST(CurveTest, ValidationCurveMatchesScikitLearn) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  CvOptions o;
+  o.n_jobs = 2;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CurveResult r, ValidationCurve(*pipe, x, y, "logisticregression__C",
+                                     {0.01, 0.1, 1.0}, StratifiedKFold(5), o));
+  const Matrix test = Golden("vc_test"), train = Golden("vc_train");
+  ASSERT_EQ(r.test_scores.rows(), 3);
+  ASSERT_EQ(r.test_scores.cols(), 5);
+  EXPECT_TRUE(r.test_scores.isApprox(test, 1e-15)) << r.test_scores;
+  // Training accuracy may differ by a sample where L-BFGS stops elsewhere.
+  EXPECT_LE((r.train_scores - train).cwiseAbs().maxCoeff(), 1.0 / 240 + 1e-12)
+      << r.train_scores;
+  EXPECT_THAT(ValidationCurve(*pipe, x, y, "logisticregression__D", {1.0},
+                              StratifiedKFold(5))
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown parameter 'D'")));
+  o.scoring = {"accuracy", "f1"};
+  EXPECT_THAT(ValidationCurve(*pipe, x, y, "logisticregression__C", {1.0},
+                              StratifiedKFold(5), o)
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("one scoring metric")));
+}
+
+TEST(CurveTest, LearningCurveMatchesScikitLearn) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CurveResult r, LearningCurve(*pipe, x, y, StratifiedKFold(5)));
+  const std::vector<double> sizes = Column(Golden("lc_sizes"));
+  ASSERT_EQ(r.train_sizes.size(), sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    EXPECT_EQ(r.train_sizes[i], sizes[i]);
+  }
+  EXPECT_TRUE(r.test_scores.isApprox(Golden("lc_test"), 1e-15))
+      << r.test_scores;
+  const Matrix train = Golden("lc_train");
+  for (Index t = 0; t < train.rows(); ++t) {
+    EXPECT_LE((r.train_scores.row(t) - train.row(t)).cwiseAbs().maxCoeff(),
+              1.0 / sizes[t] + 1e-12)
+        << t;
+  }
+  EXPECT_TRUE(r.warnings.empty());
+  // Absolute sizes, one duplicate: removed with scikit-learn's warning.
+  LearningCurveOptions abs;
+  abs.train_sizes = {30, 60, 60, 240};
+  abs.fractions = false;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CurveResult a, LearningCurve(*pipe, x, y, StratifiedKFold(5), {}, abs));
+  EXPECT_THAT(a.train_sizes, ElementsAre(30, 60, 240));
+  EXPECT_TRUE(a.test_scores.isApprox(Golden("lc_abs_test"), 1e-15))
+      << a.test_scores;
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_THAT(a.warnings[0], HasSubstr("3 instead of 4"));
+  // Out of range, and shuffling is reproducible.
+  abs.train_sizes = {0, 60};
+  EXPECT_THAT(LearningCurve(*pipe, x, y, StratifiedKFold(5), {}, abs).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("within (0, 240]")));
+  LearningCurveOptions shuffled;
+  shuffled.shuffle = true;
+  shuffled.random_state = 7;
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CurveResult s1, LearningCurve(*pipe, x, y, KFold(4), {}, shuffled));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CurveResult s2, LearningCurve(*pipe, x, y, KFold(4), {}, shuffled));
+  EXPECT_EQ(s1.test_scores, s2.test_scores);
+}
+
+// halving.txt: "NAME what: numbers".
+std::map<std::string, std::vector<double>> HalvingGolden() {
+  std::map<std::string, std::vector<double>> out;
+  for (const std::string& line : Lines("halving.txt")) {
+    const size_t colon = line.find(':');
+    if (line.substr(0, colon) == "keys") continue;
+    std::vector<double> v;
+    for (absl::string_view t :
+         absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
+      double d = 0;
+      EXPECT_TRUE(absl::SimpleAtod(t, &d));
+      v.push_back(d);
+    }
+    out[line.substr(0, colon)] = v;
+  }
+  return out;
+}
+
+ParameterGrid LogCGrid() {
+  std::vector<double> cs;
+  for (int i = 0; i < 9; ++i) cs.push_back(std::pow(10.0, -3 + 5.0 * i / 8));
+  return CGrid(cs);
+}
+
+std::vector<double> AsDoubles(const std::vector<int64_t>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+TEST(HalvingTest, ScheduleAndKeysAreScikitLearns) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  const auto golden = HalvingGolden();
+  SearchOptions o;
+  o.return_train_score = true;
+  struct Setting {
+    std::string name;
+    HalvingOptions h;
+  };
+  HalvingOptions f2;
+  f2.factor = 2;
+  f2.random_state = 0;
+  HalvingOptions exhaust = f2;
+  exhaust.min_resources = HalvingOptions::kExhaust;
+  HalvingOptions aggressive;
+  aggressive.min_resources = 100;
+  aggressive.aggressive_elimination = true;
+  HalvingOptions min30;
+  min30.min_resources = 30;
+  for (const Setting& st :
+       {Setting{"grid_f2", f2}, Setting{"grid_exhaust", exhaust},
+        Setting{"grid_aggressive", aggressive},
+        Setting{"grid_f3_min30", min30}}) {
+    HalvingGridSearchCV h(*pipe, LogCGrid(),
+                          std::make_unique<StratifiedKFold>(5), o, st.h);
+    ECLIPSERA_ASSERT_OK(h.Fit(x, y));
+    EXPECT_EQ(AsDoubles(h.n_resources()), golden.at(st.name + " n_resources"))
+        << st.name;
+    EXPECT_EQ(AsDoubles(h.n_candidates()), golden.at(st.name + " n_candidates"))
+        << st.name;
+    EXPECT_EQ(
+        std::vector<double>({static_cast<double>(h.n_iterations()),
+                             static_cast<double>(h.n_required_iterations()),
+                             static_cast<double>(h.n_possible_iterations()),
+                             static_cast<double>(h.n_remaining_candidates())}),
+        golden.at(st.name + " iterations"))
+        << st.name;
+    EXPECT_EQ(std::vector<double>({static_cast<double>(h.min_resources()),
+                                   static_cast<double>(h.max_resources())}),
+              golden.at(st.name + " resources"))
+        << st.name;
+    // One row per (iteration, candidate); each iteration keeps the best
+    // ceil(n / factor) of the one before; the best is the last
+    // iteration's best.
+    const CvResults& r = h.cv_results();
+    const std::vector<double> iter = r.Numbers("iter");
+    const std::vector<double> mean = r.Numbers("mean_test_score");
+    int64_t rows = 0;
+    for (int64_t n : h.n_candidates()) rows += n;
+    ASSERT_EQ(static_cast<int64_t>(iter.size()), rows);
+    size_t begin = 0;
+    for (int it = 0; it + 1 < h.n_iterations(); ++it) {
+      const size_t n = h.n_candidates()[it];
+      const size_t next = h.n_candidates()[it + 1];
+      std::vector<double> scores(mean.begin() + begin,
+                                 mean.begin() + begin + n);
+      std::sort(scores.begin(), scores.end());
+      // The kept candidates scored at least the next-best dropped one.
+      const double cutoff = scores[n - next];
+      for (size_t i = begin + n; i < begin + n + next; ++i) {
+        const ParamMap& p = r.params()[i];
+        double earlier = -1;
+        for (size_t j = begin; j < begin + n; ++j) {
+          if (r.params()[j] == p) earlier = mean[j];
+        }
+        EXPECT_GE(earlier, cutoff) << st.name << " iter " << it;
+      }
+      begin += n;
+    }
+    const double last = iter.back();
+    for (size_t i = 0; i < iter.size(); ++i) {
+      if (iter[i] == last) EXPECT_LE(mean[i], h.best_score());
+    }
+    EXPECT_EQ(iter[h.best_index()], last);
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(const Estimator* best, h.best_estimator());
+    EXPECT_TRUE(best->fitted());
+    if (st.name == "grid_f2") {
+      std::string keys;
+      for (const std::string& line : Lines("halving.txt")) {
+        if (absl::StartsWith(line, "keys: ")) keys = line.substr(6);
+      }
+      EXPECT_EQ(absl::StrJoin(r.keys(), " "), keys);
+    }
+  }
+  // The random search: 'exhaust' candidates (max / smallest min).
+  ParamSpace space;
+  std::vector<ParamValue> cs;
+  for (int i = 0; i < 9; ++i) cs.push_back(std::pow(10.0, -3 + 5.0 * i / 8));
+  for (double c : {200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0}) {
+    cs.push_back(c);
+  }
+  space["logisticregression__C"] = Distribution::List(cs);
+  HalvingOptions random;
+  random.random_state = 0;
+  HalvingRandomSearchCV hr(*pipe, {space}, 0,
+                           std::make_unique<StratifiedKFold>(5), {}, random);
+  ECLIPSERA_ASSERT_OK(hr.Fit(x, y));
+  EXPECT_EQ(AsDoubles(hr.n_resources()), golden.at("random n_resources"));
+  EXPECT_EQ(AsDoubles(hr.n_candidates()), golden.at("random n_candidates"));
+}
+
+TEST(HalvingTest, ResourceParameterAndBadSettings) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  // A parameter as the resource: every row carries its iteration's amount,
+  // and the same results as a plain grid search of that candidate.
+  HalvingOptions h;
+  h.resource = "logisticregression__max_iter";
+  h.max_resources = 90;
+  h.min_resources = 10;
+  HalvingGridSearchCV search(*pipe, CGrid({0.01, 0.1, 1.0}),
+                             std::make_unique<StratifiedKFold>(5), {}, h);
+  ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+  EXPECT_THAT(search.n_resources(), ElementsAre(10, 30));
+  const CvResults& r = search.cv_results();
+  ASSERT_EQ(r.n_candidates(), 4u);
+  EXPECT_EQ(std::get<int64_t>(r.params()[3].at("logisticregression__max_iter")),
+            30);
+  std::unique_ptr<Estimator> alone = MakeScalerLogistic();
+  ECLIPSERA_ASSERT_OK(alone->SetParams(r.params()[3]));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<double> scores,
+      CrossValScore(*alone, x, y, StratifiedKFold(5), "", 1));
+  double sum = 0;
+  for (double v : scores) sum += v;
+  EXPECT_EQ(r.Numbers("mean_test_score")[3], sum / 5);
+  // Bad settings.
+  HalvingOptions bad = h;
+  bad.resource = "nonexistent";
+  HalvingGridSearchCV b1(*pipe, CGrid({0.1}), nullptr, {}, bad);
+  EXPECT_THAT(b1.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("Cannot use resource")));
+  bad = h;
+  bad.resource = "logisticregression__C";
+  HalvingGridSearchCV b2(*pipe, CGrid({0.1, 1}), nullptr, {}, bad);
+  EXPECT_THAT(b2.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("part of the searched")));
+  bad = HalvingOptions();
+  bad.factor = 1;
+  HalvingGridSearchCV b3(*pipe, CGrid({0.1}), nullptr, {}, bad);
+  EXPECT_THAT(b3.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("factor")));
+  bad = HalvingOptions();
+  bad.min_resources = 400;
+  HalvingGridSearchCV b4(*pipe, CGrid({0.1}), nullptr, {}, bad);
+  EXPECT_THAT(b4.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("greater than max_resources")));
+  SearchOptions two;
+  two.scoring = {"accuracy", "f1"};
+  two.refit_metric = "accuracy";
+  HalvingGridSearchCV b5(*pipe, CGrid({0.1}), nullptr, two);
+  EXPECT_THAT(b5.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("one scoring metric")));
+  // The roadmap's enable_pool_stats prints the statistics without verbose.
+  SearchOptions stats;
+  stats.enable_pool_stats = true;
+  HalvingGridSearchCV with_stats(*pipe, CGrid({0.1, 1}), nullptr, stats);
+  ::testing::internal::CaptureStderr();
+  ECLIPSERA_ASSERT_OK(with_stats.Fit(x, y));
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(printed, HasSubstr("Pool Statistics:"));
+  EXPECT_THAT(printed, ::testing::Not(HasSubstr("Fitting")));
 }
 
 TEST(CrossValidateTest, EqualsAManualLoopAndPredictIsOutOfFold) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "eclipsera/core/parallel.h"
+#include "eclipsera/core/random.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/metrics/scorer.h"
 #include "eclipsera/pool/pooling_switch.h"
@@ -527,6 +529,172 @@ absl::StatusOr<CrossValidateResult> CrossValidate(const Estimator& estimator,
   return out;
 }
 
+namespace {
+
+// Scores of `results` (tick-major when `tick_major`, else split-major) as
+// ticks x splits matrices.
+CurveResult CurveFrom(const std::vector<TaskResult>& results, Index n_ticks,
+                      Index n_splits, bool tick_major) {
+  CurveResult out;
+  for (Matrix* m : {&out.train_scores, &out.test_scores, &out.fit_times,
+                    &out.score_times}) {
+    m->resize(n_ticks, n_splits);
+  }
+  for (Index t = 0; t < n_ticks; ++t) {
+    for (Index s = 0; s < n_splits; ++s) {
+      const TaskResult& r =
+          results[tick_major ? t * n_splits + s : s * n_ticks + t];
+      out.train_scores(t, s) = r.train[0];
+      out.test_scores(t, s) = r.test[0];
+      out.fit_times(t, s) = r.fit_time;
+      out.score_times(t, s) = r.score_time;
+    }
+  }
+  return out;
+}
+
+absl::Status CheckOneMetric(absl::string_view who, const CvOptions& options) {
+  if (options.scoring.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        who, " takes one scoring metric, got ", options.scoring.size(), ": ",
+        absl::StrJoin(options.scoring, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CurveResult> ValidationCurve(
+    const Estimator& estimator, const ConstMatrixRef& x,
+    absl::Span<const double> y, const std::string& param_name,
+    const std::vector<ParamValue>& param_range, const Splitter& cv,
+    const CvOptions& options) {
+  ECLIPSERA_RETURN_IF_ERROR(CheckOneMetric("validation_curve", options));
+  if (param_range.empty()) {
+    return absl::InvalidArgumentError("validation_curve: param_range is empty");
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
+                             MakeScoring(options.scoring));
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
+  std::vector<ParamMap> candidates;
+  {
+    // Unknown names and wrong types fail up front, naming the valid ones.
+    std::unique_ptr<Estimator> probe = estimator.Clone();
+    for (const ParamValue& v : param_range) {
+      candidates.push_back({{param_name, v}});
+      absl::Status s = probe->SetParams(candidates.back());
+      if (!s.ok()) {
+        return absl::Status(s.code(),
+                            absl::StrCat("validation_curve: ", s.message()));
+      }
+    }
+  }
+  CvOptions o = options;
+  o.return_train_score = true;
+  CurveResult out;
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const std::vector<TrainTest> splits,
+      MakeSplits(cv, x.rows(), y, options.groups, &out.warnings));
+  Engine engine(estimator, x, y, splits, scoring, o);
+  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TaskResult> results,
+                             engine.Run(candidates, false));
+  std::vector<std::string> warnings = std::move(out.warnings);
+  ECLIPSERA_RETURN_IF_ERROR(
+      HandleFailures(results, splits.size(), o, &warnings));
+  out = CurveFrom(results, static_cast<Index>(candidates.size()),
+                  static_cast<Index>(splits.size()), true);
+  out.warnings = std::move(warnings);
+  return out;
+}
+
+absl::StatusOr<CurveResult> LearningCurve(const Estimator& estimator,
+                                          const ConstMatrixRef& x,
+                                          absl::Span<const double> y,
+                                          const Splitter& cv,
+                                          const CvOptions& options,
+                                          const LearningCurveOptions& curve) {
+  ECLIPSERA_RETURN_IF_ERROR(CheckOneMetric("learning_curve", options));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
+                             MakeScoring(options.scoring));
+  ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
+  std::vector<std::string> warnings;
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      std::vector<TrainTest> splits,
+      MakeSplits(cv, x.rows(), y, options.groups, &warnings));
+  if (curve.train_sizes.empty()) {
+    return absl::InvalidArgumentError("learning_curve: train_sizes is empty");
+  }
+  // _translate_train_sizes, against the first split's training set.
+  const Index n_max = static_cast<Index>(splits[0].train.size());
+  const auto [lo, hi] =
+      std::minmax_element(curve.train_sizes.begin(), curve.train_sizes.end());
+  std::vector<Index> sizes;
+  if (curve.fractions) {
+    if (!(*lo > 0.0) || !(*hi <= 1.0)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "learning_curve: train_sizes has been interpreted as fractions of "
+          "the maximum number of training samples and must be within (0, "
+          "1], but is within [%f, %f].",
+          *lo, *hi));
+    }
+    for (double f : curve.train_sizes) {
+      const Index n = static_cast<Index>(f * static_cast<double>(n_max));
+      sizes.push_back(std::clamp<Index>(n, 1, n_max));
+    }
+  } else {
+    if (!(*lo > 0) || !(*hi <= static_cast<double>(n_max))) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "learning_curve: train_sizes has been interpreted as absolute "
+          "numbers of training samples and must be within (0, %d], but is "
+          "within [%g, %g].",
+          n_max, *lo, *hi));
+    }
+    for (double n : curve.train_sizes) {
+      if (n != std::floor(n)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "learning_curve: absolute train_sizes must be integers, got ", n));
+      }
+      sizes.push_back(static_cast<Index>(n));
+    }
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  if (sizes.size() < curve.train_sizes.size()) {
+    warnings.push_back(absl::StrCat(
+        "Removed duplicate entries from 'train_sizes'. Number of ticks will "
+        "be less than the size of 'train_sizes': ",
+        sizes.size(), " instead of ", curve.train_sizes.size(), ")."));
+  }
+  // Split-major, then size: the first n of each (shuffled) training set.
+  Random rng = Random::FromRandomState(curve.random_state);
+  std::vector<TrainTest> parts;
+  for (TrainTest& split : splits) {
+    if (curve.shuffle) rng.Shuffle(absl::MakeSpan(split.train));
+    for (Index n : sizes) {
+      if (n > static_cast<Index>(split.train.size())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("learning_curve: a split has ", split.train.size(),
+                         " training samples, fewer than the train size ", n));
+      }
+      parts.push_back(
+          {std::vector<Index>(split.train.begin(), split.train.begin() + n),
+           split.test});
+    }
+  }
+  CvOptions o = options;
+  o.return_train_score = true;
+  Engine engine(estimator, x, y, parts, scoring, o);
+  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TaskResult> results,
+                             engine.Run({ParamMap()}, false));
+  ECLIPSERA_RETURN_IF_ERROR(
+      HandleFailures(results, parts.size(), o, &warnings));
+  CurveResult out = CurveFrom(results, static_cast<Index>(sizes.size()),
+                              static_cast<Index>(splits.size()), false);
+  out.train_sizes = std::move(sizes);
+  out.warnings = std::move(warnings);
+  return out;
+}
+
 absl::StatusOr<std::vector<double>> CrossValScore(const Estimator& estimator,
                                                   const ConstMatrixRef& x,
                                                   absl::Span<const double> y,
@@ -736,9 +904,14 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
           absl::StrJoin(scoring.names, ", ")));
     }
   }
-  ECLIPSERA_ASSIGN_OR_RETURN(std::vector<ParamMap> candidates,
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const std::vector<TrainTest> splits,
+      MakeSplits(*cv_, x.rows(), y, options_.groups, &warnings_));
+  n_splits_ = static_cast<int>(splits.size());
+  ECLIPSERA_RETURN_IF_ERROR(Prepare(x.rows(), y, n_splits_));
+  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<ParamMap> initial,
                              Candidates(&warnings_));
-  if (candidates.empty()) {
+  if (initial.empty()) {
     return absl::InvalidArgumentError("the search has no candidates");
   }
   // Unknown names or wrong types fail the search up front, with the
@@ -748,7 +921,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     // then the candidate's (a candidate never sees another's).
     std::unique_ptr<Estimator> probe = prototype_->Clone();
     const ParamMap base = prototype_->GetParams(false);
-    for (const ParamMap& c : candidates) {
+    for (const ParamMap& c : initial) {
       ParamMap p = base;
       for (const auto& [k, v] : c) p[k] = v;
       absl::Status s = probe->SetParams(p);
@@ -758,26 +931,70 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
       }
     }
   }
-  ECLIPSERA_ASSIGN_OR_RETURN(
-      const std::vector<TrainTest> splits,
-      MakeSplits(*cv_, x.rows(), y, options_.groups, &warnings_));
-  n_splits_ = static_cast<int>(splits.size());
   // Under a distributed executor only the coordinator prints and refits.
-  const bool coordinator =
-      options_.executor == nullptr || options_.executor->is_coordinator();
-  if (options_.verbose >= 1 && coordinator) {
-    std::fprintf(stderr,
-                 "Fitting %d folds for each of %zu candidates, totalling %zu "
-                 "fits\n",
-                 n_splits_, candidates.size(),
-                 candidates.size() * splits.size());
+  const bool coordinator = this->coordinator();
+  const size_t refit_index =
+      refit_metric.empty() ? 0
+                           : std::find(scoring.names.begin(),
+                                       scoring.names.end(), refit_metric) -
+                                 scoring.names.begin();
+
+  // Every evaluation adds rows: their parameters, task results (n_splits_
+  // each) and extra integer columns.
+  std::vector<ParamMap> rows;
+  std::vector<TaskResult> all;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> extra_columns;
+  pool_stats_ = pool::PoolStatistics();
+  const Evaluate evaluate =
+      [&](const std::vector<ParamMap>& cands,
+          const std::vector<TrainTest>& eval_splits,
+          const std::vector<std::pair<std::string, int64_t>>& extra)
+      -> absl::StatusOr<std::vector<double>> {
+    if (static_cast<int>(eval_splits.size()) != n_splits_) {
+      return absl::InternalError(
+          "an evaluation's splits differ in number from the cv's");
+    }
+    if (options_.verbose >= 1 && coordinator) {
+      std::fprintf(stderr,
+                   "Fitting %d folds for each of %zu candidates, totalling "
+                   "%zu fits\n",
+                   n_splits_, cands.size(), cands.size() * eval_splits.size());
+    }
+    Engine engine(*prototype_, x, y, eval_splits, scoring, options_);
+    ECLIPSERA_ASSIGN_OR_RETURN(std::vector<TaskResult> results,
+                               engine.Run(cands, false));
+    pool_stats_.Merge(engine.statistics());
+    ECLIPSERA_RETURN_IF_ERROR(
+        HandleFailures(results, n_splits_, options_, &warnings_));
+    for (const auto& [name, value] : extra) {
+      auto it =
+          std::find_if(extra_columns.begin(), extra_columns.end(),
+                       [&](const auto& col) { return col.first == name; });
+      if (it == extra_columns.end()) {
+        extra_columns.emplace_back(name, std::vector<int64_t>(rows.size(), 0));
+        it = extra_columns.end() - 1;
+      }
+      it->second.insert(it->second.end(), cands.size(), value);
+    }
+    std::vector<double> means(cands.size());
+    for (size_t c = 0; c < cands.size(); ++c) {
+      double sum = 0;
+      for (int s = 0; s < n_splits_; ++s) {
+        sum += results[c * n_splits_ + s].test[refit_index];
+      }
+      means[c] = sum / n_splits_;
+    }
+    rows.insert(rows.end(), cands.begin(), cands.end());
+    std::move(results.begin(), results.end(), std::back_inserter(all));
+    return means;
+  };
+  ECLIPSERA_RETURN_IF_ERROR(RunSearch(x, y, initial, splits, evaluate));
+  const std::vector<ParamMap> candidates = std::move(rows);
+  const std::vector<TaskResult> results = std::move(all);
+  for (auto& [name, values] : extra_columns) {
+    CvResults::Column col(values.begin(), values.end());
+    results_.Add(name, std::move(col));
   }
-  Engine engine(*prototype_, x, y, splits, scoring, options_);
-  ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TaskResult> results,
-                             engine.Run(candidates, false));
-  pool_stats_ = engine.statistics();
-  ECLIPSERA_RETURN_IF_ERROR(
-      HandleFailures(results, n_splits_, options_, &warnings_));
 
   // cv_results_, in scikit-learn's key order.
   const size_t n_cand = candidates.size();
@@ -851,10 +1068,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
                        ", outside [0, ", n_cand, ")"));
     }
   } else if (!refit_metric.empty()) {
-    const std::vector<double> rank =
-        results_.Numbers("rank_test_" + refit_metric);
-    best_index_ = static_cast<int>(std::min_element(rank.begin(), rank.end()) -
-                                   rank.begin());
+    best_index_ = SelectBest(results_, refit_metric);
     best_score_ = results_.Numbers("mean_test_" + refit_metric)[best_index_];
   }
   refit_scorer_.clear();
@@ -872,7 +1086,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     refit_time_ = Seconds(refit_start);
     best_estimator_ = std::move(best);
   }
-  if (options_.verbose >= 2 && coordinator) {
+  if ((options_.verbose >= 2 || options_.enable_pool_stats) && coordinator) {
     std::fprintf(stderr, "%s\n", pool_stats_.Report().c_str());
   }
   for (const std::string& w : warnings_) {
@@ -882,6 +1096,21 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
   }
   fitted_ = true;
   return absl::OkStatus();
+}
+
+absl::Status BaseSearchCV::RunSearch(const ConstMatrixRef&,
+                                     absl::Span<const double>,
+                                     const std::vector<ParamMap>& candidates,
+                                     const std::vector<TrainTest>& splits,
+                                     const Evaluate& evaluate) {
+  return evaluate(candidates, splits, {}).status();
+}
+
+int BaseSearchCV::SelectBest(const CvResults& results,
+                             const std::string& metric) const {
+  const std::vector<double> rank = results.Numbers("rank_test_" + metric);
+  return static_cast<int>(std::min_element(rank.begin(), rank.end()) -
+                          rank.begin());
 }
 
 absl::StatusOr<const Estimator*> BaseSearchCV::best_estimator() const {
@@ -948,6 +1177,286 @@ RandomizedSearchCV::RandomizedSearchCV(const Estimator& estimator,
 absl::StatusOr<std::vector<ParamMap>> RandomizedSearchCV::Candidates(
     std::vector<std::string>* warnings) const {
   return sampler_.Sample(warnings);
+}
+
+BaseSuccessiveHalving::BaseSuccessiveHalving(const Estimator& estimator,
+                                             std::unique_ptr<Splitter> cv,
+                                             SearchOptions options,
+                                             HalvingOptions halving,
+                                             int64_t default_min_resources)
+    : BaseSearchCV(estimator, std::move(cv), std::move(options)),
+      halving_(std::move(halving)) {
+  if (halving_.min_resources == HalvingOptions::kDefault) {
+    halving_.min_resources = default_min_resources;
+  }
+}
+
+absl::Status BaseSuccessiveHalving::Prepare(Index n_samples,
+                                            absl::Span<const double> y,
+                                            int n_splits) {
+  constexpr char kWho[] = "successive halving";
+  const SearchOptions& o = options();
+  if (o.scoring.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kWho, " supports one scoring metric only, got ", o.scoring.size()));
+  }
+  if (o.refit_callable != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kWho, ": refit must be true or false, not a callable"));
+  }
+  if (!(halving_.factor > 1) || !std::isfinite(halving_.factor)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kWho, ": factor=", halving_.factor, " must be a number > 1"));
+  }
+  const bool by_samples = halving_.resource == "n_samples";
+  if (!by_samples) {
+    const ParamMap params = prototype().GetParams(true);
+    if (!params.count(halving_.resource)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kWho, ": Cannot use resource=", halving_.resource,
+          " which is not supported by estimator ", prototype().name()));
+    }
+  }
+  if (halving_.max_resources < 0 ||
+      halving_.min_resources < HalvingOptions::kExhaust) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kWho,
+        ": max_resources (0 'auto' or a count) and min_resources (0 "
+        "'smallest', -1 'exhaust' or a count) are out of range"));
+  }
+  if (halving_.max_resources == 0) {
+    if (!by_samples) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kWho,
+                       ": resource can only be 'n_samples' when "
+                       "max_resources='auto'"));
+    }
+    max_resources_ = n_samples;
+  } else {
+    max_resources_ = halving_.max_resources;
+  }
+  if (halving_.min_resources > 0) {
+    min_resources_ = halving_.min_resources;
+  } else if (by_samples) {
+    // 'smallest' (also exhaust's floor): 2 samples per split and class.
+    min_resources_ = int64_t{2} * n_splits;
+    if (prototype().kind() == EstimatorKind::kClassifier) {
+      std::vector<double> classes(y.begin(), y.end());
+      std::sort(classes.begin(), classes.end());
+      min_resources_ *=
+          std::unique(classes.begin(), classes.end()) - classes.begin();
+    }
+  } else {
+    min_resources_ = 1;
+  }
+  if (min_resources_ > max_resources_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kWho, ": min_resources_=", min_resources_,
+                     " is greater than max_resources_=", max_resources_, "."));
+  }
+  if (min_resources_ == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kWho,
+                     ": min_resources_=0: you might have passed an "
+                     "empty dataset X."));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BaseSuccessiveHalving::RunSearch(
+    const ConstMatrixRef& x, absl::Span<const double>,
+    const std::vector<ParamMap>& initial, const std::vector<TrainTest>& splits,
+    const Evaluate& evaluate) {
+  const bool by_samples = halving_.resource == "n_samples";
+  std::vector<ParamMap> candidates = initial;
+  if (!by_samples) {
+    for (const ParamMap& c : candidates) {
+      if (c.count(halving_.resource)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Cannot use parameter ", halving_.resource,
+            " as the resource since it is part of the searched parameters."));
+      }
+    }
+  }
+  const double factor = halving_.factor;
+  const auto log_factor = [factor](double v) {
+    return std::floor(std::log(v) / std::log(factor));
+  };
+  n_required_iterations_ =
+      1 + static_cast<int>(log_factor(static_cast<double>(candidates.size())));
+  // min_resources as scikit-learn keeps it: a float after 'exhaust'.
+  double min_resources = static_cast<double>(min_resources_);
+  if (halving_.min_resources == HalvingOptions::kExhaust) {
+    const int last = n_required_iterations_ - 1;
+    min_resources =
+        std::max(min_resources, std::floor(static_cast<double>(max_resources_) /
+                                           std::pow(factor, last)));
+    min_resources_ = static_cast<int64_t>(min_resources);
+  }
+  n_possible_iterations_ =
+      1 + static_cast<int>(log_factor(
+              std::floor(static_cast<double>(max_resources_) / min_resources)));
+  n_iterations_ =
+      halving_.aggressive_elimination
+          ? n_required_iterations_
+          : std::min(n_possible_iterations_, n_required_iterations_);
+  const bool verbose = options().verbose >= 1 && coordinator();
+  if (verbose) {
+    std::fprintf(stderr,
+                 "n_iterations: %d\nn_required_iterations: %d\n"
+                 "n_possible_iterations: %d\nmin_resources_: %s\n"
+                 "max_resources_: %lld\naggressive_elimination: %s\n"
+                 "factor: %g\n",
+                 n_iterations_, n_required_iterations_, n_possible_iterations_,
+                 FormatParamValue(min_resources).c_str(),
+                 static_cast<long long>(max_resources_),
+                 halving_.aggressive_elimination ? "True" : "False", factor);
+  }
+  n_resources_.clear();
+  n_candidates_.clear();
+  for (int itr = 0; itr < n_iterations_; ++itr) {
+    const int power =
+        halving_.aggressive_elimination
+            ? std::max(0, itr - n_required_iterations_ + n_possible_iterations_)
+            : itr;
+    const int64_t n_resources = std::min<int64_t>(
+        static_cast<int64_t>(std::pow(factor, power) * min_resources),
+        max_resources_);
+    n_resources_.push_back(n_resources);
+    n_candidates_.push_back(static_cast<int64_t>(candidates.size()));
+    if (verbose) {
+      std::fprintf(stderr,
+                   "----------\niter: %d\nn_candidates: %zu\nn_resources: "
+                   "%lld\n",
+                   itr, candidates.size(), static_cast<long long>(n_resources));
+    }
+    std::vector<TrainTest> iter_splits;
+    if (by_samples) {
+      // _SubsampleMetaSplitter: the same fraction of each split's train
+      // and test rows, drawn with random_state (the same draw for the same
+      // size when it is set).
+      const double fraction =
+          static_cast<double>(n_resources) / static_cast<double>(x.rows());
+      const auto subsample = [&](const std::vector<Index>& rows) {
+        Random rng = Random::FromRandomState(halving_.random_state);
+        std::vector<Index> pick = rows;
+        rng.Shuffle(absl::MakeSpan(pick));
+        pick.resize(
+            static_cast<size_t>(fraction * static_cast<double>(rows.size())));
+        std::sort(pick.begin(), pick.end());
+        return pick;
+      };
+      for (const TrainTest& split : splits) {
+        iter_splits.push_back({subsample(split.train), subsample(split.test)});
+      }
+    } else {
+      iter_splits = splits;
+      for (ParamMap& c : candidates) c[halving_.resource] = n_resources;
+    }
+    ECLIPSERA_ASSIGN_OR_RETURN(
+        const std::vector<double> means,
+        evaluate(candidates, iter_splits,
+                 {{"iter", itr}, {"n_resources", n_resources}}));
+    // _top_k: ascending scores, NaN first, keep the last k.
+    const size_t keep = static_cast<size_t>(
+        std::ceil(static_cast<double>(candidates.size()) / factor));
+    std::vector<size_t> order(candidates.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      if (std::isnan(means[a]) || std::isnan(means[b])) {
+        return !std::isnan(means[a]) && std::isnan(means[b]);
+      }
+      return means[a] < means[b];
+    });
+    const auto first_nan =
+        std::find_if(order.begin(), order.end(),
+                     [&](size_t i) { return std::isnan(means[i]); });
+    std::rotate(order.begin(), first_nan, order.end());
+    std::vector<ParamMap> kept;
+    for (size_t i = order.size() - std::min(keep, order.size());
+         i < order.size(); ++i) {
+      kept.push_back(candidates[order[i]]);
+    }
+    candidates = std::move(kept);
+  }
+  n_remaining_candidates_ = static_cast<int64_t>(candidates.size());
+  return absl::OkStatus();
+}
+
+int BaseSuccessiveHalving::SelectBest(const CvResults& results,
+                                      const std::string& metric) const {
+  const std::vector<double> iter = results.Numbers("iter");
+  const std::vector<double> mean = results.Numbers("mean_test_" + metric);
+  const double last = *std::max_element(iter.begin(), iter.end());
+  int best = -1;
+  for (size_t i = 0; i < iter.size(); ++i) {
+    if (iter[i] != last) continue;
+    if (best < 0) best = static_cast<int>(i);  // all NaN: the first
+    if (!std::isnan(mean[i]) &&
+        (std::isnan(mean[best]) || mean[i] > mean[best])) {
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+HalvingGridSearchCV::HalvingGridSearchCV(const Estimator& estimator,
+                                         ParameterGrid grid,
+                                         std::unique_ptr<Splitter> cv,
+                                         SearchOptions options,
+                                         HalvingOptions halving)
+    : BaseSuccessiveHalving(estimator, std::move(cv), std::move(options),
+                            std::move(halving), HalvingOptions::kExhaust),
+      grid_(std::move(grid)) {}
+
+absl::StatusOr<std::vector<ParamMap>> HalvingGridSearchCV::Candidates(
+    std::vector<std::string>*) const {
+  constexpr size_t kMaxCandidates = 10'000'000;
+  if (grid_.size() > kMaxCandidates) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HalvingGridSearchCV: the grid has ", grid_.size(),
+                     " candidates, more than the ", kMaxCandidates,
+                     " an exhaustive search takes; use "
+                     "HalvingRandomSearchCV"));
+  }
+  return grid_.All();
+}
+
+HalvingRandomSearchCV::HalvingRandomSearchCV(const Estimator& estimator,
+                                             std::vector<ParamSpace> spaces,
+                                             int64_t n_candidates,
+                                             std::unique_ptr<Splitter> cv,
+                                             SearchOptions options,
+                                             HalvingOptions halving)
+    : BaseSuccessiveHalving(estimator, std::move(cv), std::move(options),
+                            std::move(halving), HalvingOptions::kSmallest),
+      spaces_(std::move(spaces)),
+      n_candidates_first_(n_candidates) {}
+
+absl::StatusOr<std::vector<ParamMap>> HalvingRandomSearchCV::Candidates(
+    std::vector<std::string>* warnings) const {
+  if (n_candidates_first_ < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HalvingRandomSearchCV: n_candidates=", n_candidates_first_,
+        " must be > 0 or 0 ('exhaust')"));
+  }
+  if (n_candidates_first_ == 0 &&
+      halving_.min_resources == HalvingOptions::kExhaust) {
+    return absl::InvalidArgumentError(
+        "HalvingRandomSearchCV: n_candidates and min_resources cannot be "
+        "both set to 'exhaust'.");
+  }
+  const int64_t n = n_candidates_first_ > 0 ? n_candidates_first_
+                                            : max_resources_ / min_resources_;
+  if (n > 10'000'000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HalvingRandomSearchCV: ", n, " candidates are too many"));
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      ParameterSampler sampler,
+      ParameterSampler::Create(spaces_, static_cast<int>(n),
+                               halving_.random_state));
+  return sampler.Sample(warnings);
 }
 
 }  // namespace eclipsera::model_selection

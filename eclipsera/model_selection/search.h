@@ -19,6 +19,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct CvOptions {
   // 0 silent; 1 the "Fitting ..." line and progress; 2 also pool
   // statistics; 3 also one line per fit (on stderr).
   int verbose = 0;
+  // The roadmap's switch: print the pool statistics (as verbose >= 2 does)
+  // at any verbosity.
+  bool enable_pool_stats = false;
   absl::Span<const double> groups;  // for group splitters
   // Null: run here. cross_validate with return_estimator always runs here
   // (fitted estimators stay in the process that fitted them).
@@ -130,6 +134,45 @@ absl::StatusOr<Matrix> CrossValPredict(const Estimator& estimator,
                                        const Splitter& cv,
                                        const std::string& method = "predict",
                                        int n_jobs = -1);
+
+// validation_curve's and learning_curve's scores: one row per tick (a
+// parameter value, or a training-set size), one column per split.
+struct CurveResult {
+  Matrix train_scores, test_scores;
+  Matrix fit_times, score_times;   // learning_curve's return_times
+  std::vector<Index> train_sizes;  // learning_curve's absolute sizes
+  std::vector<std::string> warnings;
+};
+
+// scikit-learn's validation_curve: the estimator with `param_name` set to
+// each of `param_range`, cross-validated; train and test scores. One
+// metric at most in options.scoring (none: the estimator's Score); the
+// train scores are always computed.
+absl::StatusOr<CurveResult> ValidationCurve(
+    const Estimator& estimator, const ConstMatrixRef& x,
+    absl::Span<const double> y, const std::string& param_name,
+    const std::vector<ParamValue>& param_range, const Splitter& cv,
+    const CvOptions& options = {});
+
+struct LearningCurveOptions {
+  // Fractions of the largest training set, in (0, 1] (scikit-learn's
+  // default np.linspace(0.1, 1.0, 5)), or absolute sample counts when
+  // `fractions` is false. Sizes are made unique and sorted (with a
+  // warning when duplicates go).
+  std::vector<double> train_sizes = {0.1, 0.325, 0.55, 0.775, 1.0};
+  bool fractions = true;
+  // Shuffle each training set before taking its first n samples.
+  bool shuffle = false;
+  std::optional<int64_t> random_state;
+};
+
+// scikit-learn's learning_curve (exploit_incremental_learning=False):
+// for each split and each size n, fit on the first n training samples;
+// train_sizes holds the absolute sizes.
+absl::StatusOr<CurveResult> LearningCurve(
+    const Estimator& estimator, const ConstMatrixRef& x,
+    absl::Span<const double> y, const Splitter& cv,
+    const CvOptions& options = {}, const LearningCurveOptions& curve = {});
 
 // A search's cv_results_: named columns, one row per candidate, in
 // scikit-learn's key order. Cells are numbers (double or int64), None
@@ -217,6 +260,37 @@ class BaseSearchCV {
   virtual absl::StatusOr<std::vector<ParamMap>> Candidates(
       std::vector<std::string>* warnings) const = 0;
 
+  // Evaluates `candidates` on `splits` (as many as the cv's), adding one
+  // cv_results row each, with `extra` integer columns first (successive
+  // halving's iter and n_resources); returns each candidate's mean test
+  // score of the refit metric (NaN when its fits failed).
+  using Evaluate = std::function<absl::StatusOr<std::vector<double>>(
+      const std::vector<ParamMap>& candidates,
+      const std::vector<TrainTest>& splits,
+      const std::vector<std::pair<std::string, int64_t>>& extra)>;
+  // Called once the data and splits are known, before Candidates().
+  virtual absl::Status Prepare(Index n_samples, absl::Span<const double> y,
+                               int n_splits) {
+    return absl::OkStatus();
+  }
+  // The search proper; GridSearchCV and RandomizedSearchCV evaluate every
+  // candidate once on the cv's splits.
+  virtual absl::Status RunSearch(const ConstMatrixRef& x,
+                                 absl::Span<const double> y,
+                                 const std::vector<ParamMap>& candidates,
+                                 const std::vector<TrainTest>& splits,
+                                 const Evaluate& evaluate);
+  // The best row of cv_results for `metric` (not a callable refit): the
+  // first of rank 1.
+  virtual int SelectBest(const CvResults& results,
+                         const std::string& metric) const;
+
+  const Estimator& prototype() const { return *prototype_; }
+  const SearchOptions& options() const { return options_; }
+  bool coordinator() const {
+    return options_.executor == nullptr || options_.executor->is_coordinator();
+  }
+
  private:
   std::shared_ptr<const Estimator> prototype_;
   std::unique_ptr<Splitter> cv_;
@@ -263,6 +337,98 @@ class RandomizedSearchCV : public BaseSearchCV {
 
  private:
   ParameterSampler sampler_;
+};
+
+// Successive halving (scikit-learn 1.2's HalvingGridSearchCV and
+// HalvingRandomSearchCV): every candidate on few resources, the best
+// 1/factor of them on factor times more, and so on; cv_results holds one
+// row per (iteration, candidate) with "iter" and "n_resources" first, and
+// the best candidate is the best of the last iteration. One metric only.
+struct HalvingOptions {
+  double factor = 3;
+  // "n_samples" (training rows subsampled, test rows too, per split) or an
+  // integer parameter of the estimator (set to the iteration's amount).
+  std::string resource = "n_samples";
+  // kSmallest (2 x n_splits, x n_classes for classifiers, with n_samples;
+  // else 1), kExhaust (as large as lets the last iteration use most of
+  // max_resources), a count, or kDefault: scikit-learn's default,
+  // 'exhaust' for the grid search and 'smallest' for the random one.
+  static constexpr int64_t kSmallest = 0, kExhaust = -1, kDefault = -2;
+  int64_t min_resources = kDefault;
+  // 0 "auto" (the number of samples; needs resource n_samples) or a count.
+  int64_t max_resources = 0;
+  bool aggressive_elimination = false;
+  // Seeds the row subsampling (same subsample for the same split size).
+  std::optional<int64_t> random_state;
+};
+
+class BaseSuccessiveHalving : public BaseSearchCV {
+ public:
+  const std::vector<int64_t>& n_resources() const { return n_resources_; }
+  const std::vector<int64_t>& n_candidates() const { return n_candidates_; }
+  int64_t min_resources() const { return min_resources_; }
+  int64_t max_resources() const { return max_resources_; }
+  int n_iterations() const { return n_iterations_; }
+  int n_required_iterations() const { return n_required_iterations_; }
+  int n_possible_iterations() const { return n_possible_iterations_; }
+  int64_t n_remaining_candidates() const { return n_remaining_candidates_; }
+
+ protected:
+  // `default_min_resources` replaces HalvingOptions::kDefault.
+  BaseSuccessiveHalving(const Estimator& estimator,
+                        std::unique_ptr<Splitter> cv, SearchOptions options,
+                        HalvingOptions halving, int64_t default_min_resources);
+  absl::Status RunSearch(const ConstMatrixRef& x, absl::Span<const double> y,
+                         const std::vector<ParamMap>& candidates,
+                         const std::vector<TrainTest>& splits,
+                         const Evaluate& evaluate) override;
+  int SelectBest(const CvResults& results,
+                 const std::string& metric) const override;
+  // min_resources_ and max_resources_ before the candidates exist (the
+  // random search sizes its sample with them).
+  absl::Status Prepare(Index n_samples, absl::Span<const double> y,
+                       int n_splits) override;
+
+  HalvingOptions halving_;
+  int64_t min_resources_ = 0, max_resources_ = 0;
+
+ private:
+  std::vector<int64_t> n_resources_, n_candidates_;
+  int n_iterations_ = 0, n_required_iterations_ = 0, n_possible_iterations_ = 0;
+  int64_t n_remaining_candidates_ = 0;
+};
+
+class HalvingGridSearchCV : public BaseSuccessiveHalving {
+ public:
+  HalvingGridSearchCV(const Estimator& estimator, ParameterGrid grid,
+                      std::unique_ptr<Splitter> cv = nullptr,
+                      SearchOptions options = {}, HalvingOptions halving = {});
+
+ protected:
+  absl::StatusOr<std::vector<ParamMap>> Candidates(
+      std::vector<std::string>* warnings) const override;
+
+ private:
+  ParameterGrid grid_;
+};
+
+class HalvingRandomSearchCV : public BaseSuccessiveHalving {
+ public:
+  // n_candidates: the first iteration's; 0 "exhaust" (max_resources /
+  // min_resources). The sampler's own n_iter is ignored.
+  HalvingRandomSearchCV(const Estimator& estimator,
+                        std::vector<ParamSpace> spaces, int64_t n_candidates,
+                        std::unique_ptr<Splitter> cv = nullptr,
+                        SearchOptions options = {},
+                        HalvingOptions halving = {});
+
+ protected:
+  absl::StatusOr<std::vector<ParamMap>> Candidates(
+      std::vector<std::string>* warnings) const override;
+
+ private:
+  std::vector<ParamSpace> spaces_;
+  int64_t n_candidates_first_ = 0;
 };
 
 }  // namespace eclipsera::model_selection

@@ -489,6 +489,114 @@ absl::StatusOr<std::vector<TrainTest>> LeaveOneOut::Split(
   return FromTestFolds(fold, in.n_samples);
 }
 
+std::string LeavePOut::Repr() const {
+  return absl::StrCat("LeavePOut(p=", p_, ")");
+}
+
+absl::StatusOr<std::vector<TrainTest>> LeavePOut::Split(
+    const SplitInput& in, std::vector<std::string>*) const {
+  const Index n = in.n_samples;
+  if (p_ < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("LeavePOut: p=", p_, " must be at least 1"));
+  }
+  if (n <= p_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("LeavePOut: p=", p_,
+                     " must be strictly less than the number of samples=", n));
+  }
+  // C(n, p), stopping once it passes the limit.
+  constexpr double kMaxSplits = 1e6;
+  double count = 1;
+  for (int i = 0; i < p_ && count <= kMaxSplits; ++i) {
+    count = count * static_cast<double>(n - i) / static_cast<double>(i + 1);
+  }
+  if (count > kMaxSplits) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "LeavePOut(p=", p_, ") on ", n, " samples makes more than ", kMaxSplits,
+        " splits; use KFold or ShuffleSplit"));
+  }
+  std::vector<Index> comb(p_);
+  std::iota(comb.begin(), comb.end(), Index{0});
+  std::vector<TrainTest> out;
+  while (true) {
+    TrainTest t;
+    t.test = comb;
+    for (Index i = 0, j = 0; i < n; ++i) {
+      if (j < p_ && comb[j] == i) {
+        ++j;
+      } else {
+        t.train.push_back(i);
+      }
+    }
+    out.push_back(std::move(t));
+    // The next combination in lexicographic order.
+    int i = p_ - 1;
+    while (i >= 0 && comb[i] == n - p_ + i) --i;
+    if (i < 0) break;
+    ++comb[i];
+    for (int j = i + 1; j < p_; ++j) comb[j] = comb[j - 1] + 1;
+  }
+  return out;
+}
+
+std::string GroupShuffleSplit::Repr() const {
+  const auto size = [](double v) {
+    return v < 0 ? std::string("None") : absl::StrCat(v);
+  };
+  return absl::StrCat("GroupShuffleSplit(n_splits=", n_splits_,
+                      ", random_state=", StateRepr(random_state_),
+                      ", test_size=", size(test_size_),
+                      ", train_size=", size(train_size_), ")");
+}
+
+absl::StatusOr<std::vector<TrainTest>> GroupShuffleSplit::Split(
+    const SplitInput& in, std::vector<std::string>*) const {
+  constexpr char kWho[] = "GroupShuffleSplit";
+  if (static_cast<Index>(in.groups.size()) != in.n_samples) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kWho,
+        ": The 'groups' parameter should not be None; it needs one group "
+        "label per sample (",
+        in.n_samples, "), got ", in.groups.size()));
+  }
+  if (n_splits_ < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kWho, ": n_splits=", n_splits_, " must be at least 1"));
+  }
+  for (double g : in.groups) {
+    if (!std::isfinite(g)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kWho, ": groups holds a non-finite value"));
+    }
+  }
+  int64_t n_groups = 0;
+  const std::vector<int64_t> group = EncodeSorted(in.groups, &n_groups);
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const auto sizes,
+      ShuffleSizes(kWho, n_groups, test_size_, train_size_, 0.2));
+  Random rng = Random::FromRandomState(random_state_);
+  std::vector<TrainTest> out;
+  std::vector<int8_t> side(n_groups);  // 0 neither, 1 train, 2 test
+  for (int s = 0; s < n_splits_; ++s) {
+    std::vector<int64_t> perm(n_groups);
+    std::iota(perm.begin(), perm.end(), int64_t{0});
+    rng.Shuffle(absl::MakeSpan(perm));
+    std::fill(side.begin(), side.end(), 0);
+    for (Index i = 0; i < sizes.second; ++i) side[perm[i]] = 2;
+    for (Index i = sizes.second; i < sizes.second + sizes.first; ++i) {
+      side[perm[i]] = 1;
+    }
+    TrainTest t;
+    for (Index i = 0; i < in.n_samples; ++i) {
+      if (side[group[i]] == 1) t.train.push_back(i);
+      if (side[group[i]] == 2) t.test.push_back(i);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 std::string PredefinedSplit::Repr() const {
   return "PredefinedSplit(test_fold=...)";
 }
@@ -572,6 +680,7 @@ absl::StatusOr<std::unique_ptr<Splitter>> ParseSplitter(absl::string_view text,
   int64_t n_splits =
       name == "shufflesplit" || name == "stratifiedshufflesplit" ? 10 : 5;
   int64_t n_repeats = 10, max_train_size = 0, test_size_count = 0, gap = 0;
+  int64_t p_out = -1;
   bool shuffle = false;
   std::optional<int64_t> random_state;
   double test_size = -1, train_size = -1;
@@ -598,11 +707,13 @@ absl::StatusOr<std::unique_ptr<Splitter>> ParseSplitter(absl::string_view text,
       ECLIPSERA_ASSIGN_OR_RETURN(max_train_size, ParamAsInt(key, value));
     } else if (key == "gap") {
       ECLIPSERA_ASSIGN_OR_RETURN(gap, ParamAsInt(key, value));
+    } else if (key == "p" && name == "leavepout") {
+      ECLIPSERA_ASSIGN_OR_RETURN(p_out, ParamAsInt(key, value));
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "--cv: unknown parameter '", key, "' for ", calls[0].name,
           "; splitters take n_splits, shuffle, random_state, n_repeats, "
-          "test_size, train_size, max_train_size, gap"));
+          "test_size, train_size, max_train_size, gap (leavepout: p)"));
     }
   }
   const int k = static_cast<int>(n_splits);
@@ -626,11 +737,23 @@ absl::StatusOr<std::unique_ptr<Splitter>> ParseSplitter(absl::string_view text,
                                              gap);
   }
   if (name == "leaveoneout") return std::make_unique<LeaveOneOut>();
+  if (name == "groupshufflesplit") {
+    return std::make_unique<GroupShuffleSplit>(k, test_size, train_size,
+                                               random_state);
+  }
+  if (name == "leavepout") {
+    if (p_out < 0) {
+      return absl::InvalidArgumentError(
+          "--cv: leavepout needs p, e.g. leavepout(p=2)");
+    }
+    return std::make_unique<LeavePOut>(static_cast<int>(p_out));
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "--cv: unknown splitter '", calls[0].name,
       "'; known: an integer, kfold, stratifiedkfold, shufflesplit, "
-      "stratifiedshufflesplit, groupkfold, timeseriessplit, leaveoneout, "
-      "repeatedkfold, repeatedstratifiedkfold"));
+      "stratifiedshufflesplit, groupkfold, groupshufflesplit, "
+      "timeseriessplit, leaveoneout, leavepout, repeatedkfold, "
+      "repeatedstratifiedkfold"));
 }
 
 absl::StatusOr<TrainTest> TrainTestSplit(Index n_samples, double test_size,

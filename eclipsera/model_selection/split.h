@@ -1,6 +1,7 @@
 // Cross-validation splitters, as scikit-learn 1.2's sklearn.model_selection:
 // KFold, StratifiedKFold, ShuffleSplit, StratifiedShuffleSplit, GroupKFold,
-// TimeSeriesSplit, LeaveOneOut, PredefinedSplit, RepeatedKFold,
+// GroupShuffleSplit, TimeSeriesSplit, LeaveOneOut, LeavePOut,
+// PredefinedSplit, RepeatedKFold,
 // RepeatedStratifiedKFold, explicit (train, test) lists, and check_cv.
 //
 // Splitters that do not shuffle give exactly scikit-learn's indices (train
@@ -202,6 +203,50 @@ class LeaveOneOut : public Splitter {
   }
 };
 
+// Every set of p samples as a test set once (itertools.combinations
+// order); at most 10^6 splits.
+class LeavePOut : public Splitter {
+ public:
+  explicit LeavePOut(int p) : p_(p) {}
+  std::string Repr() const override;
+  absl::StatusOr<std::vector<TrainTest>> Split(
+      const SplitInput& input,
+      std::vector<std::string>* warnings) const override;
+  bool IsPartition() const override { return p_ == 1; }
+  std::unique_ptr<Splitter> Clone() const override {
+    return std::make_unique<LeavePOut>(*this);
+  }
+
+ private:
+  int p_;
+};
+
+// ShuffleSplit over the distinct groups (sizes count groups; default
+// test_size 0.2): the samples of a group are all in train, all in test or
+// in neither.
+class GroupShuffleSplit : public Splitter {
+ public:
+  GroupShuffleSplit(int n_splits = 5, double test_size = -1,
+                    double train_size = -1,
+                    std::optional<int64_t> random_state = std::nullopt)
+      : n_splits_(n_splits),
+        test_size_(test_size),
+        train_size_(train_size),
+        random_state_(random_state) {}
+  std::string Repr() const override;
+  absl::StatusOr<std::vector<TrainTest>> Split(
+      const SplitInput& input,
+      std::vector<std::string>* warnings) const override;
+  std::unique_ptr<Splitter> Clone() const override {
+    return std::make_unique<GroupShuffleSplit>(*this);
+  }
+
+ private:
+  int n_splits_;
+  double test_size_, train_size_;
+  std::optional<int64_t> random_state_;
+};
+
 // test_fold[i] = the fold whose test set holds sample i, -1 = always in
 // training. Folds are the distinct non-negative values, sorted.
 class PredefinedSplit : public Splitter {
@@ -246,8 +291,8 @@ std::unique_ptr<Splitter> CheckCv(int n_splits, EstimatorKind kind);
 // Parses the command line's splitter text: an integer ("5", check_cv), or
 // "kfold(n_splits=5, shuffle=true, random_state=0)" style with any of the
 // splitters above by lower-case name (kfold, stratifiedkfold, shufflesplit,
-// stratifiedshufflesplit, groupkfold, timeseriessplit, leaveoneout,
-// repeatedkfold, repeatedstratifiedkfold).
+// stratifiedshufflesplit, groupkfold, groupshufflesplit, timeseriessplit,
+// leaveoneout, leavepout(p=2), repeatedkfold, repeatedstratifiedkfold).
 absl::StatusOr<std::unique_ptr<Splitter>> ParseSplitter(absl::string_view text,
                                                         EstimatorKind kind);
 
