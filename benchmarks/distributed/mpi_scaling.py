@@ -62,6 +62,9 @@ def main():
         ("(h) KMeans(n_init=1), n_clusters 2..31 x KFold(5), 60,000 x 32",
          (60000, 32, 16), list(range(2, 32)), 100),
     ]
+    if smoke:  # Every configuration once, on data that takes no time.
+        cases = [("smoke: KMeans(n_init=1), n_clusters 2..3 x KFold(5), "
+                  "300 x 4", (300, 4, 3), [2, 3], 20)]
     # (label, command prefix, n_jobs, cores used). mpirun binds each rank
     # to one core (Open MPI's default for up to 2 ranks, explicit here), and
     # HardwareThreads() honours the binding, so a rank's fits use its core.

@@ -966,7 +966,10 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     pool_stats_.Merge(engine.statistics());
     ECLIPSERA_RETURN_IF_ERROR(
         HandleFailures(results, n_splits_, options_, &warnings_));
-    for (const auto& [name, value] : extra) {
+    for (const auto& column : extra) {
+      // Not a structured binding: clang cannot capture one in the lambda.
+      const std::string& name = column.first;
+      const int64_t value = column.second;
       auto it =
           std::find_if(extra_columns.begin(), extra_columns.end(),
                        [&](const auto& col) { return col.first == name; });
