@@ -110,3 +110,18 @@ def eclipsera_dependencies():
         debian_package = "libopenmpi-dev",
         symlinks = {"include": "/usr/lib/x86_64-linux-gnu/openmpi/include"},
     )
+    # Only //python uses these (the Python bindings, issue 17).
+    _maybe(
+        system_library,
+        name = "python3",
+        build_file = Label("//third_party:python3.BUILD"),
+        debian_package = "python3-dev",
+        symlinks = {"include": "/usr/include/python3.11"},
+    )
+    _maybe(
+        system_library,
+        name = "pybind11",
+        build_file = Label("//third_party:pybind11.BUILD"),
+        debian_package = "pybind11-dev",
+        symlinks = {"include/pybind11": "/usr/include/pybind11"},
+    )

@@ -112,6 +112,10 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
   void Reset() override;
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
+  // cluster_centers and labels.
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/random.h"
+#include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/pool/pooling_switch.h"
 
@@ -398,6 +399,40 @@ absl::Status MeanShift::DoPredictInto(const ConstMatrixRef& x,
 absl::StatusOr<Vector> MeanShift::DoFitPredict(const ConstMatrixRef&,
                                                absl::Span<const double>) {
   return labels_.cast<double>();
+}
+
+FittedArrayList MeanShift::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"cluster_centers", centers_, false},
+          {"labels", labels_.cast<double>(), true}};
+}
+
+absl::Status MeanShift::RestoreFitted(const FittedArrayList& arrays,
+                                      absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreMatrix(arrays, "cluster_centers", -1, -1, &centers_));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* labels,
+                             FindFittedArray(arrays, "labels", -1, 1));
+  for (Index i = 0; i < labels->rows(); ++i) {
+    const double l = (*labels)(i, 0);
+    if (l != std::floor(l) || l < -1 || l >= centers_.rows()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("MeanShift::RestoreFitted: label ", l, " of row ", i,
+                       " is not -1 or a cluster index"));
+    }
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
+                             FindFittedScalar(scalars, "n_iter"));
+  ECLIPSERA_ASSIGN_OR_RETURN(bandwidth_,
+                             FindFittedScalar(scalars, "bandwidth"));
+  if (centers_.rows() == 0) {
+    return absl::InvalidArgumentError("MeanShift::RestoreFitted: no centers");
+  }
+  labels_ = labels->col(0).cast<int32_t>();
+  n_iter_ = static_cast<int>(n_iter);
+  fitted_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status RegisterMeanShift(EstimatorRegistry& registry) {

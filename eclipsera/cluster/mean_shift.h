@@ -98,6 +98,9 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
   EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   // Test hook: called after each completed iteration of each seed (from
   // the worker running it) with the seed index and the iteration number.
   // Not a hyperparameter: Clone does not copy it.

@@ -83,6 +83,9 @@ class MiniBatchKMeans
   bool supports_sample_weight() const override { return true; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   FittedScalarList FittedScalars() const override;
 
  protected:

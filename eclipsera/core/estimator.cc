@@ -305,6 +305,67 @@ absl::StatusOr<Vector> Estimator::DoScoreSamples(const ConstMatrixRef&) const {
   return Unimplemented("ScoreSamples");
 }
 
+absl::Status Estimator::RestoreFitted(const FittedArrayList&,
+                                      absl::Span<const FittedScalar>) {
+  return Unimplemented("RestoreFitted");
+}
+
+absl::StatusOr<const Matrix*> Estimator::FindFittedArray(
+    const FittedArrayList& arrays, absl::string_view name, Index rows,
+    Index cols, bool allow_nan) const {
+  for (const FittedArray& a : arrays) {
+    if (a.name != name) continue;
+    if ((rows >= 0 && a.value.rows() != rows) ||
+        (cols >= 0 && a.value.cols() != cols)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          this->name(), "::RestoreFitted: fitted array '", name, "' is ",
+          a.value.rows(), " x ", a.value.cols(), ", expected ",
+          rows < 0 ? std::string("any") : absl::StrCat(rows), " x ",
+          cols < 0 ? std::string("any") : absl::StrCat(cols)));
+    }
+    if (!allow_nan && !a.value.allFinite()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(this->name(), "::RestoreFitted: fitted array '", name,
+                       "' holds NaN or infinity"));
+    }
+    return &a.value;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      this->name(), "::RestoreFitted: fitted array '", name, "' is missing"));
+}
+
+absl::StatusOr<double> Estimator::FindFittedScalar(
+    absl::Span<const FittedScalar> scalars, absl::string_view name) const {
+  for (const FittedScalar& s : scalars) {
+    if (s.name == name) return s.value;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      this->name(), "::RestoreFitted: fitted scalar '", name, "' is missing"));
+}
+
+absl::Status Estimator::RestoreVector(const FittedArrayList& arrays,
+                                      absl::string_view name, Index rows,
+                                      Vector* out) const {
+  absl::StatusOr<const Matrix*> m = FindFittedArray(arrays, name, rows, -1);
+  if (!m.ok()) return m.status();
+  if ((*m)->cols() != 1 && (*m)->size() != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(this->name(), "::RestoreFitted: fitted array '", name,
+                     "' must be one-dimensional"));
+  }
+  *out = (*m)->size() == 0 ? Vector() : Vector((*m)->col(0));
+  return absl::OkStatus();
+}
+
+absl::Status Estimator::RestoreMatrix(const FittedArrayList& arrays,
+                                      absl::string_view name, Index rows,
+                                      Index cols, Matrix* out) const {
+  absl::StatusOr<const Matrix*> m = FindFittedArray(arrays, name, rows, cols);
+  if (!m.ok()) return m.status();
+  *out = **m;
+  return absl::OkStatus();
+}
+
 absl::Status Estimator::Unimplemented(absl::string_view method) const {
   return absl::UnimplementedError(
       absl::StrCat(name(), " has no ", method, " method"));

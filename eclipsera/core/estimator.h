@@ -32,6 +32,16 @@ struct FittedScalar {
 };
 using FittedScalarList = absl::InlinedVector<FittedScalar, 8>;
 
+// A fitted array (cluster_centers, coef, ...) by its scikit-learn name
+// without the trailing underscore. `one_dimensional` marks scikit-learn's
+// 1-D attributes (stored here as one column).
+struct FittedArray {
+  std::string name;
+  Matrix value;
+  bool one_dimensional = false;
+};
+using FittedArrayList = std::vector<FittedArray>;
+
 // What an estimator is, scikit-learn's `_estimator_type`: decides the
 // default scorer and what `cv=int` means in model selection (stratified
 // folds for classifiers).
@@ -164,6 +174,18 @@ class Estimator {
   // 8 per estimator.
   virtual FittedScalarList FittedScalars() const { return {}; }
 
+  // Fitted arrays (copies) for the Python bindings and reports; empty
+  // before Fit. Together with FittedScalars() they are the whole fitted
+  // state of an estimator that implements RestoreFitted.
+  virtual FittedArrayList FittedArrays() const { return {}; }
+  // Makes this estimator fitted with a state saved from FittedArrays() and
+  // FittedScalars() of an estimator with the same parameters (pickling in
+  // the Python bindings): afterwards every method gives that estimator's
+  // results. InvalidArgument when an array is missing or mis-shaped;
+  // Unimplemented where the estimator cannot restore (the default).
+  virtual absl::Status RestoreFitted(const FittedArrayList& arrays,
+                                     absl::Span<const FittedScalar> scalars);
+
   // Warnings of the last Fit, as scikit-learn's ConvergenceWarning and
   // friends (fewer distinct clusters than requested, no convergence within
   // max_iter, ...): one sentence each, cleared when Fit starts. The
@@ -214,6 +236,24 @@ class Estimator {
   virtual absl::StatusOr<Vector> DoScoreSamples(const ConstMatrixRef& x) const;
 
   absl::Status Unimplemented(absl::string_view method) const;
+
+  // For RestoreFitted: the array `name` of `arrays`, or an InvalidArgument
+  // naming it when it is missing, not rows x cols (a negative rows or cols
+  // accepts any) or, unless `allow_nan`, not finite.
+  absl::StatusOr<const Matrix*> FindFittedArray(const FittedArrayList& arrays,
+                                                absl::string_view name,
+                                                Index rows, Index cols,
+                                                bool allow_nan = false) const;
+  // The scalar `name` of `scalars`, or InvalidArgument naming it.
+  absl::StatusOr<double> FindFittedScalar(
+      absl::Span<const FittedScalar> scalars, absl::string_view name) const;
+  // FindFittedArray, then copied into `out` (one column as a vector).
+  absl::Status RestoreVector(const FittedArrayList& arrays,
+                             absl::string_view name, Index rows,
+                             Vector* out) const;
+  absl::Status RestoreMatrix(const FittedArrayList& arrays,
+                             absl::string_view name, Index rows, Index cols,
+                             Matrix* out) const;
 
   // Fit's common checks of x, y and sample_weight (for composites whose
   // DoFitTransform does not go through Fit).

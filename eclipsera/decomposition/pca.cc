@@ -441,6 +441,38 @@ FittedScalarList PCA::FittedScalars() const {
           {"explained_variance_ratio_sum", ratio_.sum()}};
 }
 
+FittedArrayList PCA::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"components", components_, false},
+          {"explained_variance", explained_variance_, true},
+          {"explained_variance_ratio", ratio_, true},
+          {"singular_values", singular_values_, true},
+          {"mean", mean_, true}};
+}
+
+absl::Status PCA::RestoreFitted(const FittedArrayList& arrays,
+                                absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreMatrix(arrays, "components", -1, -1, &components_));
+  const Index k = components_.rows(), d = components_.cols();
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "explained_variance", k, &explained_variance_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "explained_variance_ratio", k, &ratio_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "singular_values", k, &singular_values_));
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "mean", d, &mean_));
+  ECLIPSERA_ASSIGN_OR_RETURN(noise_variance_,
+                             FindFittedScalar(scalars, "noise_variance"));
+  if (k == 0 || d == 0) {
+    return absl::InvalidArgumentError("PCA::RestoreFitted: no components");
+  }
+  solver_used_ = options_.svd_solver;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status RegisterPCA(EstimatorRegistry& registry) {
   return registry.Register({"PCA",
                             "principal component analysis (exact or "

@@ -80,6 +80,9 @@ class PCA : public EstimatorWithOptions<PCA, PCAOptions> {
   }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   FittedScalarList FittedScalars() const override;
 
  protected:

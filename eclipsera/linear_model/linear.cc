@@ -268,6 +268,27 @@ FittedScalarList LinearRegression::FittedScalars() const {
   return {{"rank", static_cast<double>(rank_)}, {"intercept", intercept_}};
 }
 
+FittedArrayList LinearRegression::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"coef", coef_, true}, {"singular", singular_, true}};
+}
+
+absl::Status LinearRegression::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "coef", -1, &coef_));
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "singular", -1, &singular_));
+  ECLIPSERA_ASSIGN_OR_RETURN(intercept_,
+                             FindFittedScalar(scalars, "intercept"));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double rank,
+                             FindFittedScalar(scalars, "rank"));
+  rank_ = static_cast<Index>(rank);
+  fitted_ = coef_.size() > 0;
+  return fitted_ ? absl::OkStatus()
+                 : absl::InvalidArgumentError(
+                       "LinearRegression::RestoreFitted: no coefficients");
+}
+
 // ----------------------------------------------------------------------------
 // Ridge
 
@@ -330,6 +351,27 @@ absl::StatusOr<double> Ridge::DoScore(const ConstMatrixRef& x,
                                       absl::Span<const double> y) const {
   ECLIPSERA_ASSIGN_OR_RETURN(const Vector p, Predict(x));
   return metrics::R2Score(y, {p.data(), static_cast<size_t>(p.size())});
+}
+
+FittedScalarList Ridge::FittedScalars() const {
+  return {{"intercept", intercept_}};
+}
+
+FittedArrayList Ridge::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"coef", coef_, true}};
+}
+
+absl::Status Ridge::RestoreFitted(const FittedArrayList& arrays,
+                                  absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "coef", -1, &coef_));
+  ECLIPSERA_ASSIGN_OR_RETURN(intercept_,
+                             FindFittedScalar(scalars, "intercept"));
+  fitted_ = coef_.size() > 0;
+  return fitted_ ? absl::OkStatus()
+                 : absl::InvalidArgumentError(
+                       "Ridge::RestoreFitted: no coefficients");
 }
 
 // ----------------------------------------------------------------------------
@@ -430,6 +472,35 @@ absl::StatusOr<double> RidgeClassifier::DoScore(
     const ConstMatrixRef& x, absl::Span<const double> y) const {
   ECLIPSERA_ASSIGN_OR_RETURN(const Vector p, Predict(x));
   return metrics::AccuracyScore(y, {p.data(), static_cast<size_t>(p.size())});
+}
+
+FittedArrayList RidgeClassifier::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"classes",
+           Eigen::Map<const Vector>(classes_.data(),
+                                    static_cast<Index>(classes_.size())),
+           true},
+          {"coef", coef_, false},
+          {"intercept", intercept_, true}};
+}
+
+absl::Status RidgeClassifier::RestoreFitted(const FittedArrayList& arrays,
+                                            absl::Span<const FittedScalar>) {
+  Reset();
+  Vector classes;
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "classes", -1, &classes));
+  const Index k = classes.size();
+  if (k < 2) {
+    return absl::InvalidArgumentError(
+        "RidgeClassifier::RestoreFitted: fewer than 2 classes");
+  }
+  const Index rows = k == 2 ? 1 : k;
+  ECLIPSERA_RETURN_IF_ERROR(RestoreMatrix(arrays, "coef", rows, -1, &coef_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "intercept", rows, &intercept_));
+  classes_.assign(classes.data(), classes.data() + k);
+  fitted_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status RegisterLinearModels(EstimatorRegistry& registry) {

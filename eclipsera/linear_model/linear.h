@@ -47,6 +47,9 @@ class LinearRegression
   bool supports_sample_weight() const override { return true; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   FittedScalarList FittedScalars() const override;
 
  protected:
@@ -95,6 +98,10 @@ class Ridge : public EstimatorWithOptions<Ridge, RidgeOptions> {
   bool supports_sample_weight() const override { return true; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedScalarList FittedScalars() const override;
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
@@ -137,6 +144,9 @@ class RidgeClassifier
   absl::Span<const double> classes() const override { return classes_; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

@@ -413,6 +413,53 @@ FittedScalarList LogisticRegression::FittedScalars() const {
   return {{"n_iter", static_cast<double>(n_iter_)}, {"objective", objective_}};
 }
 
+FittedArrayList LogisticRegression::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"classes",
+           Eigen::Map<const Vector>(classes_.data(),
+                                    static_cast<Index>(classes_.size())),
+           true},
+          {"coef", coef_, false},
+          {"intercept", intercept_, true}};
+}
+
+absl::Status LogisticRegression::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* classes,
+                             FindFittedArray(arrays, "classes", -1, 1));
+  const Index k = classes->rows();
+  for (Index c = 1; c < k; ++c) {
+    if (!((*classes)(c - 1, 0) < (*classes)(c, 0))) {
+      return absl::InvalidArgumentError(
+          "LogisticRegression::RestoreFitted: classes are not sorted and "
+          "distinct");
+    }
+  }
+  if (k < 2) {
+    return absl::InvalidArgumentError(
+        "LogisticRegression::RestoreFitted: fewer than 2 classes");
+  }
+  const Index rows = k == 2 ? 1 : k;
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* coef,
+                             FindFittedArray(arrays, "coef", rows, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* intercept,
+                             FindFittedArray(arrays, "intercept", rows, 1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
+                             FindFittedScalar(scalars, "n_iter"));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double objective,
+                             FindFittedScalar(scalars, "objective"));
+  classes_.assign(classes->data(), classes->data() + k);
+  coef_ = *coef;
+  intercept_ = intercept->col(0);
+  multinomial_ = options_.multi_class == "multinomial" ||
+                 (options_.multi_class == "auto" && k > 2);
+  n_iter_ = static_cast<int>(n_iter);
+  objective_ = objective;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status RegisterLogisticRegression(EstimatorRegistry& registry) {
   return registry.Register(
       {"LogisticRegression",

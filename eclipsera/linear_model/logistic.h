@@ -64,6 +64,10 @@ class LogisticRegression
   void Reset() override;
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
+  // classes, coef and intercept.
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

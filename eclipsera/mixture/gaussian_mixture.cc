@@ -1428,6 +1428,77 @@ FittedScalarList GaussianMixture::FittedScalars() const {
   return out;
 }
 
+FittedArrayList GaussianMixture::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"weights", params_.weights, true},
+          {"means", params_.means, false},
+          {"covariances", params_.covariances, false},
+          {"precisions_cholesky", params_.precisions_cholesky, false},
+          {"_cholesky_lower",
+           Matrix::Constant(1, 1, params_.cholesky_lower ? 1.0 : 0.0), false}};
+}
+
+absl::Status GaussianMixture::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(ValidateOptions(options_));
+  const Index k = options_.n_components;
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* weights,
+                             FindFittedArray(arrays, "weights", k, 1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* means,
+                             FindFittedArray(arrays, "means", k, -1));
+  const Index d = means->cols();
+  Index rows = k, cols = d;
+  switch (ParseCovType(options_.covariance_type)) {
+    case CovType::kFull:
+      rows = k * d;
+      break;
+    case CovType::kTied:
+      rows = d;
+      break;
+    case CovType::kDiag:
+      break;
+    case CovType::kSpherical:
+      cols = 1;
+      break;
+  }
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const Matrix* covariances,
+      FindFittedArray(arrays, "covariances", rows, cols));
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const Matrix* cholesky,
+      FindFittedArray(arrays, "precisions_cholesky", rows, cols));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* lower,
+                             FindFittedArray(arrays, "_cholesky_lower", 1, 1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
+                             FindFittedScalar(scalars, "n_iter"));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double converged,
+                             FindFittedScalar(scalars, "converged"));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double bic,
+                             FindFittedScalar(scalars, "bic"));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double aic,
+                             FindFittedScalar(scalars, "aic"));
+  // lower_bound is absent when no EM step ran (max_iter = 0).
+  const absl::StatusOr<double> lower_bound =
+      FindFittedScalar(scalars, "lower_bound");
+  params_.weights = weights->col(0);
+  params_.means = *means;
+  params_.covariances = *covariances;
+  params_.precisions_cholesky = *cholesky;
+  params_.cholesky_lower = (*lower)(0, 0) != 0.0;
+  precisions_ = std::make_shared<PrecisionsCache>();
+  precisions_->covariance_type =
+      static_cast<int>(ParseCovType(options_.covariance_type));
+  n_iter_ = static_cast<int>(n_iter);
+  converged_ = converged != 0.0;
+  train_bic_ = bic;
+  train_aic_ = aic;
+  lower_bound_ = lower_bound.ok() ? *lower_bound
+                                  : -std::numeric_limits<double>::infinity();
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status RegisterGaussianMixture(EstimatorRegistry& registry) {
   return registry.Register(
       {"GaussianMixture",

@@ -180,6 +180,11 @@ class GaussianMixture
   const GaussianMixtureWorkspace& workspace() const { return ws_; }
 
   FittedScalarList FittedScalars() const override;
+  // weights, means, covariances and precisions_cholesky in the layouts of
+  // GaussianMixtureParams, and _cholesky_lower (1 x 1).
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
   // Test hook: called after every EM iteration with its number (1-based).
   // Not a hyperparameter: Clone does not copy it.

@@ -67,7 +67,9 @@ absl::Status KNeighborsBase::FitIndex(const char* context,
   if (o.n_neighbors < 1 || o.n_neighbors > x.rows()) {
     return absl::InvalidArgumentError(absl::StrCat(
         context, ": n_neighbors = ", o.n_neighbors,
-        "; expected 1 <= n_neighbors <= n_samples_fit (", x.rows(), ")"));
+        "; expected 1 <= n_neighbors <= n_samples_fit, the number of "
+        "training samples (n_samples = ",
+        x.rows(), ")"));
   }
   if (o.leaf_size < 1) {
     return absl::InvalidArgumentError(

@@ -111,7 +111,8 @@ TEST(KNeighborsTest, BadInputNamesTheProblem) {
   EXPECT_THAT(clf.Fit(x, std::vector<double>{0, 1, 0, 1}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("n_neighbors = 5; expected 1 <= n_neighbors "
-                                 "<= n_samples_fit (4)")));
+                                 "<= n_samples_fit, the number of training "
+                                 "samples (n_samples = 4)")));
   ECLIPSERA_ASSERT_OK(clf.SetParams({{"n_neighbors", int64_t{2}}, {"p", 3.0}}));
   EXPECT_THAT(clf.Fit(x, std::vector<double>{0, 1, 0, 1}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("p = 3")));

@@ -196,6 +196,52 @@ FittedScalarList StandardScaler::FittedScalars() const {
   return {{"n_samples_seen", n_samples_seen_}};
 }
 
+FittedArrayList StandardScaler::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"mean", mean_, true},
+          {"var", var_, true},
+          {"scale", scale_, true},
+          {"_running_mean", running_mean_, true},
+          {"_running_var", running_var_, true}};
+}
+
+absl::Status StandardScaler::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* running_mean,
+                             FindFittedArray(arrays, "_running_mean", -1, 1));
+  const Index d = running_mean->rows();
+  const bool has_mean = options_.with_mean || options_.with_std;
+  const Index std_rows = options_.with_std ? d : 0;
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* running_var,
+                             FindFittedArray(arrays, "_running_var", -1, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const Matrix* mean,
+      FindFittedArray(arrays, "mean", has_mean ? d : 0, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* var,
+                             FindFittedArray(arrays, "var", std_rows, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* scale,
+                             FindFittedArray(arrays, "scale", std_rows, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double seen,
+                             FindFittedScalar(scalars, "n_samples_seen"));
+  if (d == 0 || !(seen > 0.0)) {
+    return absl::InvalidArgumentError(
+        "StandardScaler::RestoreFitted: no features or no samples seen");
+  }
+  const auto column = [](const Matrix* m) {
+    return m->size() == 0 ? Vector() : Vector(m->col(0));
+  };
+  running_mean_ = column(running_mean);
+  running_var_ = column(running_var);
+  mean_ = column(mean);
+  var_ = column(var);
+  scale_ = column(scale);
+  n_samples_seen_ = seen;
+  n_features_ = d;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
 // ----------------------------------------------------------------------------
 // MinMaxScaler
 
@@ -322,6 +368,33 @@ FittedScalarList MinMaxScaler::FittedScalars() const {
   return {{"n_samples_seen", n_samples_seen_}};
 }
 
+FittedArrayList MinMaxScaler::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"data_min", data_min_, true},
+          {"data_max", data_max_, true},
+          {"data_range", data_range_, true},
+          {"scale", scale_, true},
+          {"min", min_, true}};
+}
+
+absl::Status MinMaxScaler::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "data_min", -1, &data_min_));
+  const Index d = data_min_.size();
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "data_max", d, &data_max_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "data_range", d, &data_range_));
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "scale", d, &scale_));
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "min", d, &min_));
+  ECLIPSERA_ASSIGN_OR_RETURN(n_samples_seen_,
+                             FindFittedScalar(scalars, "n_samples_seen"));
+  fitted_ = d > 0;
+  return fitted_ ? absl::OkStatus()
+                 : absl::InvalidArgumentError(
+                       "MinMaxScaler::RestoreFitted: no features");
+}
+
 // ----------------------------------------------------------------------------
 // MaxAbsScaler
 
@@ -407,6 +480,25 @@ absl::StatusOr<Matrix> MaxAbsScaler::DoInverseTransform(
 
 FittedScalarList MaxAbsScaler::FittedScalars() const {
   return {{"n_samples_seen", n_samples_seen_}};
+}
+
+FittedArrayList MaxAbsScaler::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"max_abs", max_abs_, true}, {"scale", scale_, true}};
+}
+
+absl::Status MaxAbsScaler::RestoreFitted(
+    const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
+  Reset();
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "max_abs", -1, &max_abs_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "scale", max_abs_.size(), &scale_));
+  ECLIPSERA_ASSIGN_OR_RETURN(n_samples_seen_,
+                             FindFittedScalar(scalars, "n_samples_seen"));
+  fitted_ = max_abs_.size() > 0;
+  return fitted_ ? absl::OkStatus()
+                 : absl::InvalidArgumentError(
+                       "MaxAbsScaler::RestoreFitted: no features");
 }
 
 // ----------------------------------------------------------------------------
@@ -614,6 +706,33 @@ absl::StatusOr<Matrix> RobustScaler::DoInverseTransform(
   if (options_.with_centering) out.rowwise() += center_.transpose();
   ECLIPSERA_RETURN_IF_ERROR(CheckTransformedFinite(kContext, out));
   return out;
+}
+
+FittedArrayList RobustScaler::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"center", center_, true},
+          {"scale", scale_, true},
+          {"_n_features",
+           Matrix::Constant(1, 1, static_cast<double>(n_features_)), false}};
+}
+
+absl::Status RobustScaler::RestoreFitted(const FittedArrayList& arrays,
+                                         absl::Span<const FittedScalar>) {
+  Reset();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* d,
+                             FindFittedArray(arrays, "_n_features", 1, 1));
+  const Index n = static_cast<Index>((*d)(0, 0));
+  if (n < 1 || (*d)(0, 0) != static_cast<double>(n)) {
+    return absl::InvalidArgumentError(
+        "RobustScaler::RestoreFitted: _n_features is not a positive integer");
+  }
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(
+      arrays, "center", options_.with_centering ? n : 0, &center_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "scale", options_.with_scaling ? n : 0, &scale_));
+  n_features_ = n;
+  fitted_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status RegisterScalers(EstimatorRegistry& registry) {

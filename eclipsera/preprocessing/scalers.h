@@ -63,6 +63,11 @@ class StandardScaler
   void Reset() override;
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
+  // mean, var, scale (empty where scikit-learn has None) and the running
+  // statistics PartialFit continues from (_running_mean, _running_var).
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
@@ -122,6 +127,9 @@ class MinMaxScaler
   }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   FittedScalarList FittedScalars() const override;
 
  protected:
@@ -171,6 +179,9 @@ class MaxAbsScaler
   }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
   FittedScalarList FittedScalars() const override;
 
  protected:
@@ -224,6 +235,9 @@ class RobustScaler
   Index n_features_out() const override { return fitted_ ? n_features_ : 0; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

@@ -189,6 +189,72 @@ absl::Status SimpleImputer::DoTransformInto(const ConstMatrixRef& x,
   return absl::OkStatus();
 }
 
+namespace {
+
+Matrix IndexColumn(const std::vector<Index>& v) {
+  Matrix m(static_cast<Index>(v.size()), 1);
+  for (size_t i = 0; i < v.size(); ++i) m(i, 0) = static_cast<double>(v[i]);
+  return m;
+}
+
+// Feature indices in [0, d), increasing, from a restored column.
+absl::Status IndexList(const Matrix& m, Index d, const char* name,
+                       std::vector<Index>* out) {
+  out->clear();
+  for (Index i = 0; i < m.size(); ++i) {
+    const double v = m.data()[i];
+    if (!(v >= 0 && v < d) || v != std::floor(v) ||
+        (i > 0 && !(v > m.data()[i - 1]))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "SimpleImputer::RestoreFitted: ", name,
+          " must hold increasing feature indices in [0, ", d, ")"));
+    }
+    out->push_back(static_cast<Index>(v));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+FittedArrayList SimpleImputer::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"statistics", statistics_, true},
+          {"_kept", IndexColumn(kept_), true},
+          {"_indicator_features", IndexColumn(indicator_features_), true}};
+}
+
+absl::Status SimpleImputer::RestoreFitted(const FittedArrayList& arrays,
+                                          absl::Span<const FittedScalar>) {
+  Reset();
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const Matrix* stats,
+      FindFittedArray(arrays, "statistics", -1, 1, /*allow_nan=*/true));
+  const Index d = stats->rows();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* kept,
+                             FindFittedArray(arrays, "_kept", -1, -1));
+  ECLIPSERA_ASSIGN_OR_RETURN(
+      const Matrix* indicator,
+      FindFittedArray(arrays, "_indicator_features", -1, -1));
+  ECLIPSERA_RETURN_IF_ERROR(IndexList(*kept, d, "_kept", &kept_));
+  ECLIPSERA_RETURN_IF_ERROR(
+      IndexList(*indicator, d, "_indicator_features", &indicator_features_));
+  for (Index j : kept_) {
+    if (std::isnan((*stats)(j, 0))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "SimpleImputer::RestoreFitted: the statistic of kept feature ", j,
+          " is NaN"));
+    }
+  }
+  if (kept_.empty() || d == 0) {
+    return absl::InvalidArgumentError(
+        "SimpleImputer::RestoreFitted: no features kept");
+  }
+  statistics_ = stats->col(0);
+  n_features_ = d;
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status RegisterSimpleImputer(EstimatorRegistry& registry) {
   return registry.Register(
       {"SimpleImputer",

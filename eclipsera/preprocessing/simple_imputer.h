@@ -61,6 +61,9 @@ class SimpleImputer
   }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  FittedArrayList FittedArrays() const override;
+  absl::Status RestoreFitted(const FittedArrayList& arrays,
+                             absl::Span<const FittedScalar> scalars) override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

@@ -1,0 +1,401 @@
+// eclipsera._native: the C++ estimators behind the Python package.
+//
+// One class, Native, drives any registered estimator through the generic
+// Estimator interface; the Python package (python/src/eclipsera) builds
+// scikit-learn-compatible classes on top of it. Arrays cross the boundary
+// as C-contiguous float64 numpy arrays: the Python side converts whatever
+// the user passed (lists, float32, Fortran order) exactly once, and a
+// C-contiguous float64 array reaches the estimator without a copy. The GIL
+// is released while C++ runs, so Python threads (joblib's threading
+// backend, GridSearchCV(n_jobs=2)) fit in parallel.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "eclipsera/cli/algorithms.h"
+#include "eclipsera/core/estimator.h"
+#include "eclipsera/core/matrix.h"
+#include "eclipsera/core/params.h"
+#include "eclipsera/core/registry.h"
+
+namespace py = pybind11;
+
+namespace eclipsera::python {
+namespace {
+
+using InputArray = py::array_t<double, py::array::c_style>;
+
+const EstimatorRegistry& Registry() {
+  static const EstimatorRegistry* registry = [] {
+    auto* r = new EstimatorRegistry;
+    absl::Status s = cli::RegisterAllAlgorithms(*r);
+    if (!s.ok()) throw std::runtime_error(std::string(s.message()));
+    return r;
+  }();
+  return *registry;
+}
+
+// absl::Status -> the Python exception scikit-learn users expect: invalid
+// data or parameters are ValueError (what check_estimator looks for), a
+// missing method NotImplementedError, anything else RuntimeError.
+[[noreturn]] void Raise(const absl::Status& s) {
+  const std::string message(s.message());
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kFailedPrecondition:
+      throw py::value_error(message);
+    case absl::StatusCode::kUnimplemented:
+      throw std::domain_error(message);  // NotImplementedError below.
+    default:
+      throw std::runtime_error(message);
+  }
+}
+
+template <class T>
+T Check(absl::StatusOr<T> v) {
+  if (!v.ok()) Raise(v.status());
+  return *std::move(v);
+}
+
+void Check(const absl::Status& s) {
+  if (!s.ok()) Raise(s);
+}
+
+// A 2-D C-contiguous float64 array as the estimator's row-major matrix,
+// without a copy.
+Eigen::Map<const Matrix> AsMatrix(const InputArray& a, const char* what) {
+  if (a.ndim() != 2) {
+    throw py::value_error(std::string(what) + " must be 2-D");
+  }
+  return Eigen::Map<const Matrix>(a.data(), a.shape(0), a.shape(1));
+}
+
+absl::Span<const double> AsSpan(const std::optional<InputArray>& a) {
+  if (!a.has_value()) return {};
+  if (a->ndim() != 1) throw py::value_error("expected a 1-D array");
+  return absl::Span<const double>(a->data(), a->shape(0));
+}
+
+// Hands a matrix to numpy without a copy (the capsule owns it).
+py::array ToNumpy(Matrix m) {
+  auto* owned = new Matrix(std::move(m));
+  py::capsule free(owned, [](void* p) { delete static_cast<Matrix*>(p); });
+  return py::array_t<double>(
+      {owned->rows(), owned->cols()},
+      {static_cast<py::ssize_t>(owned->cols() * sizeof(double)),
+       static_cast<py::ssize_t>(sizeof(double))},
+      owned->data(), free);
+}
+
+py::array ToNumpy(Vector v) {
+  auto* owned = new Vector(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<Vector*>(p); });
+  return py::array_t<double>({owned->size()}, {sizeof(double)}, owned->data(),
+                             free);
+}
+
+py::object ToPython(const ParamValue& v) {
+  struct Visitor {
+    py::object operator()(std::monostate) const { return py::none(); }
+    py::object operator()(bool b) const { return py::bool_(b); }
+    py::object operator()(int64_t i) const { return py::int_(i); }
+    py::object operator()(double d) const { return py::float_(d); }
+    py::object operator()(const std::string& s) const { return py::str(s); }
+    py::object operator()(const std::vector<double>& d) const {
+      return py::tuple(py::cast(d));
+    }
+    py::object operator()(const EstimatorParam& e) const {
+      return py::str(e.repr);
+    }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+ParamValue FromPython(const std::string& name, const py::handle& h) {
+  if (h.is_none()) return std::monostate{};
+  // bool before int: Python's bool is an int.
+  if (py::isinstance<py::bool_>(h)) return h.cast<bool>();
+  if (py::isinstance<py::int_>(h)) return h.cast<int64_t>();
+  if (py::isinstance<py::float_>(h)) return h.cast<double>();
+  if (py::isinstance<py::str>(h)) return h.cast<std::string>();
+  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+    std::vector<double> out;
+    for (const py::handle& item : h) {
+      if (!py::isinstance<py::int_>(item) &&
+          !py::isinstance<py::float_>(item)) {
+        throw py::value_error("parameter '" + name +
+                              "': a sequence must hold numbers only");
+      }
+      out.push_back(item.cast<double>());
+    }
+    return out;
+  }
+  throw py::value_error("parameter '" + name + "' has an unsupported type " +
+                        std::string(py::str(py::type::of(h))));
+}
+
+py::dict ToDict(const ParamMap& params) {
+  py::dict d;
+  for (const auto& entry : params)
+    d[py::str(entry.first)] = ToPython(entry.second);
+  return d;
+}
+
+class Native {
+ public:
+  explicit Native(const std::string& name)
+      : estimator_(Check(Registry().Create(name))) {}
+
+  std::string name() const { return estimator_->name(); }
+
+  void SetParams(const py::dict& params) {
+    ParamMap map;
+    for (const auto& item : params) {
+      const std::string key = item.first.cast<std::string>();
+      map.emplace(key, FromPython(key, item.second));
+    }
+    Check(estimator_->SetParams(map));
+  }
+  py::dict GetParams() const { return ToDict(estimator_->GetParams(false)); }
+
+  void Fit(const InputArray& x, const std::optional<InputArray>& y,
+           const std::optional<InputArray>& sample_weight) {
+    const auto xm = AsMatrix(x, "X");
+    const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
+    absl::Status s;
+    {
+      py::gil_scoped_release release;
+      s = estimator_->Fit(xm, ys, FitArgs{w});
+    }
+    Check(s);
+  }
+  py::array FitPredict(const InputArray& x, const std::optional<InputArray>& y,
+                       const std::optional<InputArray>& sample_weight) {
+    const auto xm = AsMatrix(x, "X");
+    const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
+    absl::StatusOr<Vector> out;
+    {
+      py::gil_scoped_release release;
+      out = estimator_->FitPredict(xm, ys, FitArgs{w});
+    }
+    return ToNumpy(Check(std::move(out)));
+  }
+  py::array FitTransform(const InputArray& x,
+                         const std::optional<InputArray>& y,
+                         const std::optional<InputArray>& sample_weight) {
+    const auto xm = AsMatrix(x, "X");
+    const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
+    absl::StatusOr<Matrix> out;
+    {
+      py::gil_scoped_release release;
+      out = estimator_->FitTransform(xm, ys, FitArgs{w});
+    }
+    return ToNumpy(Check(std::move(out)));
+  }
+
+  // The const methods run with the GIL released: one fitted estimator may
+  // serve several Python threads at once (Estimator's thread-safety rule).
+  template <class R, class F>
+  py::array Call(const InputArray& x, F f) const {
+    const auto xm = AsMatrix(x, "X");
+    absl::StatusOr<R> out;
+    {
+      py::gil_scoped_release release;
+      out = f(*estimator_, xm);
+    }
+    return ToNumpy(Check(std::move(out)));
+  }
+
+  double Score(const InputArray& x, const std::optional<InputArray>& y) const {
+    const auto xm = AsMatrix(x, "X");
+    const absl::Span<const double> ys = AsSpan(y);
+    absl::StatusOr<double> out;
+    {
+      py::gil_scoped_release release;
+      out = estimator_->Score(xm, ys);
+    }
+    return Check(std::move(out));
+  }
+
+  bool fitted() const { return estimator_->fitted(); }
+  std::vector<double> classes() const {
+    const auto c = estimator_->classes();
+    return std::vector<double>(c.begin(), c.end());
+  }
+  std::vector<std::string> warnings() const { return estimator_->warnings(); }
+  Index n_features_out() const { return estimator_->n_features_out(); }
+
+  py::dict FittedScalars() const {
+    py::dict d;
+    for (const FittedScalar& s : estimator_->FittedScalars()) {
+      d[py::str(std::string(s.name))] = s.value;
+    }
+    return d;
+  }
+  // [(name, array, one_dimensional)], 1-D attributes as 1-D arrays.
+  py::list FittedArrays() const {
+    py::list out;
+    for (FittedArray& a : estimator_->FittedArrays()) {
+      py::array value = a.one_dimensional
+                            ? ToNumpy(Vector(Eigen::Map<const Vector>(
+                                  a.value.data(), a.value.size())))
+                            : ToNumpy(std::move(a.value));
+      out.append(py::make_tuple(a.name, value, a.one_dimensional));
+    }
+    return out;
+  }
+  // The inverse of FittedArrays / FittedScalars (pickling).
+  void Restore(const py::list& arrays, const py::dict& scalars) {
+    FittedArrayList list;
+    for (const py::handle& item : arrays) {
+      const auto t = item.cast<py::tuple>();
+      const auto value =
+          py::array_t<double,
+                      py::array::c_style | py::array::forcecast>::ensure(t[1]);
+      if (!value) throw py::value_error("fitted arrays must be numeric");
+      FittedArray a;
+      a.name = t[0].cast<std::string>();
+      a.one_dimensional = value.ndim() == 1;
+      const Index rows = value.ndim() >= 1 ? value.shape(0) : 1;
+      const Index cols = value.ndim() == 2 ? value.shape(1) : 1;
+      if (value.ndim() > 2)
+        throw py::value_error("fitted arrays are 1-D or 2-D");
+      a.value = Eigen::Map<const Matrix>(value.data(), rows, cols);
+      list.push_back(std::move(a));
+    }
+    // FittedScalar holds a string_view: keep the names alive here.
+    std::vector<std::string> names;
+    std::vector<double> values;
+    for (const auto& item : scalars) {
+      names.push_back(item.first.cast<std::string>());
+      values.push_back(item.second.cast<double>());
+    }
+    std::vector<FittedScalar> scalar_list;
+    for (size_t i = 0; i < names.size(); ++i) {
+      scalar_list.push_back({names[i], values[i]});
+    }
+    Check(estimator_->RestoreFitted(list, scalar_list));
+  }
+
+  std::string Repr() const { return EstimatorRepr(*estimator_); }
+
+  Estimator& estimator() { return *estimator_; }
+
+ private:
+  std::unique_ptr<Estimator> estimator_;
+};
+
+py::list Entries() {
+  py::list out;
+  for (const EstimatorEntry& e : Registry().entries()) {
+    std::unique_ptr<Estimator> est = e.make();
+    py::list params;
+    for (const ParamInfo& p : est->DescribeParams()) {
+      params.append(py::make_tuple(p.name, ToPython(p.value), p.doc));
+    }
+    py::dict d;
+    d["name"] = e.name;
+    d["summary"] = e.summary;
+    d["kind"] = std::string(EstimatorKindName(est->kind()));
+    d["supports_sample_weight"] = est->supports_sample_weight();
+    d["allows_nan"] = est->allows_nan();
+    d["params"] = params;
+    out.append(d);
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace eclipsera::python
+
+PYBIND11_MODULE(_native, m) {
+  using eclipsera::Estimator;
+  using eclipsera::Matrix;
+  using eclipsera::Vector;
+  using eclipsera::python::Entries;
+  using eclipsera::python::InputArray;
+  using eclipsera::python::Native;
+  m.doc() = "Eclipsera's C++ estimators (use the eclipsera package instead)";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const std::domain_error& e) {
+      PyErr_SetString(PyExc_NotImplementedError, e.what());
+    }
+  });
+  m.def("entries", &Entries,
+        "Every registered estimator: name, summary, kind and parameters "
+        "(name, default, doc).");
+  py::class_<Native>(m, "Native")
+      .def(py::init<const std::string&>())
+      .def_property_readonly("name", &Native::name)
+      .def("set_params", &Native::SetParams)
+      .def("get_params", &Native::GetParams)
+      .def("fit", &Native::Fit, py::arg("X"), py::arg("y") = py::none(),
+           py::arg("sample_weight") = py::none())
+      .def("fit_predict", &Native::FitPredict, py::arg("X"),
+           py::arg("y") = py::none(), py::arg("sample_weight") = py::none())
+      .def("fit_transform", &Native::FitTransform, py::arg("X"),
+           py::arg("y") = py::none(), py::arg("sample_weight") = py::none())
+      .def("predict",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Vector>(x, [](const Estimator& e, const auto& m) {
+               return e.Predict(m);
+             });
+           })
+      .def("transform",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Matrix>(x, [](const Estimator& e, const auto& m) {
+               return e.Transform(m);
+             });
+           })
+      .def("inverse_transform",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Matrix>(x, [](const Estimator& e, const auto& m) {
+               return e.InverseTransform(m);
+             });
+           })
+      .def("predict_proba",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Matrix>(x, [](const Estimator& e, const auto& m) {
+               return e.PredictProba(m);
+             });
+           })
+      .def("predict_log_proba",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Matrix>(x, [](const Estimator& e, const auto& m) {
+               return e.PredictLogProba(m);
+             });
+           })
+      .def("decision_function",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Matrix>(x, [](const Estimator& e, const auto& m) {
+               return e.DecisionFunction(m);
+             });
+           })
+      .def("score_samples",
+           [](const Native& n, const InputArray& x) {
+             return n.Call<Vector>(x, [](const Estimator& e, const auto& m) {
+               return e.ScoreSamples(m);
+             });
+           })
+      .def("score", &Native::Score, py::arg("X"), py::arg("y") = py::none())
+      .def_property_readonly("fitted", &Native::fitted)
+      .def_property_readonly("classes", &Native::classes)
+      .def_property_readonly("warnings", &Native::warnings)
+      .def_property_readonly("n_features_out", &Native::n_features_out)
+      .def("fitted_scalars", &Native::FittedScalars)
+      .def("fitted_arrays", &Native::FittedArrays)
+      .def("restore", &Native::Restore)
+      .def("__repr__", &Native::Repr);
+}

@@ -1,0 +1,406 @@
+"""scikit-learn estimators over Eclipsera's C++ estimators.
+
+Every class is built from the C++ registry: its ``__init__`` takes the C++
+parameter schema's names and defaults (so ``get_params``, ``set_params``,
+``clone`` and ``repr`` are scikit-learn's own, from ``BaseEstimator``), and
+its methods validate input as scikit-learn does (``_validate_data``) before
+calling the native estimator with the GIL released. Which scikit-learn
+module, mixins and methods a class has is the table ``_SPECS`` below
+(scikit-learn 1.2's, for the methods the C++ estimator implements).
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import (BaseEstimator, ClassifierMixin, ClusterMixin,
+                          DensityMixin, RegressorMixin, TransformerMixin)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (_check_sample_weight, check_is_fitted,
+                                      check_random_state)
+
+from . import _native
+
+_ENTRIES = {e["name"]: e for e in _native.entries()}
+
+_MIXINS = {
+    "cluster": ClusterMixin,
+    "transformer": TransformerMixin,
+    "classifier": ClassifierMixin,
+    "regressor": RegressorMixin,
+    "density": DensityMixin,
+}
+
+# name: (module, mixins, methods besides fit). scikit-learn 1.2's, limited
+# to what the C++ estimator implements.
+_SPECS = {
+    "KMeans": ("cluster", ("cluster", "transformer"),
+               ("fit_predict", "predict", "transform", "fit_transform",
+                "score")),
+    # No transform yet: the C++ MiniBatchKMeans has none.
+    "MiniBatchKMeans": ("cluster", ("cluster",),
+                        ("fit_predict", "predict", "score")),
+    "DBSCAN": ("cluster", ("cluster",), ("fit_predict",)),
+    "MeanShift": ("cluster", ("cluster",), ("fit_predict", "predict")),
+    "AgglomerativeClustering": ("cluster", ("cluster",), ("fit_predict",)),
+    "GaussianMixture": ("mixture", ("density",),
+                        ("fit_predict", "predict", "predict_proba",
+                         "score_samples", "score")),
+    "TSNE": ("manifold", (), ("fit_transform",)),
+    "PCA": ("decomposition", ("transformer",),
+            ("transform", "fit_transform", "inverse_transform")),
+    "StandardScaler": ("preprocessing", ("transformer",),
+                       ("transform", "fit_transform", "inverse_transform")),
+    "MinMaxScaler": ("preprocessing", ("transformer",),
+                     ("transform", "fit_transform", "inverse_transform")),
+    "MaxAbsScaler": ("preprocessing", ("transformer",),
+                     ("transform", "fit_transform", "inverse_transform")),
+    "RobustScaler": ("preprocessing", ("transformer",),
+                     ("transform", "fit_transform", "inverse_transform")),
+    "Normalizer": ("preprocessing", ("transformer",),
+                   ("transform", "fit_transform")),
+    "PolynomialFeatures": ("preprocessing", ("transformer",),
+                           ("transform", "fit_transform")),
+    "SimpleImputer": ("impute", ("transformer",),
+                      ("transform", "fit_transform")),
+    "LinearRegression": ("linear_model", ("regressor",), ("predict",)),
+    "Ridge": ("linear_model", ("regressor",), ("predict",)),
+    "RidgeClassifier": ("linear_model", ("classifier",),
+                        ("predict", "decision_function")),
+    "LogisticRegression": ("linear_model", ("classifier",),
+                           ("predict", "predict_proba", "predict_log_proba",
+                            "decision_function")),
+    "KNeighborsClassifier": ("neighbors", ("classifier",),
+                             ("predict", "predict_proba")),
+    "KNeighborsRegressor": ("neighbors", ("regressor",), ("predict",)),
+}
+
+# Registered for the C++ tests only, never exported.
+_INTERNAL = {"ColumnMean"}
+
+# Fitted scalars that scikit-learn reports as integers or booleans.
+_INT_SCALARS = {"n_iter", "n_clusters", "n_components", "n_samples_seen",
+                "n_features_out", "n_leaves", "n_connected_components"}
+_BOOL_SCALARS = {"converged"}
+
+
+def _mixture_shape(est, name, value):
+    """GaussianMixture's covariances as scikit-learn shapes them (the C++
+    layout stacks 'full' components vertically)."""
+    if name in ("covariances", "precisions_cholesky"):
+        k = est.n_components
+        if est.covariance_type == "full":
+            return value.reshape(k, value.shape[1], value.shape[1])
+        if est.covariance_type == "spherical":
+            return value[:, 0].copy()
+    return value
+
+
+# Estimators whose fit only stores X and y (k-NN; scikit-learn pickles
+# _fit_X too) or only reads X's width (Normalizer, PolynomialFeatures): an
+# unpickled one is refitted natively on them, exactly. Every other
+# estimator restores its C++ fitted state (Estimator::RestoreFitted).
+_REFIT_ON_LOAD = {"KNeighborsClassifier", "KNeighborsRegressor", "Normalizer",
+                  "PolynomialFeatures"}
+_WIDTH_ONLY = {"Normalizer", "PolynomialFeatures"}
+# No method reads their native fitted state (fit_predict / fit_transform
+# refit): a pickle holds only their Python attributes (labels_, ...).
+_TRANSDUCTIVE = {"DBSCAN", "AgglomerativeClustering", "TSNE"}
+
+# name: function(estimator, attribute, array) -> scikit-learn's array.
+_ATTRIBUTE_SHAPES = {"GaussianMixture": _mixture_shape}
+
+
+def _plain(name, value):
+    """A parameter value as the C++ schema takes it (plain Python types)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return tuple(float(v) for v in value)
+    if name == "random_state" and isinstance(value, np.random.RandomState):
+        # scikit-learn accepts a generator; the C++ estimators take a seed.
+        return int(check_random_state(value).randint(np.iinfo(np.int32).max))
+    raise ValueError("parameter %r: %r is not a number, string, bool, None or "
+                     "tuple of numbers" % (name, value))
+
+
+class _NativeEstimator(BaseEstimator):
+    """Shared implementation; the concrete classes are made by _make_class."""
+
+    _native_name = None
+    _kind = None
+
+    # -- native object -----------------------------------------------------
+    def _new_native(self):
+        native = _native.Native(self._native_name)
+        params = {k: _plain(k, v) for k, v in self.get_params(deep=False).items()}
+        native.set_params(params)
+        return native
+
+    def _fitted_native(self):
+        check_is_fitted(self)
+        native = self.__dict__.get("_native")
+        if native is None:
+            raise NotImplementedError(
+                "%s: this estimator was unpickled, and its native fitted state "
+                "cannot be restored yet; fit it again" % type(self).__name__)
+        return native
+
+    def _allow_nan(self):
+        return _ENTRIES[self._native_name]["allows_nan"]
+
+    def _more_tags(self):
+        tags = {"allow_nan": self._allow_nan()}
+        if self._kind in ("classifier", "regressor"):
+            tags["requires_y"] = True
+        if self._native_name == "TSNE":
+            # scikit-learn's own TSNE: fit_transform only.
+            tags["non_deterministic"] = False
+        return tags
+
+    # -- validation ----------------------------------------------------------
+    def _check_X(self, X, reset):
+        return self._validate_data(
+            X, reset=reset, dtype=np.float64, order="C",
+            force_all_finite="allow-nan" if self._allow_nan() else True)
+
+    def _check_fit(self, X, y, sample_weight):
+        supervised = self._kind in ("classifier", "regressor")
+        if supervised:
+            X, y = self._validate_data(
+                X, y, reset=True, dtype=np.float64, order="C",
+                force_all_finite="allow-nan" if self._allow_nan() else True,
+                y_numeric=self._kind == "regressor", multi_output=False)
+            if self._kind == "classifier":
+                check_classification_targets(y)
+                self.classes_, codes = np.unique(y, return_inverse=True)
+                y = codes.astype(np.float64)
+            else:
+                y = np.ascontiguousarray(y, dtype=np.float64)
+        else:
+            X = self._check_X(X, reset=True)
+            y = None
+        if sample_weight is not None:
+            if not _ENTRIES[self._native_name]["supports_sample_weight"]:
+                raise ValueError("%s does not take sample_weight" %
+                                 type(self).__name__)
+            sample_weight = np.ascontiguousarray(
+                _check_sample_weight(sample_weight, X, dtype=np.float64))
+        return X, y, sample_weight
+
+    # -- fitting -------------------------------------------------------------
+    def _finish_fit(self, native):
+        self._native = native
+        for name, value in native.fitted_scalars().items():
+            if name in _INT_SCALARS and float(value).is_integer():
+                value = int(value)
+            elif name in _BOOL_SCALARS:
+                value = bool(value)
+            setattr(self, name + "_", value)
+        private = []
+        for name, value, _ in native.fitted_arrays():
+            if name.startswith("_"):
+                private.append(name)
+                continue
+            if name == "classes" and self._kind == "classifier":
+                continue  # classes_ holds the user's labels.
+            if name == "labels":
+                value = value.astype(np.int64)
+            shape = _ATTRIBUTE_SHAPES.get(self._native_name)
+            if shape is not None:
+                value = shape(self, name, value)
+            setattr(self, name + "_", value)
+        for w in native.warnings:
+            import warnings
+            warnings.warn("%s: %s" % (type(self).__name__, w))
+
+    def _fit(self, X, y=None, sample_weight=None):
+        X, y, sample_weight = self._check_fit(X, y, sample_weight)
+        native = self._new_native()
+        if self._kind == "clusterer":
+            self.labels_ = native.fit_predict(X, y, sample_weight).astype(
+                np.int64)
+        elif self._native_name == "TSNE":
+            self.embedding_ = native.fit_transform(X, y, sample_weight)
+        else:
+            native.fit(X, y, sample_weight)
+        if self._native_name in _REFIT_ON_LOAD:
+            # Fitting these only stores the data (k-NN) or its width: a
+            # pickle refits them exactly from it (see __setstate__).
+            if self._native_name in _WIDTH_ONLY:
+                X = np.zeros((1, X.shape[1]))
+            self._fit_X, self._y = X, y
+        self._finish_fit(native)
+        return self
+
+    # -- pickling --------------------------------------------------------------
+    def __getstate__(self):
+        # A copy: on Python 3.11 object.__getstate__ returns __dict__ itself.
+        state = dict(super().__getstate__())
+        native = state.pop("_native", None)
+        if native is not None and native.fitted and \
+                self._native_name not in _TRANSDUCTIVE:
+            state["_native_state"] = (native.fitted_arrays(),
+                                      native.fitted_scalars())
+        return state
+
+    def __setstate__(self, state):
+        saved = state.pop("_native_state", None)
+        super().__setstate__(state)
+        if saved is not None:
+            native = self._new_native()
+            if self._native_name in _REFIT_ON_LOAD:
+                native.fit(self._fit_X, self._y)
+            else:
+                native.restore([(n, v) for n, v, _ in saved[0]], saved[1])
+            self._native = native
+
+
+# fit, fit_predict and fit_transform take sample_weight only where the C++
+# estimator does: scikit-learn's checks (and users) read the signature.
+def _fit_weighted(self, X, y=None, sample_weight=None):
+    return self._fit(X, y, sample_weight)
+
+
+def _fit_plain(self, X, y=None):
+    return self._fit(X, y, None)
+
+
+def _fit_predict_weighted(self, X, y=None, sample_weight=None):
+    return _fit_predict(self, X, y, sample_weight)
+
+
+def _fit_predict_plain(self, X, y=None):
+    return _fit_predict(self, X, y, None)
+
+
+def _fit_predict(self, X, y, sample_weight):
+    if self._kind == "clusterer":
+        return self._fit(X, y, sample_weight).labels_
+    # GaussianMixture: the labels of its best fit, without a labels_.
+    X, y, sample_weight = self._check_fit(X, y, sample_weight)
+    native = self._new_native()
+    out = native.fit_predict(X, y, sample_weight)
+    self._finish_fit(native)
+    return out.astype(np.int64)
+
+
+def _fit_transform_weighted(self, X, y=None, sample_weight=None):
+    return _fit_transform(self, X, y, sample_weight)
+
+
+def _fit_transform_plain(self, X, y=None):
+    return _fit_transform(self, X, y, None)
+
+
+def _fit_transform(self, X, y, sample_weight):
+    if self._native_name == "TSNE":
+        return self._fit(X, y).embedding_
+    X, y, sample_weight = self._check_fit(X, y, sample_weight)
+    native = self._new_native()
+    out = native.fit_transform(X, y, sample_weight)
+    self._finish_fit(native)
+    return out
+
+
+def _predict(self, X):
+    native = self._fitted_native()
+    out = native.predict(self._check_X(X, reset=False))
+    if self._kind == "classifier":
+        return self.classes_.take(out.astype(np.intp))
+    if self._kind in ("clusterer", "DensityEstimator"):
+        return out.astype(np.int64)
+    return out
+
+
+def _matrix_method(method):
+    def call(self, X):
+        native = self._fitted_native()
+        out = getattr(native, method)(self._check_X(X, reset=False))
+        if method == "decision_function" and out.shape[1] == 1:
+            return out[:, 0]  # binary: one column, as scikit-learn.
+        return out
+    call.__name__ = method
+    return call
+
+
+def _score(self, X, y=None, sample_weight=None):
+    if self._kind == "classifier":
+        return ClassifierMixin.score(self, X, y, sample_weight)
+    if self._kind == "regressor":
+        return RegressorMixin.score(self, X, y, sample_weight)
+    native = self._fitted_native()
+    return native.score(self._check_X(X, reset=False), None)
+
+
+_METHODS = {
+    "predict": _predict,
+    "transform": _matrix_method("transform"),
+    "inverse_transform": _matrix_method("inverse_transform"),
+    "predict_proba": _matrix_method("predict_proba"),
+    "predict_log_proba": _matrix_method("predict_log_proba"),
+    "decision_function": _matrix_method("decision_function"),
+    "score_samples": _matrix_method("score_samples"),
+    "score": _score,
+}
+
+
+def _make_init(params):
+    """An __init__ with the schema's keyword arguments and defaults."""
+    names = [p[0] for p in params]
+    defaults = {"_d%d" % i: p[1] for i, p in enumerate(params)}
+    args = ", ".join("%s=_d%d" % (n, i) for i, n in enumerate(names))
+    body = "".join("    self.%s = %s\n" % (n, n) for n in names) or "    pass\n"
+    source = "def __init__(self%s):\n%s" % (", *, " + args if args else "",
+                                             body)
+    namespace = dict(defaults)
+    exec(source, namespace)  # pylint: disable=exec-used
+    return namespace["__init__"]
+
+
+def make_class(name, module):
+    """The scikit-learn class for the registered C++ estimator `name`."""
+    entry = _ENTRIES[name]
+    sk_module, mixins, methods = _SPECS[name]
+    bases = tuple(_MIXINS[m] for m in mixins) + (_NativeEstimator,)
+    attrs = {
+        "__module__": module,
+        "__doc__": "%s\n\nParameters\n----------\n%s" % (
+            entry["summary"][:1].upper() + entry["summary"][1:],
+            "\n".join("%s : default=%r\n    %s" % p for p in entry["params"])),
+        "__init__": _make_init(entry["params"]),
+        "_native_name": name,
+        "_kind": entry["kind"],
+        "_methods": methods,
+    }
+    weighted = entry["supports_sample_weight"]
+    attrs["fit"] = _fit_weighted if weighted else _fit_plain
+    for m in methods:
+        if m == "fit_predict":
+            attrs[m] = _fit_predict_weighted if weighted else _fit_predict_plain
+        elif m == "fit_transform":
+            attrs[m] = (_fit_transform_weighted if weighted else
+                        _fit_transform_plain)
+        else:
+            attrs[m] = _METHODS[m]
+    if "score" not in methods and "predict" in methods and \
+            entry["kind"] in ("classifier", "regressor"):
+        attrs["score"] = _score
+    return type(name, bases, attrs)
+
+
+def exported(module):
+    """Every registered estimator that belongs in `module` (a submodule name
+    such as 'cluster'), as {name: class}."""
+    missing = set(_ENTRIES) - set(_SPECS) - _INTERNAL
+    if missing:
+        raise ImportError("eclipsera: no Python specification for %s" %
+                          sorted(missing))
+    return {name: make_class(name, "eclipsera." + module)
+            for name, spec in _SPECS.items()
+            if spec[0] == module and name in _ENTRIES}

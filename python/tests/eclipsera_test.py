@@ -1,0 +1,300 @@
+"""The Python package against scikit-learn 1.2 on the same data, in the same
+process: names and defaults, golden parity on iris / wine / digits /
+breast_cancer, input conversion, pickling, scikit-learn's Pipeline and
+GridSearchCV (threads and loky processes), joblib's Dask backend, and the
+wheel."""
+import glob
+import io
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import unittest
+import warnings
+
+import numpy as np
+from sklearn import cluster as sk_cluster
+from sklearn import decomposition as sk_decomposition
+from sklearn import linear_model as sk_linear_model
+from sklearn import mixture as sk_mixture
+from sklearn import preprocessing as sk_preprocessing
+from sklearn.base import clone
+from sklearn.datasets import (load_breast_cancer, load_digits, load_iris,
+                              load_wine)
+from sklearn.manifold import trustworthiness
+from sklearn.metrics import adjusted_rand_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+import eclipsera
+from eclipsera import _native
+from eclipsera.cluster import DBSCAN, KMeans
+from eclipsera.decomposition import PCA
+from eclipsera.linear_model import LogisticRegression
+from eclipsera.manifold import TSNE
+from eclipsera.mixture import GaussianMixture
+from eclipsera.preprocessing import StandardScaler
+
+
+def iris():
+    return load_iris(return_X_y=True)
+
+
+class NamesAndParameters(unittest.TestCase):
+
+    def test_every_registered_estimator_is_exported(self):
+        names = {e["name"] for e in _native.entries()} - {"ColumnMean"}
+        exported = {n for n, _ in eclipsera.all_estimators()}
+        self.assertEqual(names, exported)
+        self.assertIn("KMeans", eclipsera.cluster.__all__)
+        self.assertIs(eclipsera.cluster.KMeans, KMeans)
+        self.assertEqual(KMeans.__module__, "eclipsera.cluster")
+
+    def test_defaults_are_the_schema_and_scikit_learns(self):
+        km = KMeans()
+        self.assertEqual(km.get_params()["n_clusters"], 8)
+        self.assertEqual(km.get_params()["init"], "k-means++")
+        self.assertEqual(km.get_params()["tol"], 1e-4)
+        self.assertIsNone(km.get_params()["random_state"])
+        for name, default, _ in next(e for e in _native.entries()
+                                     if e["name"] == "TSNE")["params"]:
+            self.assertEqual(TSNE().get_params()[name], default)
+        self.assertEqual(LogisticRegression().get_params()["C"], 1.0)
+
+    def test_repr_set_params_and_clone_are_scikit_learns(self):
+        km = KMeans(n_clusters=3, random_state=0)
+        self.assertEqual(repr(km), "KMeans(n_clusters=3, random_state=0)")
+        km.set_params(tol=0.5)
+        self.assertEqual(km.tol, 0.5)
+        c = clone(km)
+        self.assertIsNot(c, km)
+        self.assertEqual(c.get_params(), km.get_params())
+        with self.assertRaisesRegex(ValueError, "Invalid parameter 'nope'"):
+            km.set_params(nope=1)
+
+    def test_bad_parameters_and_data_are_value_errors(self):
+        X, _ = iris()
+        with self.assertRaisesRegex(ValueError, "algorithm"):
+            KMeans(algorithm="fastest").fit(X)
+        with self.assertRaisesRegex(ValueError, "n_clusters"):
+            KMeans(n_clusters=0).fit(X)
+        bad = X.copy()
+        bad[3, 1] = np.nan
+        with self.assertRaisesRegex(ValueError, "NaN"):
+            KMeans(n_clusters=2).fit(bad)
+        with self.assertRaises(ValueError):
+            KMeans(n_clusters=2).fit(X).predict(X[:, :2])
+
+
+class GoldenParity(unittest.TestCase):
+    """Same results as scikit-learn where the C++ golden tests promise it."""
+
+    def test_kmeans_iris_reaches_scikit_learns_optimum(self):
+        X, _ = iris()
+        ours = KMeans(n_clusters=3, n_init=10, random_state=0).fit(X)
+        theirs = sk_cluster.KMeans(n_clusters=3, n_init=10,
+                                   random_state=0).fit(X)
+        self.assertAlmostEqual(ours.inertia_, theirs.inertia_, places=6)
+        self.assertEqual(adjusted_rand_score(ours.labels_, theirs.labels_),
+                         1.0)
+        self.assertEqual(ours.cluster_centers_.shape, (3, 4))
+        np.testing.assert_array_equal(ours.predict(X), ours.labels_)
+        # transform: the distance to every center.
+        np.testing.assert_allclose(
+            ours.transform(X),
+            np.linalg.norm(X[:, None, :] - ours.cluster_centers_[None],
+                           axis=2), rtol=1e-9, atol=1e-9)
+        self.assertAlmostEqual(ours.score(X), -ours.inertia_, places=6)
+        self.assertEqual(ours.n_features_in_, 4)
+
+    def test_dbscan_wine_scaled_matches(self):
+        X, _ = load_wine(return_X_y=True)
+        X = sk_preprocessing.StandardScaler().fit_transform(X)
+        ours = DBSCAN(eps=2.3, min_samples=5).fit(X)
+        theirs = sk_cluster.DBSCAN(eps=2.3, min_samples=5).fit(X)
+        np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+        np.testing.assert_array_equal(ours.fit_predict(X), theirs.labels_)
+
+    def test_standard_scaler_wine_is_exact(self):
+        X, _ = load_wine(return_X_y=True)
+        ours = StandardScaler().fit(X)
+        theirs = sk_preprocessing.StandardScaler().fit(X)
+        np.testing.assert_allclose(ours.mean_, theirs.mean_, rtol=1e-13)
+        np.testing.assert_allclose(ours.scale_, theirs.scale_, rtol=1e-13)
+        np.testing.assert_allclose(ours.transform(X), theirs.transform(X),
+                                   rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(ours.inverse_transform(ours.transform(X)),
+                                   X, rtol=1e-12)
+        self.assertEqual(ours.n_samples_seen_, theirs.n_samples_seen_)
+
+    def test_logistic_regression_breast_cancer_same_optimum(self):
+        X, y = load_breast_cancer(return_X_y=True)
+        X = sk_preprocessing.StandardScaler().fit_transform(X)
+        ours = LogisticRegression(max_iter=1000, tol=1e-8).fit(X, y)
+        theirs = sk_linear_model.LogisticRegression(max_iter=1000,
+                                                    tol=1e-8).fit(X, y)
+        np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=2e-4)
+        np.testing.assert_allclose(ours.predict_proba(X),
+                                   theirs.predict_proba(X), atol=1e-5)
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+        self.assertEqual(ours.decision_function(X).shape, (len(X),))
+        self.assertAlmostEqual(ours.score(X, y), theirs.score(X, y))
+
+    def test_logistic_regression_string_labels(self):
+        X, y = iris()
+        names = np.array(["setosa", "versicolor", "virginica"])[y]
+        clf = LogisticRegression(max_iter=500).fit(X, names)
+        np.testing.assert_array_equal(clf.classes_, np.unique(names))
+        self.assertGreater(np.mean(clf.predict(X) == names), 0.95)
+
+    def test_gaussian_mixture_iris_log_likelihood(self):
+        X, _ = iris()
+        ours = GaussianMixture(n_components=3, random_state=0).fit(X)
+        theirs = sk_mixture.GaussianMixture(n_components=3,
+                                            random_state=0).fit(X)
+        self.assertAlmostEqual(ours.score(X), theirs.score(X), places=3)
+        self.assertEqual(ours.means_.shape, (3, 4))
+        np.testing.assert_allclose(ours.predict_proba(X).sum(axis=1), 1.0)
+
+    def test_pca_digits_up_to_sign(self):
+        X, _ = load_digits(return_X_y=True)
+        # 'full': scikit-learn's 'auto' picks its randomized solver here.
+        ours = PCA(n_components=5, svd_solver="full").fit(X)
+        theirs = sk_decomposition.PCA(n_components=5, svd_solver="full").fit(X)
+        a, b = ours.transform(X), theirs.transform(X)
+        signs = np.sign(np.sum(a * b, axis=0))
+        np.testing.assert_allclose(a * signs, b, rtol=1e-8, atol=1e-8)
+
+    def test_tsne_digits_embedding_quality(self):
+        X, _ = load_digits(return_X_y=True)
+        X = X[:500]
+        emb = TSNE(random_state=0, perplexity=30).fit_transform(X)
+        self.assertEqual(emb.shape, (500, 2))
+        self.assertGreater(trustworthiness(X, emb, n_neighbors=10), 0.95)
+
+
+class InputConversion(unittest.TestCase):
+
+    def test_lists_float32_fortran_and_strided_agree(self):
+        X, _ = iris()
+        want = StandardScaler().fit_transform(X)
+        for variant in (X.tolist(), np.asfortranarray(X),
+                        np.repeat(X, 2, axis=1)[:, ::2]):
+            got = StandardScaler().fit_transform(variant)
+            np.testing.assert_array_equal(got, want)
+        # float32 is converted to float64 (scikit-learn's check_array).
+        x32 = X.astype(np.float32)
+        np.testing.assert_array_equal(
+            StandardScaler().fit_transform(x32),
+            StandardScaler().fit_transform(x32.astype(np.float64)))
+
+    def test_sparse_is_refused(self):
+        import scipy.sparse
+        with self.assertRaises(TypeError):
+            KMeans(n_clusters=2).fit(scipy.sparse.csr_matrix(iris()[0]))
+
+
+class Pickling(unittest.TestCase):
+
+    def roundtrip(self, est, X, methods):
+        back = pickle.loads(pickle.dumps(est))
+        for m in methods:
+            np.testing.assert_array_equal(getattr(back, m)(X),
+                                          getattr(est, m)(X))
+        self.assertEqual(repr(back), repr(est))
+        return back
+
+    def test_fitted_estimators_roundtrip(self):
+        X, y = iris()
+        self.roundtrip(KMeans(n_clusters=3, random_state=0).fit(X), X,
+                       ["predict", "transform"])
+        self.roundtrip(StandardScaler().fit(X), X,
+                       ["transform", "inverse_transform"])
+        self.roundtrip(LogisticRegression(max_iter=300).fit(X, y), X,
+                       ["predict", "predict_proba", "decision_function"])
+        back = self.roundtrip(DBSCAN(eps=0.5).fit(X), X, [])
+        np.testing.assert_array_equal(back.labels_,
+                                      DBSCAN(eps=0.5).fit(X).labels_)
+        # Unfitted estimators too.
+        self.assertEqual(repr(pickle.loads(pickle.dumps(KMeans(tol=0.5)))),
+                         "KMeans(tol=0.5)")
+
+    def test_joblib_roundtrip(self):
+        import joblib
+        X, _ = iris()
+        km = KMeans(n_clusters=3, random_state=0).fit(X)
+        buf = io.BytesIO()
+        joblib.dump(km, buf)
+        buf.seek(0)
+        np.testing.assert_array_equal(joblib.load(buf).predict(X),
+                                      km.predict(X))
+
+
+class InsideScikitLearn(unittest.TestCase):
+
+    def test_pipeline(self):
+        X, y = load_wine(return_X_y=True)
+        ours = Pipeline([("scale", StandardScaler()),
+                         ("clf", LogisticRegression(max_iter=500))]).fit(X, y)
+        theirs = Pipeline([("scale", sk_preprocessing.StandardScaler()),
+                           ("clf", sk_linear_model.LogisticRegression(
+                               max_iter=500))]).fit(X, y)
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+
+    def grid(self, **kwargs):
+        X, y = load_wine(return_X_y=True)
+        pipe = Pipeline([("scale", StandardScaler()),
+                         ("clf", LogisticRegression(max_iter=500))])
+        return GridSearchCV(pipe, {"clf__C": [0.01, 0.1, 1.0]}, cv=3,
+                            **kwargs).fit(X, y)
+
+    def test_grid_search_threads_and_processes_agree(self):
+        serial = self.grid()
+        from joblib import parallel_backend
+        with parallel_backend("threading", n_jobs=2):
+            threads = self.grid(n_jobs=2)
+        processes = self.grid(n_jobs=2)  # loky: workers unpickle our models
+        for other in (threads, processes):
+            np.testing.assert_allclose(other.cv_results_["mean_test_score"],
+                                       serial.cv_results_["mean_test_score"])
+            self.assertEqual(other.best_params_, serial.best_params_)
+
+    def test_dask_backend_on_a_local_cluster(self):
+        from distributed import Client, LocalCluster
+        from joblib import parallel_backend
+        serial = self.grid()
+        with LocalCluster(n_workers=2, threads_per_worker=1,
+                          processes=True, dashboard_address=None) as cluster, \
+                Client(cluster):
+            with parallel_backend("dask"):
+                dask = self.grid(n_jobs=-1)
+        np.testing.assert_allclose(dask.cv_results_["mean_test_score"],
+                                   serial.cv_results_["mean_test_score"])
+
+
+class Wheel(unittest.TestCase):
+
+    def test_pip_installs_the_wheel_offline(self):
+        wheels = glob.glob("python/eclipsera-*.whl")
+        self.assertEqual(len(wheels), 1)
+        with tempfile.TemporaryDirectory() as target:
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                            "--no-index", "--no-deps", "--target", target,
+                            wheels[0]], check=True)
+            out = subprocess.run(
+                [sys.executable, "-c",
+                 "import eclipsera, numpy; from eclipsera.cluster import KMeans;"
+                 "print(eclipsera.__file__);"
+                 "print(KMeans(n_clusters=2, random_state=0).fit("
+                 "numpy.array([[0.], [1.], [10.], [11.]])).inertia_)"],
+                env=dict(os.environ, PYTHONPATH=target), check=True,
+                capture_output=True, text=True).stdout.split()
+            self.assertTrue(out[0].startswith(target))
+            self.assertEqual(float(out[1]), 1.0)
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore", FutureWarning)
+    unittest.main(verbosity=2)
