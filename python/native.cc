@@ -26,6 +26,10 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/model_selection/parameter_grid.h"
+#include "eclipsera/model_selection/search.h"
+#include "eclipsera/model_selection/split.h"
+#include "eclipsera/pipeline/pipeline.h"
 
 namespace py = pybind11;
 
@@ -289,11 +293,131 @@ class Native {
 
   std::string Repr() const { return EstimatorRepr(*estimator_); }
 
-  Estimator& estimator() { return *estimator_; }
+  const Estimator& estimator() const { return *estimator_; }
+
+  // A Pipeline of clones of `steps` ((name, Native or None) pairs; None is
+  // "passthrough"), with scikit-learn's step names.
+  static Native MakePipeline(const py::list& steps) {
+    std::vector<pipeline::PipelineStep> list;
+    for (const py::handle& item : steps) {
+      const auto t = item.cast<py::tuple>();
+      const std::string name = t[0].cast<std::string>();
+      if (t[1].is_none()) {
+        list.push_back(pipeline::Passthrough(name));
+      } else {
+        list.push_back(
+            pipeline::Step(name, t[1].cast<const Native&>().estimator()));
+      }
+    }
+    return Native(Check(pipeline::Pipeline::Create(std::move(list))));
+  }
 
  private:
+  explicit Native(std::unique_ptr<Estimator> e) : estimator_(std::move(e)) {}
+
   std::unique_ptr<Estimator> estimator_;
 };
+
+// A Python value list / scipy-like distribution description as a
+// Distribution: a list, or ("uniform" | "loguniform" | "randint", a, b).
+model_selection::Distribution ToDistribution(const std::string& name,
+                                             const py::handle& h) {
+  if (py::isinstance<py::tuple>(h) && py::len(h) == 3 &&
+      py::isinstance<py::str>(h.cast<py::tuple>()[0])) {
+    const auto t = h.cast<py::tuple>();
+    const std::string kind = t[0].cast<std::string>();
+    const double a = t[1].cast<double>(), b = t[2].cast<double>();
+    if (kind == "uniform") return model_selection::Distribution::Uniform(a, b);
+    if (kind == "loguniform") {
+      return model_selection::Distribution::LogUniform(a, b);
+    }
+    if (kind == "randint") {
+      return model_selection::Distribution::RandInt(static_cast<int64_t>(a),
+                                                    static_cast<int64_t>(b));
+    }
+    throw py::value_error("parameter '" + name + "': unknown distribution " +
+                          kind);
+  }
+  std::vector<ParamValue> values;
+  for (const py::handle& v : h) values.push_back(FromPython(name, v));
+  return model_selection::Distribution::List(std::move(values));
+}
+
+// GridSearchCV / RandomizedSearchCV on explicit splits; returns
+// (cv_results as [(key, [values])], best_index, best_score, best_params,
+// warnings, pool statistics report). The GIL is released while it runs.
+py::tuple Search(const Native& estimator, const py::list& spaces,
+                 const InputArray& x, const std::optional<InputArray>& y,
+                 const py::list& splits,
+                 const std::vector<std::string>& scoring, int n_jobs,
+                 bool return_train_score, py::object error_score, int verbose,
+                 int n_iter, std::optional<int64_t> random_state,
+                 const std::string& refit_metric) {
+  std::vector<model_selection::ParamSpace> grids;
+  for (const py::handle& space : spaces) {
+    model_selection::ParamSpace g;
+    for (const auto& item : space.cast<py::dict>()) {
+      const std::string key = item.first.cast<std::string>();
+      g.emplace(key, ToDistribution(key, item.second));
+    }
+    grids.push_back(std::move(g));
+  }
+  std::vector<model_selection::TrainTest> tt;
+  for (const py::handle& split : splits) {
+    const auto t = split.cast<py::tuple>();
+    tt.push_back(
+        {t[0].cast<std::vector<Index>>(), t[1].cast<std::vector<Index>>()});
+  }
+  model_selection::SearchOptions o;
+  o.scoring = scoring;
+  o.n_jobs = n_jobs;
+  o.return_train_score = return_train_score;
+  if (py::isinstance<py::str>(error_score)) {
+    o.raise_on_error = true;  // error_score='raise'
+  } else {
+    o.error_score = error_score.cast<double>();
+  }
+  o.verbose = verbose;
+  // The Python class refits the best estimator itself (a Python object).
+  o.refit = false;
+  o.refit_metric = refit_metric;
+  auto cv = std::make_unique<model_selection::ExplicitSplits>(std::move(tt));
+  std::unique_ptr<model_selection::BaseSearchCV> search;
+  if (n_iter > 0) {
+    search = std::make_unique<model_selection::RandomizedSearchCV>(
+        estimator.estimator(),
+        Check(model_selection::ParameterSampler::Create(std::move(grids),
+                                                        n_iter, random_state)),
+        std::move(cv), o);
+  } else {
+    search = std::make_unique<model_selection::GridSearchCV>(
+        estimator.estimator(),
+        Check(model_selection::ParameterGrid::Create(std::move(grids))),
+        std::move(cv), o);
+  }
+  const auto xm = AsMatrix(x, "X");
+  const absl::Span<const double> ys = AsSpan(y);
+  absl::Status s;
+  {
+    py::gil_scoped_release release;
+    s = search->Fit(xm, ys);
+  }
+  Check(s);
+  const model_selection::CvResults& r = search->cv_results();
+  py::list columns;
+  for (const std::string& key : r.keys()) {
+    if (key == "params") continue;
+    py::list values;
+    for (const ParamValue& v : r.at(key)) values.append(ToPython(v));
+    columns.append(py::make_tuple(key, values));
+  }
+  py::list params;
+  for (const ParamMap& p : r.params()) params.append(ToDict(p));
+  columns.append(py::make_tuple("params", params));
+  return py::make_tuple(columns, search->best_index(), search->best_score(),
+                        ToDict(search->best_params()), search->warnings(),
+                        search->pool_statistics().Report());
+}
 
 py::list Entries() {
   py::list out;
@@ -336,6 +460,12 @@ PYBIND11_MODULE(_native, m) {
   m.def("entries", &Entries,
         "Every registered estimator: name, summary, kind and parameters "
         "(name, default, doc).");
+  m.def("search", &eclipsera::python::Search, py::arg("estimator"),
+        py::arg("spaces"), py::arg("X"), py::arg("y"), py::arg("splits"),
+        py::arg("scoring"), py::arg("n_jobs"), py::arg("return_train_score"),
+        py::arg("error_score"), py::arg("verbose"), py::arg("n_iter"),
+        py::arg("random_state"), py::arg("refit_metric"),
+        "GridSearchCV (n_iter 0) or RandomizedSearchCV on explicit splits.");
   py::class_<Native>(m, "Native")
       .def(py::init<const std::string&>())
       .def_property_readonly("name", &Native::name)
@@ -397,5 +527,6 @@ PYBIND11_MODULE(_native, m) {
       .def("fitted_scalars", &Native::FittedScalars)
       .def("fitted_arrays", &Native::FittedArrays)
       .def("restore", &Native::Restore)
-      .def("__repr__", &Native::Repr);
+      .def("__repr__", &Native::Repr)
+      .def_static("pipeline", &Native::MakePipeline);
 }

@@ -274,6 +274,81 @@ class InsideScikitLearn(unittest.TestCase):
                                    serial.cv_results_["mean_test_score"])
 
 
+class NativeSearch(unittest.TestCase):
+    """eclipsera.model_selection against scikit-learn's GridSearchCV running
+    the same estimators on the same folds."""
+
+    def test_grid_search_matches_scikit_learns(self):
+        from eclipsera.model_selection import GridSearchCV as OurGrid
+        X, y = load_wine(return_X_y=True)
+        pipe = Pipeline([("scale", StandardScaler()),
+                         ("clf", LogisticRegression(max_iter=500))])
+        grid = {"clf__C": [0.01, 0.1, 1.0], "clf__fit_intercept": [True,
+                                                                  False]}
+        ours = OurGrid(pipe, grid, cv=4, return_train_score=True,
+                       scoring=["accuracy", "balanced_accuracy"],
+                       refit="accuracy").fit(X, y)
+        theirs = GridSearchCV(pipe, grid, cv=4, return_train_score=True,
+                              scoring=["accuracy", "balanced_accuracy"],
+                              refit="accuracy").fit(X, y)
+        self.assertEqual(set(ours.cv_results_), set(theirs.cv_results_))
+        for key in theirs.cv_results_:
+            if "time" in key:
+                continue
+            if key == "params":
+                self.assertEqual(ours.cv_results_[key],
+                                 theirs.cv_results_[key])
+            elif key.startswith("param_"):
+                self.assertEqual(list(ours.cv_results_[key]),
+                                 list(theirs.cv_results_[key]))
+            else:
+                np.testing.assert_allclose(ours.cv_results_[key],
+                                           theirs.cv_results_[key],
+                                           rtol=1e-9, err_msg=key)
+        self.assertEqual(ours.best_params_, theirs.best_params_)
+        self.assertEqual(ours.best_index_, theirs.best_index_)
+        np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+        self.assertAlmostEqual(ours.score(X, y), theirs.score(X, y))
+
+    def test_clusterer_search_and_randomized_search(self):
+        from scipy.stats import loguniform
+        from eclipsera.model_selection import (GridSearchCV as OurGrid,
+                                               RandomizedSearchCV)
+        X, _ = iris()
+        ours = OurGrid(KMeans(random_state=0, n_init=1),
+                       {"n_clusters": [2, 3, 4]}, cv=3).fit(X)
+        theirs = GridSearchCV(KMeans(random_state=0, n_init=1),
+                              {"n_clusters": [2, 3, 4]}, cv=3).fit(X)
+        np.testing.assert_allclose(ours.cv_results_["mean_test_score"],
+                                   theirs.cv_results_["mean_test_score"],
+                                   rtol=1e-9)
+        self.assertEqual(ours.best_estimator_.n_clusters, 4)
+        Xw, yw = load_wine(return_X_y=True)
+        rs = RandomizedSearchCV(
+            Pipeline([("s", StandardScaler()),
+                      ("c", LogisticRegression(max_iter=300))]),
+            {"c__C": loguniform(1e-3, 1e2)}, n_iter=5, random_state=0,
+            cv=3).fit(Xw, yw)
+        self.assertEqual(len(rs.cv_results_["params"]), 5)
+        Cs = [p["c__C"] for p in rs.cv_results_["params"]]
+        self.assertTrue(all(1e-3 <= c <= 1e2 for c in Cs))
+        again = RandomizedSearchCV(
+            Pipeline([("s", StandardScaler()),
+                      ("c", LogisticRegression(max_iter=300))]),
+            {"c__C": loguniform(1e-3, 1e2)}, n_iter=5, random_state=0,
+            cv=3).fit(Xw, yw)
+        self.assertEqual(again.cv_results_["params"], rs.cv_results_["params"])
+
+    def test_search_errors(self):
+        from eclipsera.model_selection import GridSearchCV as OurGrid
+        from sklearn.linear_model import LogisticRegression as SkLogistic
+        X, y = iris()
+        with self.assertRaisesRegex(TypeError, "eclipsera estimators"):
+            OurGrid(SkLogistic(), {"C": [1.0]}).fit(X, y)
+        with self.assertRaisesRegex(ValueError, "nope"):
+            OurGrid(KMeans(), {"nope": [1]}).fit(X)
+
+
 class Wheel(unittest.TestCase):
 
     def test_pip_installs_the_wheel_offline(self):

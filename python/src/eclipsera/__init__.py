@@ -7,7 +7,7 @@ and linear models in native C++, as drop-in scikit-learn estimators.
 __version__ = "2.0.0"
 
 from . import (cluster, decomposition, impute, linear_model, manifold,
-               mixture, neighbors, preprocessing)
+               mixture, model_selection, neighbors, preprocessing)
 
 
 def all_estimators():

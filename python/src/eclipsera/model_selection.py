@@ -1,0 +1,223 @@
+"""Eclipsera's own searches from Python: GridSearchCV and RandomizedSearchCV
+over eclipsera estimators (or scikit-learn Pipelines of them), run in native
+threads on pooled estimators with the GIL released.
+
+The splits are scikit-learn's (``check_cv`` for an int or None, or any
+scikit-learn splitter or iterable of (train, test)), so the folds are
+exactly the ones scikit-learn's GridSearchCV would use; ``cv_results_`` is
+scikit-learn's dict of numpy arrays (masked ``param_*`` columns), and the
+best candidate is refitted as a Python estimator (``best_estimator_``).
+Differences from scikit-learn: ``n_jobs=None`` means every core (the C++
+default), and ``scoring`` takes scorer names (a string or a list), not
+callables.
+"""
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from . import _native
+from ._base import _NativeEstimator, _plain
+
+__all__ = ["GridSearchCV", "RandomizedSearchCV"]
+
+
+def _to_native(estimator):
+    """The C++ estimator of an eclipsera estimator or of a scikit-learn
+    Pipeline of them (scikit-learn's step names, so 'clf__C' works)."""
+    if isinstance(estimator, _NativeEstimator):
+        return estimator._new_native()
+    if isinstance(estimator, Pipeline):
+        steps = []
+        for name, step in estimator.steps:
+            if step is None or step == "passthrough":
+                steps.append((name, None))
+            else:
+                steps.append((name, _to_native(step)))
+        return _native.Native.pipeline(steps)
+    raise TypeError(
+        "eclipsera.model_selection searches eclipsera estimators and "
+        "scikit-learn Pipelines of them; got %s (use "
+        "sklearn.model_selection for other estimators)" %
+        type(estimator).__name__)
+
+
+def _distribution(name, values):
+    """A list of values, or a scipy.stats uniform / loguniform / randint
+    frozen distribution, as the native search takes it."""
+    dist = getattr(values, "dist", None)
+    if dist is not None:
+        args = list(values.args) + [values.kwds[k] for k in
+                                    ("loc", "scale", "a", "b", "low", "high")
+                                    if k in values.kwds]
+        kind = {"uniform": "uniform", "loguniform": "loguniform",
+                "reciprocal": "loguniform", "randint": "randint"}.get(
+                    dist.name)
+        if kind is None or len(args) != 2:
+            raise ValueError(
+                "parameter %r: only scipy.stats uniform(loc, scale), "
+                "loguniform(a, b) and randint(low, high) with both arguments "
+                "are supported, got %s%r" % (name, dist.name, tuple(args)))
+        return (kind, float(args[0]), float(args[1]))
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValueError("parameter %r: expected a list of values, got %r" %
+                         (name, values))
+    return [_plain(name, v) for v in values]
+
+
+def _spaces(grid):
+    grids = grid if isinstance(grid, (list, tuple)) else [grid]
+    return [{k: _distribution(k, v) for k, v in g.items()} for g in grids]
+
+
+def _column(key, values):
+    if key.startswith("param_"):
+        out = np.ma.MaskedArray(np.empty(len(values), dtype=object),
+                                mask=[v is None for v in values])
+        for i, v in enumerate(values):
+            out[i] = v
+        return out
+    if key.startswith("rank_"):
+        return np.asarray(values, dtype=np.int32)
+    return np.asarray([np.nan if v is None else v for v in values],
+                      dtype=np.float64)
+
+
+class _BaseSearch(MetaEstimatorMixin, BaseEstimator):
+
+    _n_iter = 0
+
+    def fit(self, X, y=None):
+        X = check_array(X, dtype=np.float64, order="C",
+                        force_all_finite="allow-nan")
+        self.n_features_in_ = X.shape[1]
+        classifier = is_classifier(self.estimator)
+        yy = None
+        if y is not None:
+            y = np.asarray(y)
+            if classifier:
+                self.classes_, codes = np.unique(y, return_inverse=True)
+                yy = codes.astype(np.float64)
+            else:
+                yy = np.ascontiguousarray(y, dtype=np.float64)
+        cv = check_cv(self.cv, y, classifier=classifier)
+        splits = [(np.asarray(tr, dtype=np.int64).tolist(),
+                   np.asarray(te, dtype=np.int64).tolist())
+                  for tr, te in cv.split(X, y)]
+        self.n_splits_ = len(splits)
+        scoring = ([] if self.scoring is None else
+                   [self.scoring] if isinstance(self.scoring, str) else
+                   list(self.scoring))
+        refit_metric = self.refit if isinstance(self.refit, str) else ""
+        columns, best_index, best_score, best_params, warnings_, pool = \
+            _native.search(
+                _to_native(self.estimator), _spaces(self._space()), X, yy,
+                splits, scoring, -1 if self.n_jobs is None else self.n_jobs,
+                self.return_train_score, self.error_score, self.verbose,
+                self._n_iter, getattr(self, "random_state", None),
+                refit_metric)
+        self.cv_results_ = {k: (v if k == "params" else _column(k, v))
+                            for k, v in columns}
+        self.multimetric_ = len(scoring) > 1
+        self.scorer_ = scoring
+        self.pool_statistics_ = pool
+        if self.verbose >= 2:
+            print(pool)
+        for w in warnings_:
+            import warnings
+            warnings.warn(w)
+        if self.refit:
+            self.best_index_ = int(best_index)
+            self.best_score_ = float(best_score)
+            self.best_params_ = best_params
+            start = time.perf_counter()
+            self.best_estimator_ = clone(self.estimator).set_params(
+                **best_params)
+            if y is None:
+                self.best_estimator_.fit(X)
+            else:
+                self.best_estimator_.fit(X, y)
+            self.refit_time_ = time.perf_counter() - start
+        return self
+
+    def _check_refit(self, method):
+        check_is_fitted(self)
+        if not self.refit:
+            raise AttributeError("%s is not available with refit=False" %
+                                 method)
+        return self.best_estimator_
+
+    def predict(self, X):
+        return self._check_refit("predict").predict(X)
+
+    def predict_proba(self, X):
+        return self._check_refit("predict_proba").predict_proba(X)
+
+    def decision_function(self, X):
+        return self._check_refit("decision_function").decision_function(X)
+
+    def transform(self, X):
+        return self._check_refit("transform").transform(X)
+
+    def score(self, X, y=None):
+        best = self._check_refit("score")
+        if not self.scorer_:
+            return best.score(X, y)
+        name = self.refit if isinstance(self.refit, str) else self.scorer_[0]
+        return get_scorer(name)(best, X, y)
+
+
+class GridSearchCV(_BaseSearch):
+    """scikit-learn's GridSearchCV, run natively (see the module doc)."""
+
+    def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None,
+                 refit=True, cv=None, verbose=0, error_score=np.nan,
+                 return_train_score=False):
+        self.estimator = estimator
+        self.param_grid = param_grid
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.cv = cv
+        self.verbose = verbose
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+
+    def _space(self):
+        return self.param_grid
+
+
+class RandomizedSearchCV(_BaseSearch):
+    """scikit-learn's RandomizedSearchCV, run natively (see the module doc);
+    distributions: lists, scipy.stats uniform, loguniform and randint. The
+    draws are Eclipsera's generator's, not numpy's: the same random_state
+    gives the same candidates here, not scikit-learn's."""
+
+    def __init__(self, estimator, param_distributions, *, n_iter=10,
+                 scoring=None, n_jobs=None, refit=True, cv=None, verbose=0,
+                 random_state=None, error_score=np.nan,
+                 return_train_score=False):
+        self.estimator = estimator
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.cv = cv
+        self.verbose = verbose
+        self.random_state = random_state
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+
+    def _space(self):
+        return self.param_distributions
+
+    def fit(self, X, y=None):
+        if self.n_iter < 1:
+            raise ValueError("n_iter must be >= 1, got %r" % self.n_iter)
+        self._n_iter = int(self.n_iter)
+        return super().fit(X, y)
