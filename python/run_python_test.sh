@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a Python test against the built package with Debian's Python (which
-# has numpy and scikit-learn). Args: TEST.py
+# Runs a Python script (a test, the Python benchmark table) against the
+# built package with Debian's Python (which has numpy and scikit-learn),
+# from the runfiles root. Args: SCRIPT.py [ARGS...]
 set -euo pipefail
 cd "${RUNFILES_DIR:-$0.runfiles}/eclipsera"
 native=python/eclipsera/_native.so
@@ -22,5 +23,4 @@ if [[ "${libs}" == *libasan* ]]; then
   export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
 fi
 export PYTHONPATH="${PWD}/python"
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 exec /usr/bin/python3 "$@"
