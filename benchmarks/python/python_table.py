@@ -4,9 +4,11 @@ overhead included (issue 17).
 
 Each row runs in a fresh child interpreter (both libraries imported, the
 data made there), fits once to warm up and then takes the best of
-`repeats` fits, and reports the peak resident memory the fits added. The
-last table compares eclipsera's Python KMeans with the `eclipsera` command
-on the same .npy file and parameters (its JSON fit_seconds).
+`repeats` fits. The peak column is what the warm-up fit added to the
+process's peak resident memory (the data and both libraries already
+loaded). The last table compares eclipsera's Python KMeans with the
+`eclipsera` command on the same .npy file and parameters (its JSON
+fit_seconds).
 
 Usage: python_table.py PACKAGE_DIR ECLIPSERA_CLI [--smoke]
 """
@@ -57,8 +59,9 @@ def run():
         n_jobs = -1 if lib != "scikit-learn serial" else None
         GridSearchCV(pipe, {"clf__C": [0.001, 0.01, 0.1, 1.0, 10.0]}, cv=5,
                      n_jobs=n_jobs).fit(X, y)
-run()
+# Peak memory: what the first fit (the warm-up) adds to the data's.
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+run()
 best = float("inf")
 for _ in range(repeats):
     t = time.perf_counter(); run(); best = min(best, time.perf_counter() - t)

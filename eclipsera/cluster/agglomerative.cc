@@ -290,6 +290,14 @@ FittedScalarList AgglomerativeClustering::FittedScalars() const {
       {"n_connected_components", static_cast<double>(n_connected_components_)}};
 }
 
+FittedArrayList AgglomerativeClustering::FittedArrays() const {
+  if (!fitted_) return {};
+  FittedArrayList out = {{"labels", labels_.cast<double>(), true},
+                         {"children", children_.cast<double>(), false}};
+  if (distances_.size() > 0) out.push_back({"distances", distances_, true});
+  return out;
+}
+
 absl::Status RegisterAgglomerativeClustering(EstimatorRegistry& registry) {
   return registry.Register(
       {"AgglomerativeClustering",

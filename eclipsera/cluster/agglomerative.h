@@ -96,6 +96,8 @@ class AgglomerativeClustering
   void Reset() override;
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
+  // For the Python bindings (no RestoreFitted: nothing predicts from them).
+  FittedArrayList FittedArrays() const override;
 
  protected:
   absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,

@@ -600,6 +600,13 @@ FittedScalarList DBSCAN::FittedScalars() const {
           {"n_core_samples", static_cast<double>(core_.size())}};
 }
 
+FittedArrayList DBSCAN::FittedArrays() const {
+  if (!fitted_) return {};
+  return {{"labels", labels_.cast<double>(), true},
+          {"core_sample_indices", core_.cast<double>(), true},
+          {"components", components_, false}};
+}
+
 absl::StatusOr<Vector> DBSCAN::DoFitPredict(const ConstMatrixRef&,
                                             absl::Span<const double>) {
   return labels_.cast<double>();

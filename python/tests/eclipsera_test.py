@@ -62,6 +62,23 @@ class NamesAndParameters(unittest.TestCase):
             self.assertEqual(TSNE().get_params()[name], default)
         self.assertEqual(LogisticRegression().get_params()["C"], 1.0)
 
+    def test_signatures_are_scikit_learns(self):
+        import importlib
+        import inspect
+        for name, cls in eclipsera.all_estimators():
+            module = cls.__module__.replace("eclipsera.", "sklearn.")
+            theirs = getattr(importlib.import_module(module), name)
+            kinds = {}
+            for c in (cls, theirs):
+                kinds[c] = [p.name for p in inspect.signature(
+                    c.__init__).parameters.values()
+                            if p.kind == p.POSITIONAL_OR_KEYWORD]
+            self.assertEqual(kinds[cls], kinds[theirs], name)
+        self.assertEqual(KMeans(3).n_clusters, 3)
+        self.assertEqual(GaussianMixture(2).n_components, 2)
+        with self.assertRaises(TypeError):
+            KMeans(3, 5)
+
     def test_repr_set_params_and_clone_are_scikit_learns(self):
         km = KMeans(n_clusters=3, random_state=0)
         self.assertEqual(repr(km), "KMeans(n_clusters=3, random_state=0)")
@@ -114,7 +131,24 @@ class GoldenParity(unittest.TestCase):
         ours = DBSCAN(eps=2.3, min_samples=5).fit(X)
         theirs = sk_cluster.DBSCAN(eps=2.3, min_samples=5).fit(X)
         np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+        np.testing.assert_array_equal(ours.core_sample_indices_,
+                                      theirs.core_sample_indices_)
+        np.testing.assert_array_equal(ours.components_, theirs.components_)
         np.testing.assert_array_equal(ours.fit_predict(X), theirs.labels_)
+
+    def test_agglomerative_iris_tree_matches(self):
+        from eclipsera.cluster import AgglomerativeClustering
+        # Iris has duplicate rows (tied merges in any order); its rows
+        # moved off the ties by a fixed tiny jitter are not.
+        X, _ = iris()
+        X = X + 1e-6 * np.random.RandomState(0).rand(*X.shape)
+        ours = AgglomerativeClustering(n_clusters=3).fit(X)
+        theirs = sk_cluster.AgglomerativeClustering(n_clusters=3).fit(X)
+        np.testing.assert_array_equal(ours.children_, theirs.children_)
+        self.assertEqual(adjusted_rand_score(ours.labels_, theirs.labels_),
+                         1.0)
+        self.assertEqual(ours.n_clusters_, theirs.n_clusters_)
+        self.assertEqual(ours.n_leaves_, theirs.n_leaves_)
 
     def test_standard_scaler_wine_is_exact(self):
         X, _ = load_wine(return_X_y=True)

@@ -74,6 +74,19 @@ _SPECS = {
     "KNeighborsRegressor": ("neighbors", ("regressor",), ("predict",)),
 }
 
+# Parameters scikit-learn 1.2 lets users pass by position (KMeans(3),
+# GaussianMixture(2)); every other one is keyword-only, as there.
+_POSITIONAL = {
+    "KMeans": ["n_clusters"], "MiniBatchKMeans": ["n_clusters"],
+    "DBSCAN": ["eps"], "AgglomerativeClustering": ["n_clusters"],
+    "GaussianMixture": ["n_components"], "TSNE": ["n_components"],
+    "PCA": ["n_components"], "MinMaxScaler": ["feature_range"],
+    "Normalizer": ["norm"], "PolynomialFeatures": ["degree"],
+    "Ridge": ["alpha"], "RidgeClassifier": ["alpha"],
+    "LogisticRegression": ["penalty"], "KNeighborsClassifier": ["n_neighbors"],
+    "KNeighborsRegressor": ["n_neighbors"],
+}
+
 # Registered for the C++ tests only, never exported.
 _INTERNAL = {"ColumnMean"}
 
@@ -81,6 +94,10 @@ _INTERNAL = {"ColumnMean"}
 _INT_SCALARS = {"n_iter", "n_clusters", "n_components", "n_samples_seen",
                 "n_features_out", "n_leaves", "n_connected_components"}
 _BOOL_SCALARS = {"converged"}
+_INT_ARRAYS = {"labels", "core_sample_indices", "children"}
+# Fitted scalars scikit-learn names differently (besides our name).
+_SCALAR_ALIASES = {("AgglomerativeClustering", "n_clusters_found"):
+                   "n_clusters"}
 
 
 def _mixture_shape(est, name, value):
@@ -202,6 +219,9 @@ class _NativeEstimator(BaseEstimator):
             elif name in _BOOL_SCALARS:
                 value = bool(value)
             setattr(self, name + "_", value)
+            alias = _SCALAR_ALIASES.get((self._native_name, name))
+            if alias is not None:
+                setattr(self, alias + "_", value)
         private = []
         for name, value, _ in native.fitted_arrays():
             if name.startswith("_"):
@@ -209,7 +229,7 @@ class _NativeEstimator(BaseEstimator):
                 continue
             if name == "classes" and self._kind == "classifier":
                 continue  # classes_ holds the user's labels.
-            if name == "labels":
+            if name in _INT_ARRAYS:
                 value = value.astype(np.int64)
             shape = _ATTRIBUTE_SHAPES.get(self._native_name)
             if shape is not None:
@@ -350,13 +370,21 @@ _METHODS = {
 }
 
 
-def _make_init(params):
-    """An __init__ with the schema's keyword arguments and defaults."""
+def _make_init(params, positional):
+    """An __init__ with the schema's arguments and defaults: `positional`
+    first (positional or keyword), the others keyword-only."""
+    index = {p[0]: i for i, p in enumerate(params)}
+    missing = [n for n in positional if n not in index]
+    if missing:
+        raise ImportError("eclipsera: positional parameters %s are not in the "
+                          "C++ schema" % missing)
     names = [p[0] for p in params]
     defaults = {"_d%d" % i: p[1] for i, p in enumerate(params)}
-    args = ", ".join("%s=_d%d" % (n, i) for i, n in enumerate(names))
+    first = ["%s=_d%d" % (n, index[n]) for n in positional]
+    rest = ["%s=_d%d" % (n, index[n]) for n in names if n not in positional]
+    args = ", ".join(first + (["*"] + rest if rest else []))
     body = "".join("    self.%s = %s\n" % (n, n) for n in names) or "    pass\n"
-    source = "def __init__(self%s):\n%s" % (", *, " + args if args else "",
+    source = "def __init__(self%s):\n%s" % (", " + args if args else "",
                                              body)
     namespace = dict(defaults)
     exec(source, namespace)  # pylint: disable=exec-used
@@ -373,7 +401,7 @@ def make_class(name, module):
         "__doc__": "%s\n\nParameters\n----------\n%s" % (
             entry["summary"][:1].upper() + entry["summary"][1:],
             "\n".join("%s : default=%r\n    %s" % p for p in entry["params"])),
-        "__init__": _make_init(entry["params"]),
+        "__init__": _make_init(entry["params"], _POSITIONAL.get(name, [])),
         "_native_name": name,
         "_kind": entry["kind"],
         "_methods": methods,
