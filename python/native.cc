@@ -172,39 +172,40 @@ class Native {
   }
   py::dict GetParams() const { return ToDict(estimator_->GetParams(false)); }
 
-  void Fit(const InputArray& x, const std::optional<InputArray>& y,
-           const std::optional<InputArray>& sample_weight) {
+  // Runs f(estimator, X, y, FitArgs) with the GIL released (re-acquired
+  // before the result reaches Python).
+  template <class F>
+  auto FitWith(const InputArray& x, const std::optional<InputArray>& y,
+               const std::optional<InputArray>& sample_weight, F f) {
     const auto xm = AsMatrix(x, "X");
     const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
-    absl::Status s;
-    {
-      py::gil_scoped_release release;
-      s = estimator_->Fit(xm, ys, FitArgs{w});
-    }
-    Check(s);
+    py::gil_scoped_release release;
+    return f(*estimator_, xm, ys, FitArgs{w});
+  }
+
+  void Fit(const InputArray& x, const std::optional<InputArray>& y,
+           const std::optional<InputArray>& sample_weight) {
+    Check(FitWith(x, y, sample_weight,
+                  [](Estimator& e, const auto& m, auto ys, const FitArgs& a) {
+                    return e.Fit(m, ys, a);
+                  }));
   }
   py::array FitPredict(const InputArray& x, const std::optional<InputArray>& y,
                        const std::optional<InputArray>& sample_weight) {
-    const auto xm = AsMatrix(x, "X");
-    const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
-    absl::StatusOr<Vector> out;
-    {
-      py::gil_scoped_release release;
-      out = estimator_->FitPredict(xm, ys, FitArgs{w});
-    }
-    return ToNumpy(Check(std::move(out)));
+    return ToNumpy(Check(
+        FitWith(x, y, sample_weight,
+                [](Estimator& e, const auto& m, auto ys, const FitArgs& a) {
+                  return e.FitPredict(m, ys, a);
+                })));
   }
   py::array FitTransform(const InputArray& x,
                          const std::optional<InputArray>& y,
                          const std::optional<InputArray>& sample_weight) {
-    const auto xm = AsMatrix(x, "X");
-    const absl::Span<const double> ys = AsSpan(y), w = AsSpan(sample_weight);
-    absl::StatusOr<Matrix> out;
-    {
-      py::gil_scoped_release release;
-      out = estimator_->FitTransform(xm, ys, FitArgs{w});
-    }
-    return ToNumpy(Check(std::move(out)));
+    return ToNumpy(Check(
+        FitWith(x, y, sample_weight,
+                [](Estimator& e, const auto& m, auto ys, const FitArgs& a) {
+                  return e.FitTransform(m, ys, a);
+                })));
   }
 
   // The const methods run with the GIL released: one fitted estimator may
@@ -343,6 +344,59 @@ model_selection::Distribution ToDistribution(const std::string& name,
   return model_selection::Distribution::List(std::move(values));
 }
 
+std::vector<model_selection::TrainTest> ToSplits(const py::list& splits) {
+  std::vector<model_selection::TrainTest> tt;
+  for (const py::handle& split : splits) {
+    const auto t = split.cast<py::tuple>();
+    tt.push_back(
+        {t[0].cast<std::vector<Index>>(), t[1].cast<std::vector<Index>>()});
+  }
+  return tt;
+}
+
+// Options shared by the searches and cross_validate.
+void SetCvOptions(const std::vector<std::string>& scoring, int n_jobs,
+                  bool return_train_score, const py::object& error_score,
+                  int verbose, model_selection::CvOptions* o) {
+  o->scoring = scoring;
+  o->n_jobs = n_jobs;
+  o->return_train_score = return_train_score;
+  if (py::isinstance<py::str>(error_score)) {
+    o->raise_on_error = true;  // error_score='raise'
+  } else {
+    o->error_score = error_score.cast<double>();
+  }
+  o->verbose = verbose;
+}
+
+// cross_validate on explicit splits: ({"fit_time": [...], "score_time":
+// [...], "test_<name>": [...], ...}, warnings).
+py::tuple CrossValidate(const Native& estimator, const InputArray& x,
+                        const std::optional<InputArray>& y,
+                        const py::list& splits,
+                        const std::vector<std::string>& scoring, int n_jobs,
+                        bool return_train_score, const py::object& error_score,
+                        int verbose) {
+  model_selection::CvOptions o;
+  SetCvOptions(scoring, n_jobs, return_train_score, error_score, verbose, &o);
+  const model_selection::ExplicitSplits cv(ToSplits(splits));
+  const auto xm = AsMatrix(x, "X");
+  const absl::Span<const double> ys = AsSpan(y);
+  absl::StatusOr<model_selection::CrossValidateResult> r;
+  {
+    py::gil_scoped_release release;
+    r = model_selection::CrossValidate(estimator.estimator(), xm, ys, cv, o);
+  }
+  model_selection::CrossValidateResult result = Check(std::move(r));
+  py::dict out;
+  out["fit_time"] = result.fit_time;
+  out["score_time"] = result.score_time;
+  for (const auto& entry : result.scores) {
+    out[py::str(entry.first)] = entry.second;
+  }
+  return py::make_tuple(out, result.warnings);
+}
+
 // GridSearchCV / RandomizedSearchCV on explicit splits; returns
 // (cv_results as [(key, [values])], best_index, best_score, best_params,
 // warnings, pool statistics report). The GIL is released while it runs.
@@ -362,26 +416,12 @@ py::tuple Search(const Native& estimator, const py::list& spaces,
     }
     grids.push_back(std::move(g));
   }
-  std::vector<model_selection::TrainTest> tt;
-  for (const py::handle& split : splits) {
-    const auto t = split.cast<py::tuple>();
-    tt.push_back(
-        {t[0].cast<std::vector<Index>>(), t[1].cast<std::vector<Index>>()});
-  }
   model_selection::SearchOptions o;
-  o.scoring = scoring;
-  o.n_jobs = n_jobs;
-  o.return_train_score = return_train_score;
-  if (py::isinstance<py::str>(error_score)) {
-    o.raise_on_error = true;  // error_score='raise'
-  } else {
-    o.error_score = error_score.cast<double>();
-  }
-  o.verbose = verbose;
+  SetCvOptions(scoring, n_jobs, return_train_score, error_score, verbose, &o);
   // The Python class refits the best estimator itself (a Python object).
   o.refit = false;
   o.refit_metric = refit_metric;
-  auto cv = std::make_unique<model_selection::ExplicitSplits>(std::move(tt));
+  auto cv = std::make_unique<model_selection::ExplicitSplits>(ToSplits(splits));
   std::unique_ptr<model_selection::BaseSearchCV> search;
   if (n_iter > 0) {
     search = std::make_unique<model_selection::RandomizedSearchCV>(
@@ -460,6 +500,11 @@ PYBIND11_MODULE(_native, m) {
   m.def("entries", &Entries,
         "Every registered estimator: name, summary, kind and parameters "
         "(name, default, doc).");
+  m.def("cross_validate", &eclipsera::python::CrossValidate,
+        py::arg("estimator"), py::arg("X"), py::arg("y"), py::arg("splits"),
+        py::arg("scoring"), py::arg("n_jobs"), py::arg("return_train_score"),
+        py::arg("error_score"), py::arg("verbose"),
+        "cross_validate on explicit splits.");
   m.def("search", &eclipsera::python::Search, py::arg("estimator"),
         py::arg("spaces"), py::arg("X"), py::arg("y"), py::arg("splits"),
         py::arg("scoring"), py::arg("n_jobs"), py::arg("return_train_score"),

@@ -1064,22 +1064,13 @@ absl::Status KMeans::RestoreFitted(const FittedArrayList& arrays,
   ECLIPSERA_ASSIGN_OR_RETURN(
       const Matrix* centers,
       FindFittedArray(arrays, "cluster_centers", options_.n_clusters, -1));
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* labels,
-                             FindFittedArray(arrays, "labels", -1, 1));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreLabels(arrays, 0, options_.n_clusters, &labels_));
   ECLIPSERA_ASSIGN_OR_RETURN(const double inertia,
                              FindFittedScalar(scalars, "inertia"));
   ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
                              FindFittedScalar(scalars, "n_iter"));
-  for (Index i = 0; i < labels->rows(); ++i) {
-    const double l = (*labels)(i, 0);
-    if (l != std::floor(l) || l < 0 || l >= options_.n_clusters) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "KMeans::RestoreFitted: label ", l, " of row ", i,
-          " is not a cluster index in [0, ", options_.n_clusters, ")"));
-    }
-  }
   cluster_centers_ = *centers;
-  labels_ = labels->col(0).cast<int32_t>();
   inertia_ = inertia;
   n_iter_ = static_cast<int>(n_iter);
   fitted_ = true;

@@ -412,16 +412,8 @@ absl::Status MeanShift::RestoreFitted(const FittedArrayList& arrays,
   Reset();
   ECLIPSERA_RETURN_IF_ERROR(
       RestoreMatrix(arrays, "cluster_centers", -1, -1, &centers_));
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* labels,
-                             FindFittedArray(arrays, "labels", -1, 1));
-  for (Index i = 0; i < labels->rows(); ++i) {
-    const double l = (*labels)(i, 0);
-    if (l != std::floor(l) || l < -1 || l >= centers_.rows()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("MeanShift::RestoreFitted: label ", l, " of row ", i,
-                       " is not -1 or a cluster index"));
-    }
-  }
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreLabels(arrays, -1, centers_.rows(), &labels_));
   ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
                              FindFittedScalar(scalars, "n_iter"));
   ECLIPSERA_ASSIGN_OR_RETURN(bandwidth_,
@@ -429,7 +421,6 @@ absl::Status MeanShift::RestoreFitted(const FittedArrayList& arrays,
   if (centers_.rows() == 0) {
     return absl::InvalidArgumentError("MeanShift::RestoreFitted: no centers");
   }
-  labels_ = labels->col(0).cast<int32_t>();
   n_iter_ = static_cast<int>(n_iter);
   fitted_ = true;
   return absl::OkStatus();

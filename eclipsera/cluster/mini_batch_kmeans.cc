@@ -578,22 +578,13 @@ absl::Status MiniBatchKMeans::RestoreFitted(
                                           options_.n_clusters, -1, &centers_));
   ECLIPSERA_RETURN_IF_ERROR(
       RestoreVector(arrays, "_counts", options_.n_clusters, &counts_));
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* labels,
-                             FindFittedArray(arrays, "labels", -1, 1));
-  for (Index i = 0; i < labels->rows(); ++i) {
-    const double l = (*labels)(i, 0);
-    if (l != std::floor(l) || l < 0 || l >= options_.n_clusters) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "MiniBatchKMeans::RestoreFitted: label ", l, " of row ", i,
-          " is not a cluster index in [0, ", options_.n_clusters, ")"));
-    }
-  }
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreLabels(arrays, 0, options_.n_clusters, &labels_));
   ECLIPSERA_ASSIGN_OR_RETURN(inertia_, FindFittedScalar(scalars, "inertia"));
   ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
                              FindFittedScalar(scalars, "n_iter"));
   ECLIPSERA_ASSIGN_OR_RETURN(const double n_steps,
                              FindFittedScalar(scalars, "n_steps"));
-  labels_ = labels->col(0).cast<int32_t>();
   n_iter_ = static_cast<int>(n_iter);
   n_steps_ = static_cast<int>(n_steps);
   fitted_ = true;

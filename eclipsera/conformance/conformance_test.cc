@@ -614,6 +614,65 @@ TEST_P(ConformanceTest, RestoreFittedGivesIdenticalResults) {
   }
 }
 
+// RestoreFitted beyond the defaults: the settings that change which fitted
+// arrays exist or their shapes.
+TEST(RestoreFittedTest, NonDefaultSettingsRestoreExactly) {
+  const std::vector<std::pair<std::string, ParamMap>> cases = {
+      {"StandardScaler", {{"with_mean", false}, {"with_std", false}}},
+      {"StandardScaler", {{"with_mean", false}}},
+      {"RobustScaler", {{"with_centering", false}}},
+      {"GaussianMixture",
+       {{"covariance_type", std::string("tied")},
+        {"random_state", int64_t{0}}}},
+      {"GaussianMixture",
+       {{"covariance_type", std::string("diag")},
+        {"random_state", int64_t{0}}}},
+      {"GaussianMixture",
+       {{"covariance_type", std::string("spherical")},
+        {"random_state", int64_t{0}}}},
+      {"PCA", {{"whiten", true}, {"n_components", int64_t{2}}}},
+      {"LogisticRegression", {{"multi_class", std::string("multinomial")}}},
+      {"SimpleImputer", {{"add_indicator", true}}},
+  };
+  Matrix x = Blobs(60);
+  x(3, 1) = std::numeric_limits<double>::quiet_NaN();  // for the imputer
+  for (const auto& [name, params] : cases) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<std::unique_ptr<Estimator>> est = Registry().Create(name);
+    ECLIPSERA_ASSERT_OK(est);
+    ECLIPSERA_ASSERT_OK((*est)->SetParams(params));
+    const bool nan_ok = (*est)->allows_nan();
+    const Matrix data = nan_ok ? x : Blobs(60);
+    std::vector<double> y;
+    if ((*est)->kind() == EstimatorKind::kClassifier) {
+      for (Index i = 0; i < data.rows(); ++i) y.push_back(i % 2);
+    }
+    ECLIPSERA_ASSERT_OK((*est)->Fit(data, y));
+    std::unique_ptr<Estimator> restored = (*est)->Clone();
+    ECLIPSERA_ASSERT_OK(restored->RestoreFitted((*est)->FittedArrays(),
+                                                (*est)->FittedScalars()));
+    const absl::StatusOr<Vector> p1 = (*est)->Predict(data);
+    const absl::StatusOr<Vector> p2 = restored->Predict(data);
+    EXPECT_EQ(p1.ok(), p2.ok());
+    if (p1.ok() && p2.ok()) EXPECT_EQ(*p1, *p2);
+    const absl::StatusOr<Matrix> t1 = (*est)->Transform(data);
+    const absl::StatusOr<Matrix> t2 = restored->Transform(data);
+    EXPECT_EQ(t1.ok(), t2.ok());
+    if (t1.ok() && t2.ok()) {
+      EXPECT_TRUE((t1->array() == t2->array() ||
+                   (t1->array().isNaN() && t2->array().isNaN()))
+                      .all());
+    }
+    const absl::StatusOr<Matrix> q1 = (*est)->PredictProba(data);
+    const absl::StatusOr<Matrix> q2 = restored->PredictProba(data);
+    EXPECT_EQ(q1.ok(), q2.ok());
+    if (q1.ok() && q2.ok()) EXPECT_EQ(*q1, *q2);
+    const absl::StatusOr<Vector> s1 = (*est)->ScoreSamples(data);
+    const absl::StatusOr<Vector> s2 = restored->ScoreSamples(data);
+    if (s1.ok() && s2.ok()) EXPECT_EQ(*s1, *s2);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Registered, ConformanceTest,
                          ::testing::ValuesIn(RegisteredNames()),
                          [](const ::testing::TestParamInfo<std::string>& i) {

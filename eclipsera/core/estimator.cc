@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 
 namespace eclipsera {
@@ -363,6 +364,57 @@ absl::Status Estimator::RestoreMatrix(const FittedArrayList& arrays,
   absl::StatusOr<const Matrix*> m = FindFittedArray(arrays, name, rows, cols);
   if (!m.ok()) return m.status();
   *out = **m;
+  return absl::OkStatus();
+}
+
+absl::Status Estimator::RestoreLabels(const FittedArrayList& arrays, int lowest,
+                                      Index end, LabelVector* out) const {
+  absl::StatusOr<const Matrix*> labels =
+      FindFittedArray(arrays, "labels", -1, 1);
+  if (!labels.ok()) return labels.status();
+  for (Index i = 0; i < (*labels)->rows(); ++i) {
+    const double l = (**labels)(i, 0);
+    if (l != std::floor(l) || l < lowest || l >= end) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name(), "::RestoreFitted: label ", l, " of row ", i,
+                       " is not an integer in [", lowest, ", ", end, ")"));
+    }
+  }
+  *out = (*labels)->col(0).cast<int32_t>();
+  return absl::OkStatus();
+}
+
+FittedArrayList Estimator::LinearClassifierArrays(
+    absl::Span<const double> classes, const Matrix& coef,
+    const Vector& intercept) {
+  return {{"classes",
+           Eigen::Map<const Vector>(classes.data(),
+                                    static_cast<Index>(classes.size())),
+           true},
+          {"coef", coef, false},
+          {"intercept", intercept, true}};
+}
+
+absl::Status Estimator::RestoreLinearClassifier(const FittedArrayList& arrays,
+                                                std::vector<double>* classes,
+                                                Matrix* coef,
+                                                Vector* intercept) const {
+  Vector c;
+  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "classes", -1, &c));
+  const Index k = c.size();
+  bool sorted = k >= 2;
+  for (Index i = 1; i < k; ++i) sorted = sorted && c(i - 1) < c(i);
+  if (!sorted) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name(),
+                     "::RestoreFitted: classes must be at least two, sorted "
+                     "and distinct"));
+  }
+  const Index rows = k == 2 ? 1 : k;
+  ECLIPSERA_RETURN_IF_ERROR(RestoreMatrix(arrays, "coef", rows, -1, coef));
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreVector(arrays, "intercept", rows, intercept));
+  classes->assign(c.data(), c.data() + k);
   return absl::OkStatus();
 }
 

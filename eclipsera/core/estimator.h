@@ -254,6 +254,17 @@ class Estimator {
   absl::Status RestoreMatrix(const FittedArrayList& arrays,
                              absl::string_view name, Index rows, Index cols,
                              Matrix* out) const;
+  // Labels (one column) that are integers in [lowest, end).
+  absl::Status RestoreLabels(const FittedArrayList& arrays, int lowest,
+                             Index end, LabelVector* out) const;
+  // A linear classifier's fitted state: classes (sorted, distinct, at least
+  // two), coef (one row for two classes, else one per class) and intercept.
+  static FittedArrayList LinearClassifierArrays(
+      absl::Span<const double> classes, const Matrix& coef,
+      const Vector& intercept);
+  absl::Status RestoreLinearClassifier(const FittedArrayList& arrays,
+                                       std::vector<double>* classes,
+                                       Matrix* coef, Vector* intercept) const;
 
   // Fit's common checks of x, y and sample_weight (for composites whose
   // DoFitTransform does not go through Fit).

@@ -476,29 +476,14 @@ absl::StatusOr<double> RidgeClassifier::DoScore(
 
 FittedArrayList RidgeClassifier::FittedArrays() const {
   if (!fitted_) return {};
-  return {{"classes",
-           Eigen::Map<const Vector>(classes_.data(),
-                                    static_cast<Index>(classes_.size())),
-           true},
-          {"coef", coef_, false},
-          {"intercept", intercept_, true}};
+  return LinearClassifierArrays(classes_, coef_, intercept_);
 }
 
 absl::Status RidgeClassifier::RestoreFitted(const FittedArrayList& arrays,
                                             absl::Span<const FittedScalar>) {
   Reset();
-  Vector classes;
-  ECLIPSERA_RETURN_IF_ERROR(RestoreVector(arrays, "classes", -1, &classes));
-  const Index k = classes.size();
-  if (k < 2) {
-    return absl::InvalidArgumentError(
-        "RidgeClassifier::RestoreFitted: fewer than 2 classes");
-  }
-  const Index rows = k == 2 ? 1 : k;
-  ECLIPSERA_RETURN_IF_ERROR(RestoreMatrix(arrays, "coef", rows, -1, &coef_));
   ECLIPSERA_RETURN_IF_ERROR(
-      RestoreVector(arrays, "intercept", rows, &intercept_));
-  classes_.assign(classes.data(), classes.data() + k);
+      RestoreLinearClassifier(arrays, &classes_, &coef_, &intercept_));
   fitted_ = true;
   return absl::OkStatus();
 }

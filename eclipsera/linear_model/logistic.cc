@@ -415,43 +415,25 @@ FittedScalarList LogisticRegression::FittedScalars() const {
 
 FittedArrayList LogisticRegression::FittedArrays() const {
   if (!fitted_) return {};
-  return {{"classes",
-           Eigen::Map<const Vector>(classes_.data(),
-                                    static_cast<Index>(classes_.size())),
-           true},
-          {"coef", coef_, false},
-          {"intercept", intercept_, true}};
+  return LinearClassifierArrays(classes_, coef_, intercept_);
 }
 
 absl::Status LogisticRegression::RestoreFitted(
     const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
   Reset();
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* classes,
-                             FindFittedArray(arrays, "classes", -1, 1));
-  const Index k = classes->rows();
-  for (Index c = 1; c < k; ++c) {
-    if (!((*classes)(c - 1, 0) < (*classes)(c, 0))) {
-      return absl::InvalidArgumentError(
-          "LogisticRegression::RestoreFitted: classes are not sorted and "
-          "distinct");
-    }
-  }
-  if (k < 2) {
-    return absl::InvalidArgumentError(
-        "LogisticRegression::RestoreFitted: fewer than 2 classes");
-  }
-  const Index rows = k == 2 ? 1 : k;
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* coef,
-                             FindFittedArray(arrays, "coef", rows, -1));
-  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* intercept,
-                             FindFittedArray(arrays, "intercept", rows, 1));
+  std::vector<double> classes;
+  Matrix coef;
+  Vector intercept;
+  ECLIPSERA_RETURN_IF_ERROR(
+      RestoreLinearClassifier(arrays, &classes, &coef, &intercept));
+  const Index k = static_cast<Index>(classes.size());
   ECLIPSERA_ASSIGN_OR_RETURN(const double n_iter,
                              FindFittedScalar(scalars, "n_iter"));
   ECLIPSERA_ASSIGN_OR_RETURN(const double objective,
                              FindFittedScalar(scalars, "objective"));
-  classes_.assign(classes->data(), classes->data() + k);
-  coef_ = *coef;
-  intercept_ = intercept->col(0);
+  classes_ = std::move(classes);
+  coef_ = std::move(coef);
+  intercept_ = std::move(intercept);
   multinomial_ = options_.multi_class == "multinomial" ||
                  (options_.multi_class == "auto" && k > 2);
   n_iter_ = static_cast<int>(n_iter);

@@ -202,15 +202,25 @@ FittedArrayList StandardScaler::FittedArrays() const {
           {"var", var_, true},
           {"scale", scale_, true},
           {"_running_mean", running_mean_, true},
-          {"_running_var", running_var_, true}};
+          {"_running_var", running_var_, true},
+          // Running statistics are empty without with_mean and with_std.
+          {"_n_features",
+           Matrix::Constant(1, 1, static_cast<double>(n_features_)), false}};
 }
 
 absl::Status StandardScaler::RestoreFitted(
     const FittedArrayList& arrays, absl::Span<const FittedScalar> scalars) {
   Reset();
+  ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* width,
+                             FindFittedArray(arrays, "_n_features", 1, 1));
+  const Index d = static_cast<Index>((*width)(0, 0));
+  if (d < 1 || (*width)(0, 0) != static_cast<double>(d)) {
+    return absl::InvalidArgumentError(
+        "StandardScaler::RestoreFitted: _n_features is not a positive "
+        "integer");
+  }
   ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* running_mean,
-                             FindFittedArray(arrays, "_running_mean", -1, 1));
-  const Index d = running_mean->rows();
+                             FindFittedArray(arrays, "_running_mean", -1, -1));
   const bool has_mean = options_.with_mean || options_.with_std;
   const Index std_rows = options_.with_std ? d : 0;
   ECLIPSERA_ASSIGN_OR_RETURN(const Matrix* running_var,
@@ -224,9 +234,9 @@ absl::Status StandardScaler::RestoreFitted(
                              FindFittedArray(arrays, "scale", std_rows, -1));
   ECLIPSERA_ASSIGN_OR_RETURN(const double seen,
                              FindFittedScalar(scalars, "n_samples_seen"));
-  if (d == 0 || !(seen > 0.0)) {
+  if (!(seen > 0.0)) {
     return absl::InvalidArgumentError(
-        "StandardScaler::RestoreFitted: no features or no samples seen");
+        "StandardScaler::RestoreFitted: no samples seen");
   }
   const auto column = [](const Matrix* m) {
     return m->size() == 0 ? Vector() : Vector(m->col(0));

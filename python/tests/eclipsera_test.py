@@ -90,6 +90,22 @@ class NamesAndParameters(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "Invalid parameter 'nope'"):
             km.set_params(nope=1)
 
+    def test_dtypes_and_warnings_are_scikit_learns(self):
+        from sklearn.exceptions import ConvergenceWarning
+        X, y = iris()
+        km = KMeans(n_clusters=3, random_state=0).fit(X)
+        self.assertEqual(km.labels_.dtype, np.int32)
+        self.assertEqual(km.predict(X).dtype, np.int32)
+        self.assertEqual(DBSCAN().fit(X).labels_.dtype, np.int64)
+        with self.assertWarns(ConvergenceWarning):
+            clf = LogisticRegression(max_iter=2).fit(X, y)
+        self.assertEqual(clf.n_iter_.shape, (1,))
+        # A failed fit keeps the earlier model whole (classes_ included).
+        clf = LogisticRegression(max_iter=300).fit(X, y)
+        with self.assertRaises(ValueError):
+            clf.fit(X, np.where(y > 0, 1.0, np.nan))
+        self.assertEqual(list(clf.predict(X[:1])), [0])
+
     def test_bad_parameters_and_data_are_value_errors(self):
         X, _ = iris()
         with self.assertRaisesRegex(ValueError, "algorithm"):
@@ -255,6 +271,24 @@ class Pickling(unittest.TestCase):
         self.assertEqual(repr(pickle.loads(pickle.dumps(KMeans(tol=0.5)))),
                          "KMeans(tol=0.5)")
 
+    def test_pickle_keeps_the_fit_parameters_and_every_setting(self):
+        X, _ = iris()
+        km = KMeans(n_clusters=3, random_state=0).fit(X)
+        km.set_params(n_clusters=5)  # after the fit: the model is unchanged
+        back = pickle.loads(pickle.dumps(km))
+        np.testing.assert_array_equal(back.predict(X), km.predict(X))
+        self.assertEqual(back.n_clusters, 5)
+        plain = StandardScaler(with_mean=False, with_std=False).fit(X)
+        self.assertIsNone(plain.mean_)
+        self.assertIsNone(plain.scale_)
+        np.testing.assert_array_equal(
+            pickle.loads(pickle.dumps(plain)).transform(X), X)
+        for ct in ("full", "tied", "diag", "spherical"):
+            gm = GaussianMixture(2, covariance_type=ct, random_state=0).fit(X)
+            back = pickle.loads(pickle.dumps(gm))
+            np.testing.assert_array_equal(back.score_samples(X),
+                                          gm.score_samples(X))
+
     def test_joblib_roundtrip(self):
         import joblib
         X, _ = iris()
@@ -372,6 +406,46 @@ class NativeSearch(unittest.TestCase):
             {"c__C": loguniform(1e-3, 1e2)}, n_iter=5, random_state=0,
             cv=3).fit(Xw, yw)
         self.assertEqual(again.cv_results_["params"], rs.cv_results_["params"])
+
+    def test_cross_validate_matches_scikit_learns(self):
+        from sklearn.model_selection import cross_validate as sk_cv
+        from eclipsera.model_selection import cross_val_score, cross_validate
+        X, y = load_breast_cancer(return_X_y=True)
+        pipe = Pipeline([("scale", StandardScaler()),
+                         ("clf", LogisticRegression(max_iter=300))])
+        ours = cross_validate(pipe, X, y, cv=5, scoring=["accuracy",
+                                                         "roc_auc"],
+                              return_train_score=True, return_estimator=True)
+        theirs = sk_cv(pipe, X, y, cv=5, scoring=["accuracy", "roc_auc"],
+                       return_train_score=True, return_estimator=True)
+        for key in ("test_accuracy", "test_roc_auc", "train_accuracy",
+                    "train_roc_auc"):
+            np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-9,
+                                       err_msg=key)
+        self.assertEqual(len(ours["fit_time"]), 5)
+        self.assertEqual(len(ours["estimator"]), 5)
+        np.testing.assert_allclose(
+            cross_val_score(pipe, X, y, cv=3),
+            sk_cv(pipe, X, y, cv=3)["test_score"], rtol=1e-9)
+
+    def test_search_refit_false_groups_and_type(self):
+        from sklearn.base import is_classifier
+        from sklearn.model_selection import GroupKFold
+        from eclipsera.model_selection import GridSearchCV as OurGrid
+        X, y = load_wine(return_X_y=True)
+        groups = np.arange(len(y)) % 7
+        grid = {"C": [0.1, 1.0]}
+        ours = OurGrid(LogisticRegression(max_iter=500), grid, refit=False,
+                       cv=GroupKFold(3)).fit(X, y, groups=groups)
+        theirs = GridSearchCV(LogisticRegression(max_iter=500), grid,
+                              refit=False, cv=GroupKFold(3)).fit(
+                                  X, y, groups=groups)
+        self.assertEqual(ours.best_params_, theirs.best_params_)
+        np.testing.assert_allclose(ours.cv_results_["mean_test_score"],
+                                   theirs.cv_results_["mean_test_score"],
+                                   rtol=1e-9)
+        self.assertFalse(hasattr(ours, "best_estimator_"))
+        self.assertTrue(is_classifier(ours))
 
     def test_search_errors(self):
         from eclipsera.model_selection import GridSearchCV as OurGrid

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 from sklearn.base import (BaseEstimator, ClassifierMixin, ClusterMixin,
                           DensityMixin, RegressorMixin, TransformerMixin)
+from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (_check_sample_weight, check_is_fitted,
                                       check_random_state)
@@ -92,8 +93,15 @@ _INTERNAL = {"ColumnMean"}
 
 # Fitted scalars that scikit-learn reports as integers or booleans.
 _INT_SCALARS = {"n_iter", "n_clusters", "n_components", "n_samples_seen",
-                "n_features_out", "n_leaves", "n_connected_components"}
+                "n_features_out", "n_leaves", "n_connected_components",
+                "rank", "n_clusters_found", "n_noise", "n_core_samples",
+                "n_steps", "n_output_features"}
 _BOOL_SCALARS = {"converged"}
+# Scalars scikit-learn reports as a one-element array.
+_ARRAY_SCALARS = {("LogisticRegression", "n_iter")}
+# Arrays that are None in scikit-learn when empty here.
+_NONE_WHEN_EMPTY = {"mean", "var", "scale", "center"}
+_INT32_LABELS = {"KMeans", "MiniBatchKMeans"}
 _INT_ARRAYS = {"labels", "core_sample_indices", "children"}
 # Fitted scalars scikit-learn names differently (besides our name).
 _SCALAR_ALIASES = {("AgglomerativeClustering", "n_clusters_found"):
@@ -125,6 +133,19 @@ _TRANSDUCTIVE = {"DBSCAN", "AgglomerativeClustering", "TSNE"}
 
 # name: function(estimator, attribute, array) -> scikit-learn's array.
 _ATTRIBUTE_SHAPES = {"GaussianMixture": _mixture_shape}
+
+
+def warn_all(messages, owner):
+    """The C++ warnings of a fit as scikit-learn's categories: no
+    convergence is a ConvergenceWarning, a failed fit in a search a
+    FitFailedWarning, anything else a UserWarning."""
+    import warnings
+    for m in messages:
+        low = m.lower()
+        category = (ConvergenceWarning if "converge" in low else
+                    FitFailedWarning if "fit failed" in low or
+                    "fits failed" in low else UserWarning)
+        warnings.warn("%s: %s" % (owner, m), category, stacklevel=3)
 
 
 def _plain(name, value):
@@ -187,7 +208,11 @@ class _NativeEstimator(BaseEstimator):
             force_all_finite="allow-nan" if self._allow_nan() else True)
 
     def _check_fit(self, X, y, sample_weight):
+        """(X, y as the C++ estimator takes it, sample_weight, classes):
+        a classifier's y becomes class codes; its classes_ are set only
+        once the fit succeeded (_finish_fit)."""
         supervised = self._kind in ("classifier", "regressor")
+        classes = None
         if supervised:
             X, y = self._validate_data(
                 X, y, reset=True, dtype=np.float64, order="C",
@@ -195,7 +220,7 @@ class _NativeEstimator(BaseEstimator):
                 y_numeric=self._kind == "regressor", multi_output=False)
             if self._kind == "classifier":
                 check_classification_targets(y)
-                self.classes_, codes = np.unique(y, return_inverse=True)
+                classes, codes = np.unique(y, return_inverse=True)
                 y = codes.astype(np.float64)
             else:
                 y = np.ascontiguousarray(y, dtype=np.float64)
@@ -208,16 +233,25 @@ class _NativeEstimator(BaseEstimator):
                                  type(self).__name__)
             sample_weight = np.ascontiguousarray(
                 _check_sample_weight(sample_weight, X, dtype=np.float64))
-        return X, y, sample_weight
+        return X, y, sample_weight, classes
+
+    def _label_dtype(self):
+        # scikit-learn's KMeans family labels are int32; the others intp.
+        return np.int32 if self._native_name in _INT32_LABELS else np.int64
 
     # -- fitting -------------------------------------------------------------
-    def _finish_fit(self, native):
+    def _finish_fit(self, native, classes):
+        """Sets the fitted attributes of a successful native fit."""
         self._native = native
+        if classes is not None:
+            self.classes_ = classes
         for name, value in native.fitted_scalars().items():
             if name in _INT_SCALARS and float(value).is_integer():
                 value = int(value)
             elif name in _BOOL_SCALARS:
                 value = bool(value)
+            if (self._native_name, name) in _ARRAY_SCALARS:
+                value = np.array([value])  # scikit-learn's n_iter_ shape
             setattr(self, name + "_", value)
             alias = _SCALAR_ALIASES.get((self._native_name, name))
             if alias is not None:
@@ -229,22 +263,25 @@ class _NativeEstimator(BaseEstimator):
                 continue
             if name == "classes" and self._kind == "classifier":
                 continue  # classes_ holds the user's labels.
-            if name in _INT_ARRAYS:
+            if name == "labels":
+                value = value.astype(self._label_dtype())
+            elif name in _INT_ARRAYS:
                 value = value.astype(np.int64)
+            if value.size == 0 and name in _NONE_WHEN_EMPTY:
+                value = None  # scikit-learn's None (StandardScaler's var_...)
             shape = _ATTRIBUTE_SHAPES.get(self._native_name)
-            if shape is not None:
+            if shape is not None and value is not None:
                 value = shape(self, name, value)
             setattr(self, name + "_", value)
-        for w in native.warnings:
-            import warnings
-            warnings.warn("%s: %s" % (type(self).__name__, w))
+        warn_all(native.warnings, type(self).__name__)
 
     def _fit(self, X, y=None, sample_weight=None):
-        X, y, sample_weight = self._check_fit(X, y, sample_weight)
+        X, y, sample_weight, classes = self._check_fit(X, y, sample_weight)
         native = self._new_native()
         if self._kind == "clusterer":
-            self.labels_ = native.fit_predict(X, y, sample_weight).astype(
-                np.int64)
+            labels = native.fit_predict(X, y, sample_weight).astype(
+                self._label_dtype())
+            self.labels_ = labels
         elif self._native_name == "TSNE":
             self.embedding_ = native.fit_transform(X, y, sample_weight)
         else:
@@ -255,7 +292,7 @@ class _NativeEstimator(BaseEstimator):
             if self._native_name in _WIDTH_ONLY:
                 X = np.zeros((1, X.shape[1]))
             self._fit_X, self._y = X, y
-        self._finish_fit(native)
+        self._finish_fit(native, classes)
         return self
 
     # -- pickling --------------------------------------------------------------
@@ -265,15 +302,19 @@ class _NativeEstimator(BaseEstimator):
         native = state.pop("_native", None)
         if native is not None and native.fitted and \
                 self._native_name not in _TRANSDUCTIVE:
+            # The parameters of the fit, which set_params may have changed
+            # since: the restored estimator predicts as the pickled one.
             state["_native_state"] = (native.fitted_arrays(),
-                                      native.fitted_scalars())
+                                      native.fitted_scalars(),
+                                      native.get_params())
         return state
 
     def __setstate__(self, state):
         saved = state.pop("_native_state", None)
         super().__setstate__(state)
         if saved is not None:
-            native = self._new_native()
+            native = _native.Native(self._native_name)
+            native.set_params(saved[2])
             if self._native_name in _REFIT_ON_LOAD:
                 native.fit(self._fit_X, self._y)
             else:
@@ -283,48 +324,35 @@ class _NativeEstimator(BaseEstimator):
 
 # fit, fit_predict and fit_transform take sample_weight only where the C++
 # estimator does: scikit-learn's checks (and users) read the signature.
-def _fit_weighted(self, X, y=None, sample_weight=None):
-    return self._fit(X, y, sample_weight)
-
-
-def _fit_plain(self, X, y=None):
-    return self._fit(X, y, None)
-
-
-def _fit_predict_weighted(self, X, y=None, sample_weight=None):
-    return _fit_predict(self, X, y, sample_weight)
-
-
-def _fit_predict_plain(self, X, y=None):
-    return _fit_predict(self, X, y, None)
+def _fit_method(impl, name, weighted):
+    if weighted:
+        def method(self, X, y=None, sample_weight=None):
+            return impl(self, X, y, sample_weight)
+    else:
+        def method(self, X, y=None):
+            return impl(self, X, y, None)
+    method.__name__ = name
+    return method
 
 
 def _fit_predict(self, X, y, sample_weight):
     if self._kind == "clusterer":
         return self._fit(X, y, sample_weight).labels_
     # GaussianMixture: the labels of its best fit, without a labels_.
-    X, y, sample_weight = self._check_fit(X, y, sample_weight)
+    X, y, sample_weight, classes = self._check_fit(X, y, sample_weight)
     native = self._new_native()
     out = native.fit_predict(X, y, sample_weight)
-    self._finish_fit(native)
-    return out.astype(np.int64)
-
-
-def _fit_transform_weighted(self, X, y=None, sample_weight=None):
-    return _fit_transform(self, X, y, sample_weight)
-
-
-def _fit_transform_plain(self, X, y=None):
-    return _fit_transform(self, X, y, None)
+    self._finish_fit(native, classes)
+    return out.astype(self._label_dtype())
 
 
 def _fit_transform(self, X, y, sample_weight):
     if self._native_name == "TSNE":
         return self._fit(X, y).embedding_
-    X, y, sample_weight = self._check_fit(X, y, sample_weight)
+    X, y, sample_weight, classes = self._check_fit(X, y, sample_weight)
     native = self._new_native()
     out = native.fit_transform(X, y, sample_weight)
-    self._finish_fit(native)
+    self._finish_fit(native, classes)
     return out
 
 
@@ -334,7 +362,7 @@ def _predict(self, X):
     if self._kind == "classifier":
         return self.classes_.take(out.astype(np.intp))
     if self._kind in ("clusterer", "DensityEstimator"):
-        return out.astype(np.int64)
+        return out.astype(self._label_dtype())
     return out
 
 
@@ -350,6 +378,10 @@ def _matrix_method(method):
 
 
 def _score(self, X, y=None, sample_weight=None):
+    if sample_weight is not None and self._kind not in ("classifier",
+                                                        "regressor"):
+        raise ValueError("%s.score: sample_weight is not supported yet" %
+                         type(self).__name__)
     if self._kind == "classifier":
         return ClassifierMixin.score(self, X, y, sample_weight)
     if self._kind == "regressor":
@@ -407,13 +439,11 @@ def make_class(name, module):
         "_methods": methods,
     }
     weighted = entry["supports_sample_weight"]
-    attrs["fit"] = _fit_weighted if weighted else _fit_plain
+    attrs["fit"] = _fit_method(_NativeEstimator._fit, "fit", weighted)
     for m in methods:
-        if m == "fit_predict":
-            attrs[m] = _fit_predict_weighted if weighted else _fit_predict_plain
-        elif m == "fit_transform":
-            attrs[m] = (_fit_transform_weighted if weighted else
-                        _fit_transform_plain)
+        if m in ("fit_predict", "fit_transform"):
+            impl = _fit_predict if m == "fit_predict" else _fit_transform
+            attrs[m] = _fit_method(impl, m, weighted)
         else:
             attrs[m] = _METHODS[m]
     if "score" not in methods and "predict" in methods and \

@@ -21,9 +21,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _native
-from ._base import _NativeEstimator, _plain
+from ._base import _NativeEstimator, _plain, warn_all
 
-__all__ = ["GridSearchCV", "RandomizedSearchCV"]
+__all__ = ["GridSearchCV", "RandomizedSearchCV", "cross_validate",
+           "cross_val_score"]
 
 
 def _to_native(estimator):
@@ -74,10 +75,13 @@ def _spaces(grid):
     return [{k: _distribution(k, v) for k, v in g.items()} for g in grids]
 
 
-def _column(key, values):
+def _column(key, values, params):
     if key.startswith("param_"):
+        # Masked where the candidate has no such parameter (a list of
+        # grids); a real None value stays unmasked, as scikit-learn's.
+        name = key[len("param_"):]
         out = np.ma.MaskedArray(np.empty(len(values), dtype=object),
-                                mask=[v is None for v in values])
+                                mask=[name not in p for p in params])
         for i, v in enumerate(values):
             out[i] = v
         return out
@@ -87,53 +91,115 @@ def _column(key, values):
                       dtype=np.float64)
 
 
+def _prepare(estimator, X, y, cv, groups=None):
+    """X as C-contiguous float64, y as the C++ estimators take it (class
+    codes for a classifier, in np.unique's order as their classes_), and
+    scikit-learn's folds: (X, y_native, splits, classes or None)."""
+    X = check_array(X, dtype=np.float64, order="C",
+                    force_all_finite="allow-nan")
+    classifier = is_classifier(estimator)
+    yy, classes = None, None
+    if y is not None:
+        y = np.asarray(y)
+        if classifier:
+            classes, codes = np.unique(y, return_inverse=True)
+            yy = codes.astype(np.float64)
+        else:
+            yy = np.ascontiguousarray(y, dtype=np.float64)
+    cv = check_cv(cv, y, classifier=classifier)
+    splits = [(np.asarray(tr, dtype=np.int64).tolist(),
+               np.asarray(te, dtype=np.int64).tolist())
+              for tr, te in cv.split(X, y, groups)]
+    return X, yy, splits, classes
+
+
+def _scoring_list(scoring):
+    if scoring is None:
+        return []
+    if isinstance(scoring, str):
+        return [scoring]
+    if callable(scoring) or isinstance(scoring, dict):
+        raise ValueError("eclipsera.model_selection takes scorer names (a "
+                         "string or a list of them), not callables or dicts")
+    return list(scoring)
+
+
+def cross_validate(estimator, X, y=None, *, groups=None, scoring=None,
+                   cv=None, n_jobs=None, verbose=0, return_train_score=False,
+                   return_estimator=False, error_score=np.nan):
+    """scikit-learn's cross_validate, run natively on scikit-learn's folds:
+    {"fit_time", "score_time", "test_score" (or "test_<name>" for several
+    scorers), "train_..." with return_train_score, "estimator" with
+    return_estimator (refitted from Python on each training set)}."""
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    scores, warnings_ = _native.cross_validate(
+        _to_native(estimator), Xc, yy, splits, _scoring_list(scoring),
+        -1 if n_jobs is None else n_jobs, return_train_score, error_score,
+        verbose)
+    warn_all(warnings_, "cross_validate")
+    out = {k: np.asarray(v, dtype=np.float64) for k, v in scores.items()}
+    if return_estimator:
+        yarr = None if y is None else np.asarray(y)
+        out["estimator"] = [
+            clone(estimator).fit(*((Xc[tr],) if yarr is None else
+                                   (Xc[tr], yarr[tr])))
+            for tr, _ in splits]
+    return out
+
+
+def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None,
+                    cv=None, n_jobs=None, verbose=0, error_score=np.nan):
+    """scikit-learn's cross_val_score, run natively: the test scores."""
+    if scoring is not None and not isinstance(scoring, str):
+        raise ValueError("cross_val_score takes one scorer name")
+    return cross_validate(estimator, X, y, groups=groups, scoring=scoring,
+                          cv=cv, n_jobs=n_jobs, verbose=verbose,
+                          error_score=error_score)["test_score"]
+
+
 class _BaseSearch(MetaEstimatorMixin, BaseEstimator):
 
     _n_iter = 0
 
-    def fit(self, X, y=None):
-        X = check_array(X, dtype=np.float64, order="C",
-                        force_all_finite="allow-nan")
+    @property
+    def _estimator_type(self):
+        # is_classifier(search) follows the estimator, as scikit-learn's.
+        return getattr(self.estimator, "_estimator_type", None)
+
+    def fit(self, X, y=None, *, groups=None):
+        if callable(self.refit):
+            raise ValueError("eclipsera.model_selection: a callable refit is "
+                             "not supported; pass True, False or a metric")
+        X, yy, splits, classes = _prepare(self.estimator, X, y, self.cv,
+                                          groups)
+        if classes is not None:
+            self.classes_ = classes
         self.n_features_in_ = X.shape[1]
-        classifier = is_classifier(self.estimator)
-        yy = None
-        if y is not None:
-            y = np.asarray(y)
-            if classifier:
-                self.classes_, codes = np.unique(y, return_inverse=True)
-                yy = codes.astype(np.float64)
-            else:
-                yy = np.ascontiguousarray(y, dtype=np.float64)
-        cv = check_cv(self.cv, y, classifier=classifier)
-        splits = [(np.asarray(tr, dtype=np.int64).tolist(),
-                   np.asarray(te, dtype=np.int64).tolist())
-                  for tr, te in cv.split(X, y)]
         self.n_splits_ = len(splits)
-        scoring = ([] if self.scoring is None else
-                   [self.scoring] if isinstance(self.scoring, str) else
-                   list(self.scoring))
+        scoring = _scoring_list(self.scoring)
         refit_metric = self.refit if isinstance(self.refit, str) else ""
         columns, best_index, best_score, best_params, warnings_, pool = \
             _native.search(
                 _to_native(self.estimator), _spaces(self._space()), X, yy,
                 splits, scoring, -1 if self.n_jobs is None else self.n_jobs,
                 self.return_train_score, self.error_score, self.verbose,
-                self._n_iter, getattr(self, "random_state", None),
+                self._n_iter,
+                _plain("random_state", getattr(self, "random_state", None)),
                 refit_metric)
-        self.cv_results_ = {k: (v if k == "params" else _column(k, v))
+        params = dict(columns)["params"]
+        self.cv_results_ = {k: (v if k == "params" else _column(k, v, params))
                             for k, v in columns}
         self.multimetric_ = len(scoring) > 1
         self.scorer_ = scoring
         self.pool_statistics_ = pool
         if self.verbose >= 2:
             print(pool)
-        for w in warnings_:
-            import warnings
-            warnings.warn(w)
-        if self.refit:
+        warn_all(warnings_, type(self).__name__)
+        if self.refit or not self.multimetric_:
             self.best_index_ = int(best_index)
             self.best_score_ = float(best_score)
             self.best_params_ = best_params
+        if self.refit:
             start = time.perf_counter()
             self.best_estimator_ = clone(self.estimator).set_params(
                 **best_params)
@@ -216,8 +282,8 @@ class RandomizedSearchCV(_BaseSearch):
     def _space(self):
         return self.param_distributions
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, groups=None):
         if self.n_iter < 1:
             raise ValueError("n_iter must be >= 1, got %r" % self.n_iter)
         self._n_iter = int(self.n_iter)
-        return super().fit(X, y)
+        return super().fit(X, y, groups=groups)
