@@ -106,6 +106,19 @@ class NamesAndParameters(unittest.TestCase):
             clf.fit(X, np.where(y > 0, 1.0, np.nan))
         self.assertEqual(list(clf.predict(X[:1])), [0])
 
+    def test_feature_names_out_are_scikit_learns(self):
+        X, _ = iris()
+        np.testing.assert_array_equal(
+            PCA(n_components=2).fit(X).get_feature_names_out(),
+            sk_decomposition.PCA(n_components=2).fit(X).get_feature_names_out())
+        np.testing.assert_array_equal(
+            KMeans(3, random_state=0).fit(X).get_feature_names_out(),
+            ["kmeans0", "kmeans1", "kmeans2"])
+        np.testing.assert_array_equal(
+            StandardScaler().fit(X).get_feature_names_out(["a", "b", "c",
+                                                           "d"]),
+            ["a", "b", "c", "d"])
+
     def test_bad_parameters_and_data_are_value_errors(self):
         X, _ = iris()
         with self.assertRaisesRegex(ValueError, "algorithm"):

@@ -12,8 +12,10 @@ module, mixins and methods a class has is the table ``_SPECS`` below
 import numbers
 
 import numpy as np
-from sklearn.base import (BaseEstimator, ClassifierMixin, ClusterMixin,
-                          DensityMixin, RegressorMixin, TransformerMixin)
+from sklearn.base import (BaseEstimator, ClassifierMixin,
+                          ClassNamePrefixFeaturesOutMixin, ClusterMixin,
+                          DensityMixin, OneToOneFeatureMixin, RegressorMixin,
+                          TransformerMixin)
 from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (_check_sample_weight, check_is_fitted,
@@ -86,6 +88,18 @@ _POSITIONAL = {
     "Ridge": ["alpha"], "RidgeClassifier": ["alpha"],
     "LogisticRegression": ["penalty"], "KNeighborsClassifier": ["n_neighbors"],
     "KNeighborsRegressor": ["n_neighbors"],
+}
+
+# get_feature_names_out as scikit-learn's: output columns named after the
+# input ones (one to one) or "<classname><i>" (prefix, needs _n_features_out).
+_FEATURE_NAMES = {
+    "StandardScaler": OneToOneFeatureMixin,
+    "MinMaxScaler": OneToOneFeatureMixin,
+    "MaxAbsScaler": OneToOneFeatureMixin,
+    "RobustScaler": OneToOneFeatureMixin,
+    "Normalizer": OneToOneFeatureMixin,
+    "KMeans": ClassNamePrefixFeaturesOutMixin,
+    "PCA": ClassNamePrefixFeaturesOutMixin,
 }
 
 # Registered for the C++ tests only, never exported.
@@ -243,6 +257,8 @@ class _NativeEstimator(BaseEstimator):
     def _finish_fit(self, native, classes):
         """Sets the fitted attributes of a successful native fit."""
         self._native = native
+        if native.n_features_out > 0:
+            self._n_features_out = native.n_features_out
         if classes is not None:
             self.classes_ = classes
         for name, value in native.fitted_scalars().items():
@@ -428,6 +444,8 @@ def make_class(name, module):
     entry = _ENTRIES[name]
     sk_module, mixins, methods = _SPECS[name]
     bases = tuple(_MIXINS[m] for m in mixins) + (_NativeEstimator,)
+    if name in _FEATURE_NAMES:
+        bases = (_FEATURE_NAMES[name],) + bases
     attrs = {
         "__module__": module,
         "__doc__": "%s\n\nParameters\n----------\n%s" % (
