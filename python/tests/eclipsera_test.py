@@ -247,11 +247,16 @@ class InputConversion(unittest.TestCase):
                         np.repeat(X, 2, axis=1)[:, ::2]):
             got = StandardScaler().fit_transform(variant)
             np.testing.assert_array_equal(got, want)
-        # float32 is converted to float64 (scikit-learn's check_array).
+        # float32 is computed in float64 and returned as float32 where
+        # scikit-learn's transformers keep float32.
         x32 = X.astype(np.float32)
+        got = StandardScaler().fit_transform(x32)
+        self.assertEqual(got.dtype, np.float32)
         np.testing.assert_array_equal(
-            StandardScaler().fit_transform(x32),
-            StandardScaler().fit_transform(x32.astype(np.float64)))
+            got, StandardScaler().fit_transform(
+                x32.astype(np.float64)).astype(np.float32))
+        self.assertEqual(PCA(2).fit(x32).transform(x32).dtype, np.float32)
+        self.assertEqual(PCA(2).fit(X).transform(X).dtype, np.float64)
 
     def test_sparse_is_refused(self):
         import scipy.sparse

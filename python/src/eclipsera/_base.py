@@ -116,6 +116,10 @@ _ARRAY_SCALARS = {("LogisticRegression", "n_iter")}
 # Arrays that are None in scikit-learn when empty here.
 _NONE_WHEN_EMPTY = {"mean", "var", "scale", "center"}
 _INT32_LABELS = {"KMeans", "MiniBatchKMeans"}
+# Transformers whose transform keeps float32 in scikit-learn 1.2.
+_PRESERVES_FLOAT32 = {"KMeans", "PCA", "StandardScaler", "MinMaxScaler",
+                      "MaxAbsScaler", "RobustScaler", "Normalizer",
+                      "PolynomialFeatures"}
 _INT_ARRAYS = {"labels", "core_sample_indices", "children"}
 # Fitted scalars scikit-learn names differently (besides our name).
 _SCALAR_ALIASES = {("AgglomerativeClustering", "n_clusters_found"):
@@ -210,9 +214,8 @@ class _NativeEstimator(BaseEstimator):
         tags = {"allow_nan": self._allow_nan()}
         if self._kind in ("classifier", "regressor"):
             tags["requires_y"] = True
-        if self._native_name == "TSNE":
-            # scikit-learn's own TSNE: fit_transform only.
-            tags["non_deterministic"] = False
+        if self._native_name in _PRESERVES_FLOAT32:
+            tags["preserves_dtype"] = [np.float64, np.float32]
         return tags
 
     # -- validation ----------------------------------------------------------
@@ -365,11 +368,12 @@ def _fit_predict(self, X, y, sample_weight):
 def _fit_transform(self, X, y, sample_weight):
     if self._native_name == "TSNE":
         return self._fit(X, y).embedding_
+    dtype = _output_dtype(self, X)
     X, y, sample_weight, classes = self._check_fit(X, y, sample_weight)
     native = self._new_native()
     out = native.fit_transform(X, y, sample_weight)
     self._finish_fit(native, classes)
-    return out
+    return out.astype(dtype, copy=False)
 
 
 def _predict(self, X):
@@ -382,12 +386,23 @@ def _predict(self, X):
     return out
 
 
+def _output_dtype(self, X):
+    """float32 for a float32 input where scikit-learn keeps it (computed in
+    float64 here, returned in the input's precision)."""
+    if self._native_name in _PRESERVES_FLOAT32 and \
+            getattr(X, "dtype", None) == np.float32:
+        return np.float32
+    return np.float64
+
+
 def _matrix_method(method):
     def call(self, X):
         native = self._fitted_native()
         out = getattr(native, method)(self._check_X(X, reset=False))
         if method == "decision_function" and out.shape[1] == 1:
             return out[:, 0]  # binary: one column, as scikit-learn.
+        if method in ("transform", "inverse_transform"):
+            return out.astype(_output_dtype(self, X), copy=False)
         return out
     call.__name__ = method
     return call
