@@ -20,16 +20,20 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "eclipsera/cli/algorithms.h"
+#include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/model_selection/parameter_grid.h"
 #include "eclipsera/model_selection/search.h"
 #include "eclipsera/model_selection/split.h"
 #include "eclipsera/pipeline/pipeline.h"
+#include "eclipsera/preprocessing/scalers.h"
 
 namespace py = pybind11;
 
@@ -206,6 +210,56 @@ class Native {
                 [](Estimator& e, const auto& m, auto ys, const FitArgs& a) {
                   return e.FitTransform(m, ys, a);
                 })));
+  }
+
+  // scikit-learn's partial_fit, for the estimators that have one
+  // (StandardScaler, MinMaxScaler, MaxAbsScaler, MiniBatchKMeans).
+  void PartialFit(const InputArray& x,
+                  const std::optional<InputArray>& sample_weight) {
+    const auto xm = AsMatrix(x, "X");
+    const absl::Span<const double> w = AsSpan(sample_weight);
+    Estimator* e = estimator_.get();
+    const auto run = [&]() -> absl::Status {
+      if (auto* p = dynamic_cast<preprocessing::StandardScaler*>(e)) {
+        return p->PartialFit(xm, w);
+      }
+      if (auto* p = dynamic_cast<cluster::MiniBatchKMeans*>(e)) {
+        return p->PartialFit(xm, w);
+      }
+      auto* mm = dynamic_cast<preprocessing::MinMaxScaler*>(e);
+      auto* ma = dynamic_cast<preprocessing::MaxAbsScaler*>(e);
+      if (mm == nullptr && ma == nullptr) {
+        return absl::UnimplementedError(
+            absl::StrCat(e->name(), " has no partial_fit"));
+      }
+      if (!w.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(e->name(), ".partial_fit takes no sample_weight"));
+      }
+      return mm != nullptr ? mm->PartialFit(xm) : ma->PartialFit(xm);
+    };
+    absl::Status s;
+    {
+      py::gil_scoped_release release;
+      s = run();
+    }
+    Check(s);
+  }
+
+  // GaussianMixture's bic(X) and aic(X).
+  double Criterion(const InputArray& x, bool bic) const {
+    const auto* g =
+        dynamic_cast<const mixture::GaussianMixture*>(estimator_.get());
+    if (g == nullptr) {
+      throw std::domain_error(estimator_->name() + " has no bic or aic");
+    }
+    const auto xm = AsMatrix(x, "X");
+    absl::StatusOr<double> out;
+    {
+      py::gil_scoped_release release;
+      out = bic ? g->Bic(xm) : g->Aic(xm);
+    }
+    return Check(std::move(out));
   }
 
   // The const methods run with the GIL released: one fitted estimator may
@@ -565,6 +619,12 @@ PYBIND11_MODULE(_native, m) {
              });
            })
       .def("score", &Native::Score, py::arg("X"), py::arg("y") = py::none())
+      .def("partial_fit", &Native::PartialFit, py::arg("X"),
+           py::arg("sample_weight") = py::none())
+      .def("bic", [](const Native& n,
+                     const InputArray& x) { return n.Criterion(x, true); })
+      .def("aic", [](const Native& n,
+                     const InputArray& x) { return n.Criterion(x, false); })
       .def_property_readonly("fitted", &Native::fitted)
       .def_property_readonly("classes", &Native::classes)
       .def_property_readonly("warnings", &Native::warnings)

@@ -221,6 +221,31 @@ class GoldenParity(unittest.TestCase):
         self.assertEqual(ours.means_.shape, (3, 4))
         np.testing.assert_allclose(ours.predict_proba(X).sum(axis=1), 1.0)
 
+    def test_partial_fit_and_information_criteria(self):
+        from eclipsera.cluster import MiniBatchKMeans
+        X, _ = load_wine(return_X_y=True)
+        ours, theirs = StandardScaler(), sk_preprocessing.StandardScaler()
+        for batch in np.array_split(X, 3):
+            ours.partial_fit(batch)
+            theirs.partial_fit(batch)
+        np.testing.assert_allclose(ours.mean_, theirs.mean_, rtol=1e-12)
+        np.testing.assert_allclose(ours.var_, theirs.var_, rtol=1e-10)
+        self.assertEqual(ours.n_samples_seen_, theirs.n_samples_seen_)
+        with self.assertRaises(ValueError):
+            ours.partial_fit(X[:, :3])  # not the first call's width
+        mbk = MiniBatchKMeans(n_clusters=3, random_state=0)
+        for batch in np.array_split(X, 4):
+            mbk.partial_fit(batch)
+        self.assertEqual(mbk.cluster_centers_.shape, (3, X.shape[1]))
+        Xi, _ = iris()
+        gm = GaussianMixture(3, random_state=0).fit(Xi)
+        n, d = Xi.shape
+        params = 3 * d * (d + 1) / 2 + 3 * d + 2
+        self.assertAlmostEqual(
+            gm.bic(Xi), -2 * gm.score(Xi) * n + params * np.log(n), places=6)
+        self.assertAlmostEqual(gm.aic(Xi), -2 * gm.score(Xi) * n + 2 * params,
+                               places=6)
+
     def test_pca_digits_up_to_sign(self):
         X, _ = load_digits(return_X_y=True)
         # 'full': scikit-learn's 'auto' picks its randomized solver here.

@@ -41,22 +41,25 @@ _SPECS = {
                 "score")),
     # No transform yet: the C++ MiniBatchKMeans has none.
     "MiniBatchKMeans": ("cluster", ("cluster",),
-                        ("fit_predict", "predict", "score")),
+                        ("fit_predict", "predict", "score", "partial_fit")),
     "DBSCAN": ("cluster", ("cluster",), ("fit_predict",)),
     "MeanShift": ("cluster", ("cluster",), ("fit_predict", "predict")),
     "AgglomerativeClustering": ("cluster", ("cluster",), ("fit_predict",)),
     "GaussianMixture": ("mixture", ("density",),
                         ("fit_predict", "predict", "predict_proba",
-                         "score_samples", "score")),
+                         "score_samples", "score", "bic", "aic")),
     "TSNE": ("manifold", (), ("fit_transform",)),
     "PCA": ("decomposition", ("transformer",),
             ("transform", "fit_transform", "inverse_transform")),
     "StandardScaler": ("preprocessing", ("transformer",),
-                       ("transform", "fit_transform", "inverse_transform")),
+                       ("transform", "fit_transform", "inverse_transform",
+                        "partial_fit")),
     "MinMaxScaler": ("preprocessing", ("transformer",),
-                     ("transform", "fit_transform", "inverse_transform")),
+                     ("transform", "fit_transform", "inverse_transform",
+                      "partial_fit")),
     "MaxAbsScaler": ("preprocessing", ("transformer",),
-                     ("transform", "fit_transform", "inverse_transform")),
+                     ("transform", "fit_transform", "inverse_transform",
+                      "partial_fit")),
     "RobustScaler": ("preprocessing", ("transformer",),
                      ("transform", "fit_transform", "inverse_transform")),
     "Normalizer": ("preprocessing", ("transformer",),
@@ -408,6 +411,32 @@ def _matrix_method(method):
     return call
 
 
+def _partial_fit(self, X, y=None, sample_weight=None):
+    """scikit-learn's partial_fit: the first call starts a fit, the next ones
+    update it (n_features_in_ checked against the first)."""
+    native = self.__dict__.get("_native")
+    first = native is None or not native.fitted
+    X = self._check_X(X, reset=first)
+    if sample_weight is not None:
+        sample_weight = np.ascontiguousarray(
+            _check_sample_weight(sample_weight, X, dtype=np.float64))
+    if first:
+        native = self._new_native()
+    native.partial_fit(X, sample_weight)
+    self._finish_fit(native, None)
+    if self._kind == "clusterer":
+        self.labels_ = native.predict(X).astype(self._label_dtype())
+    return self
+
+
+def _criterion(name):
+    def call(self, X):
+        return getattr(self._fitted_native(), name)(
+            self._check_X(X, reset=False))
+    call.__name__ = name
+    return call
+
+
 def _score(self, X, y=None, sample_weight=None):
     if sample_weight is not None and self._kind not in ("classifier",
                                                         "regressor"):
@@ -422,6 +451,9 @@ def _score(self, X, y=None, sample_weight=None):
 
 
 _METHODS = {
+    "partial_fit": _partial_fit,
+    "bic": _criterion("bic"),
+    "aic": _criterion("aic"),
     "predict": _predict,
     "transform": _matrix_method("transform"),
     "inverse_transform": _matrix_method("inverse_transform"),
