@@ -8,6 +8,7 @@
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/decomposition/pca.h"
+#include "eclipsera/decomposition/truncated_svd.h"
 #include "eclipsera/linear_model/linear.h"
 #include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/manifold/tsne.h"
@@ -31,6 +32,7 @@ absl::Status RegisterAllAlgorithms(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(mixture::RegisterGaussianMixture(registry));
   ECLIPSERA_RETURN_IF_ERROR(manifold::RegisterTSNE(registry));
   ECLIPSERA_RETURN_IF_ERROR(decomposition::RegisterPCA(registry));
+  ECLIPSERA_RETURN_IF_ERROR(decomposition::RegisterTruncatedSVD(registry));
   ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterScalers(registry));
   ECLIPSERA_RETURN_IF_ERROR(preprocessing::RegisterNormalizer(registry));
   ECLIPSERA_RETURN_IF_ERROR(

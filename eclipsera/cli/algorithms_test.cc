@@ -483,7 +483,7 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   for (const EstimatorEntry& e : registry.entries()) {
     EXPECT_THAT(out.str(), HasSubstr(e.name));
   }
-  EXPECT_EQ(registry.entries().size(), 21u);
+  EXPECT_EQ(registry.entries().size(), 22u);
 }
 
 // Fast by default: every estimator with an n_jobs parameter uses every

@@ -74,28 +74,57 @@ ThinSvd ExactSvd(const ConstMatrixRef& centred) {
 }
 
 ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed) {
-  const Index n = centred.rows(), d = centred.cols();
+  const Index r = std::min(centred.rows(), centred.cols());
+  const int power_iterations =
+      std::min(k, r) < 0.1 * static_cast<double>(r) ? 7 : 4;
+  return RandomizedSvd(centred, k, 10, power_iterations, seed,
+                       /*transpose_wide=*/false);
+}
+
+namespace {
+
+// The randomized SVD of `a` (no sign flip). A template so that the data
+// and its transpose are multiplied in place, never copied.
+template <typename Derived>
+ThinSvd SketchSvd(const Eigen::MatrixBase<Derived>& a, Index k,
+                  Index n_oversamples, int n_iter, uint64_t seed) {
+  const Index n = a.rows(), d = a.cols();
   const Index r = std::min(n, d);
   k = std::min(k, r);
-  const Index samples = std::min(k + 10, r);
-  const int power_iterations = k < 0.1 * static_cast<double>(r) ? 7 : 4;
+  const Index samples = std::min(k + n_oversamples, r);
   Random rng(seed);
   ColMatrix omega(d, samples);
   for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
-  ColMatrix q = centred * omega;  // n x samples
-  for (int it = 0; it < power_iterations; ++it) {
+  ColMatrix q = a * omega;  // n x samples
+  for (int it = 0; it < n_iter; ++it) {
     q = Orthonormal(q);
-    q = Orthonormal(ColMatrix(centred.transpose() * q));  // d x samples
-    q = centred * q;
+    q = Orthonormal(ColMatrix(a.transpose() * q));  // d x samples
+    q = a * q;
   }
   q = Orthonormal(q);
-  // B = Q^T X_c (samples x d) = W S V^T, so X_c ~ (Q W) S V^T.
-  const ColMatrix b = q.transpose() * centred;
+  // B = Q^T A (samples x d) = W S V^T, so A ~ (Q W) S V^T.
+  const ColMatrix b = q.transpose() * a;
   Eigen::BDCSVD<ColMatrix> svd(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
   ThinSvd out;
   out.u = (q * svd.matrixU()).leftCols(k);
   out.s = svd.singularValues().head(k);
   out.vt = svd.matrixV().leftCols(k).transpose();
+  return out;
+}
+
+}  // namespace
+
+ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
+                      int n_iter, uint64_t seed, bool transpose_wide) {
+  ThinSvd out;
+  if (transpose_wide && a.rows() < a.cols()) {
+    const ThinSvd t = SketchSvd(a.transpose(), k, n_oversamples, n_iter, seed);
+    out.u = t.vt.transpose();
+    out.s = t.s;
+    out.vt = t.u.transpose();
+  } else {
+    out = SketchSvd(a, k, n_oversamples, n_iter, seed);
+  }
   SvdFlip(out);
   return out;
 }

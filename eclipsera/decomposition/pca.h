@@ -50,6 +50,15 @@ ThinSvd ExactSvd(const ConstMatrixRef& centred);
 // The leading `k` triples by the randomized range finder (k + 10 samples,
 // 7 power iterations when k < 0.1 min(n, d), else 4), seeded by `seed`.
 ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed);
+// Halko et al.'s randomized SVD as scikit-learn 1.2's randomized_svd: the
+// leading min(k, n, d) triples of `a` from min(k + n_oversamples, n, d)
+// Gaussian samples and `n_iter` power iterations, each orthonormalised
+// (scikit-learn's 'QR'/'LU' normalisers span the same subspaces). With
+// `transpose_wide`, a matrix with fewer rows than columns is sketched
+// through its transpose (scikit-learn's transpose='auto'). Signs by
+// svd_flip on U.
+ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
+                      int n_iter, uint64_t seed, bool transpose_wide);
 
 class PCA : public EstimatorWithOptions<PCA, PCAOptions> {
  public:

@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 import eclipsera
 from eclipsera import _native
 from eclipsera.cluster import DBSCAN, KMeans
-from eclipsera.decomposition import PCA
+from eclipsera.decomposition import PCA, TruncatedSVD
 from eclipsera.linear_model import LogisticRegression
 from eclipsera.manifold import TSNE
 from eclipsera.mixture import GaussianMixture
@@ -254,6 +254,23 @@ class GoldenParity(unittest.TestCase):
         a, b = ours.transform(X), theirs.transform(X)
         signs = np.sign(np.sum(a * b, axis=0))
         np.testing.assert_allclose(a * signs, b, rtol=1e-8, atol=1e-8)
+
+    def test_truncated_svd_digits(self):
+        X, _ = load_digits(return_X_y=True)
+        # The exact solver, and the randomized one on this decaying
+        # spectrum, agree with scikit-learn's (signs by svd_flip in both).
+        for algorithm in ("arpack", "randomized"):
+            ours = TruncatedSVD(4, algorithm=algorithm, n_iter=10,
+                                random_state=0).fit(X)
+            theirs = sk_decomposition.TruncatedSVD(
+                4, algorithm=algorithm, n_iter=10, random_state=0).fit(X)
+            np.testing.assert_allclose(ours.singular_values_,
+                                       theirs.singular_values_, rtol=1e-6)
+            np.testing.assert_allclose(ours.explained_variance_ratio_,
+                                       theirs.explained_variance_ratio_,
+                                       rtol=1e-5)
+            np.testing.assert_allclose(ours.transform(X), theirs.transform(X),
+                                       rtol=1e-5, atol=1e-5)
 
     def test_tsne_digits_embedding_quality(self):
         X, _ = load_digits(return_X_y=True)

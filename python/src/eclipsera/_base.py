@@ -51,6 +51,8 @@ _SPECS = {
     "TSNE": ("manifold", (), ("fit_transform",)),
     "PCA": ("decomposition", ("transformer",),
             ("transform", "fit_transform", "inverse_transform")),
+    "TruncatedSVD": ("decomposition", ("transformer",),
+                     ("transform", "fit_transform", "inverse_transform")),
     "StandardScaler": ("preprocessing", ("transformer",),
                        ("transform", "fit_transform", "inverse_transform",
                         "partial_fit")),
@@ -86,7 +88,8 @@ _POSITIONAL = {
     "KMeans": ["n_clusters"], "MiniBatchKMeans": ["n_clusters"],
     "DBSCAN": ["eps"], "AgglomerativeClustering": ["n_clusters"],
     "GaussianMixture": ["n_components"], "TSNE": ["n_components"],
-    "PCA": ["n_components"], "MinMaxScaler": ["feature_range"],
+    "PCA": ["n_components"], "TruncatedSVD": ["n_components"],
+    "MinMaxScaler": ["feature_range"],
     "Normalizer": ["norm"], "PolynomialFeatures": ["degree"],
     "Ridge": ["alpha"], "RidgeClassifier": ["alpha"],
     "LogisticRegression": ["penalty"], "KNeighborsClassifier": ["n_neighbors"],
@@ -103,6 +106,7 @@ _FEATURE_NAMES = {
     "Normalizer": OneToOneFeatureMixin,
     "KMeans": ClassNamePrefixFeaturesOutMixin,
     "PCA": ClassNamePrefixFeaturesOutMixin,
+    "TruncatedSVD": ClassNamePrefixFeaturesOutMixin,
 }
 
 # Registered for the C++ tests only, never exported.
@@ -120,7 +124,7 @@ _ARRAY_SCALARS = {("LogisticRegression", "n_iter")}
 _NONE_WHEN_EMPTY = {"mean", "var", "scale", "center"}
 _INT32_LABELS = {"KMeans", "MiniBatchKMeans"}
 # Transformers whose transform keeps float32 in scikit-learn 1.2.
-_PRESERVES_FLOAT32 = {"KMeans", "PCA", "StandardScaler", "MinMaxScaler",
+_PRESERVES_FLOAT32 = {"KMeans", "PCA", "TruncatedSVD", "StandardScaler", "MinMaxScaler",
                       "MaxAbsScaler", "RobustScaler", "Normalizer",
                       "PolynomialFeatures"}
 _INT_ARRAYS = {"labels", "core_sample_indices", "children"}
