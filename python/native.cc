@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -30,6 +31,7 @@
 #include "eclipsera/core/registry.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/model_selection/parameter_grid.h"
+#include "eclipsera/neighbors/knn.h"
 #include "eclipsera/model_selection/search.h"
 #include "eclipsera/model_selection/split.h"
 #include "eclipsera/pipeline/pipeline.h"
@@ -246,6 +248,62 @@ class Native {
     Check(s);
   }
 
+  // NearestNeighbors' kneighbors(X or None, n_neighbors (0: the
+  // estimator's)): (distances, indices).
+  py::tuple KNeighbors(const std::optional<InputArray>& x,
+                       int n_neighbors) const {
+    const neighbors::NearestNeighbors* nn = Neighbors();
+    std::optional<Eigen::Map<const Matrix>> xm;
+    if (x.has_value()) xm.emplace(AsMatrix(*x, "X"));
+    neighbors::IndexMatrix indices;
+    Matrix distances;
+    absl::Status s;
+    {
+      py::gil_scoped_release release;
+      if (xm.has_value()) {
+        const ConstMatrixRef ref(*xm);
+        s = nn->KNeighbors(&ref, n_neighbors, &indices, &distances);
+      } else {
+        s = nn->KNeighbors(nullptr, n_neighbors, &indices, &distances);
+      }
+    }
+    Check(s);
+    return py::make_tuple(ToNumpy(std::move(distances)),
+                          ToNumpy(Matrix(indices.cast<double>())));
+  }
+
+  // NearestNeighbors' radius_neighbors(X or None, radius or None,
+  // sort_results): (offsets, indices, distances), the lists flattened.
+  py::tuple RadiusNeighbors(const std::optional<InputArray>& x,
+                            std::optional<double> radius,
+                            bool sort_results) const {
+    const neighbors::NearestNeighbors* nn = Neighbors();
+    std::optional<Eigen::Map<const Matrix>> xm;
+    if (x.has_value()) xm.emplace(AsMatrix(*x, "X"));
+    neighbors::NeighborLists lists;
+    absl::Status s;
+    {
+      py::gil_scoped_release release;
+      if (xm.has_value()) {
+        const ConstMatrixRef ref(*xm);
+        s = nn->RadiusNeighbors(&ref, radius, sort_results, &lists);
+      } else {
+        s = nn->RadiusNeighbors(nullptr, radius, sort_results, &lists);
+      }
+    }
+    Check(s);
+    const auto vec = [](const auto& v) {
+      Vector out(static_cast<Index>(v.size()));
+      for (size_t i = 0; i < v.size(); ++i) {
+        out(static_cast<Index>(i)) = static_cast<double>(v[i]);
+      }
+      return out;
+    };
+    return py::make_tuple(ToNumpy(vec(lists.offsets)),
+                          ToNumpy(vec(lists.indices)),
+                          ToNumpy(vec(lists.distances)));
+  }
+
   // GaussianMixture's bic(X) and aic(X).
   double Criterion(const InputArray& x, bool bic) const {
     const auto* g =
@@ -287,6 +345,16 @@ class Native {
   }
 
   bool fitted() const { return estimator_->fitted(); }
+
+  const neighbors::NearestNeighbors* Neighbors() const {
+    const auto* nn =
+        dynamic_cast<const neighbors::NearestNeighbors*>(estimator_.get());
+    if (nn == nullptr) {
+      throw std::domain_error(estimator_->name() +
+                              " answers no neighbour queries");
+    }
+    return nn;
+  }
   std::vector<double> classes() const {
     const auto c = estimator_->classes();
     return std::vector<double>(c.begin(), c.end());
@@ -621,6 +689,10 @@ PYBIND11_MODULE(_native, m) {
       .def("score", &Native::Score, py::arg("X"), py::arg("y") = py::none())
       .def("partial_fit", &Native::PartialFit, py::arg("X"),
            py::arg("sample_weight") = py::none())
+      .def("kneighbors", &Native::KNeighbors, py::arg("X"),
+           py::arg("n_neighbors"))
+      .def("radius_neighbors", &Native::RadiusNeighbors, py::arg("X"),
+           py::arg("radius"), py::arg("sort_results"))
       .def("bic", [](const Native& n,
                      const InputArray& x) { return n.Criterion(x, true); })
       .def("aic", [](const Native& n,

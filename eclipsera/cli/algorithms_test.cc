@@ -475,6 +475,65 @@ TEST(AlgorithmsTest, KMeansWarnsAboutFewerDistinctClusters) {
   EXPECT_THAT(out2.str(), HasSubstr("\"warnings\": []"));
 }
 
+// NearestNeighbors writes each row's nearest training rows (itself
+// excluded without --predict), or their distances.
+TEST(AlgorithmsTest, NearestNeighborsCommand) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  Matrix x(5, 1);
+  x << 0, 1, 3, 6, 10;
+  Matrix q(2, 1);
+  q << 2.9, 9;
+  const std::string input = TempPath("nn_in.csv");
+  const std::string queries = TempPath("nn_q.csv");
+  const std::string output = TempPath("nn_out.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, x));
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(queries, q));
+  {
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"NearestNeighbors", "--input", input, "--n_neighbors=2",
+                      "--output", output},
+                     registry, out, err),
+              0)
+        << err.str();
+    EXPECT_THAT(out.str(), HasSubstr("\"method\": \"kneighbors\""));
+    absl::StatusOr<Matrix> r = io::ReadMatrix(output);
+    ECLIPSERA_ASSERT_OK(r);
+    Matrix expected(5, 2);
+    expected << 1, 2, 0, 2, 1, 0, 2, 4, 3, 2;  // ties by index
+    EXPECT_EQ(*r, expected);
+  }
+  {
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"NearestNeighbors", "--input", input, "--n_neighbors=1",
+                      "--predict", queries, "--method=kneighbors_distance",
+                      "--output", output},
+                     registry, out, err),
+              0)
+        << err.str();
+    absl::StatusOr<Matrix> r = io::ReadMatrix(output);
+    ECLIPSERA_ASSERT_OK(r);
+    ASSERT_EQ(r->rows(), 2);
+    EXPECT_NEAR((*r)(0, 0), 0.1, 1e-12);
+    EXPECT_NEAR((*r)(1, 0), 1.0, 1e-12);
+  }
+  {
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli({"NearestNeighbors", "--input", input, "--output", output},
+                     registry, out, err),
+              1);
+    EXPECT_THAT(err.str(), HasSubstr("n_neighbors = 5; expected"));
+  }
+  {
+    std::ostringstream out, err;
+    EXPECT_EQ(RunCli({"pca", "--input", input, "--method=kneighbors",
+                      "--output", output},
+                     registry, out, err),
+              1);
+    EXPECT_THAT(err.str(), HasSubstr("answers no neighbour queries"));
+  }
+}
+
 TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   EstimatorRegistry registry;
   ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
@@ -483,7 +542,7 @@ TEST(AlgorithmsTest, ListShowsEveryAlgorithm) {
   for (const EstimatorEntry& e : registry.entries()) {
     EXPECT_THAT(out.str(), HasSubstr(e.name));
   }
-  EXPECT_EQ(registry.entries().size(), 22u);
+  EXPECT_EQ(registry.entries().size(), 23u);
 }
 
 // Fast by default: every estimator with an n_jobs parameter uses every
@@ -505,7 +564,7 @@ TEST(AlgorithmsTest, EveryNJobsDefaultsToAllCores) {
     ASSERT_EQ(RunCli({"help", e.name}, registry, out, err), 0);
     EXPECT_THAT(out.str(), HasSubstr("-1 (default) every core")) << e.name;
   }
-  EXPECT_EQ(with_n_jobs, 11);
+  EXPECT_EQ(with_n_jobs, 12);
 }
 
 }  // namespace

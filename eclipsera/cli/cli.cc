@@ -113,7 +113,11 @@ constexpr char kCommonFlags[] =
     "                  regressors; labels for clusterers), transform "
     "(default for\n"
     "                  transformers), predict_proba, predict_log_proba,\n"
-    "                  decision_function or score_samples\n"
+    "                  decision_function or score_samples; kneighbors "
+    "(default\n"
+    "                  for NearestNeighbors: each row's n_neighbors nearest\n"
+    "                  training rows, excluding itself without --predict) or\n"
+    "                  kneighbors_distance\n"
     "  --verbose=V     progress on stderr (passed to the algorithm's "
     "'verbose')\n";
 
@@ -257,13 +261,15 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
     }
     if (name == "method") {
       static const std::set<std::string> kMethods = {
-          "predict",           "predict_proba", "predict_log_proba",
-          "decision_function", "transform",     "score_samples"};
+          "predict",           "predict_proba",      "predict_log_proba",
+          "decision_function", "transform",          "score_samples",
+          "kneighbors",        "kneighbors_distance"};
       if (!kMethods.count(value)) {
         return Usage(absl::StrCat(
             "--method '", value,
             "' is not one of predict, predict_proba, predict_log_proba, "
-            "decision_function, transform, score_samples"));
+            "decision_function, transform, score_samples, kneighbors, "
+            "kneighbors_distance"));
       }
       cmd->method = value;
       continue;
@@ -378,7 +384,9 @@ std::optional<Failure> RunApply(const EstimatorEntry* entry, Estimator& est,
   using Clock = std::chrono::steady_clock;
   std::string method = cmd.method;
   if (method.empty()) {
-    method = entry->output == MainOutput::kTransform ? "transform" : "predict";
+    method = entry->output == MainOutput::kTransform   ? "transform"
+             : entry->output == MainOutput::kNeighbors ? "kneighbors"
+                                                       : "predict";
   }
   Matrix data;
   if (!cmd.predict.empty()) {
@@ -414,6 +422,15 @@ std::optional<Failure> RunApply(const EstimatorEntry* entry, Estimator& est,
     result = est.DecisionFunction(apply_to);
   } else if (method == "transform") {
     result = est.Transform(apply_to);
+  } else if (method == "kneighbors" || method == "kneighbors_distance") {
+    if (entry->neighbors == nullptr) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("--method ", method, ": ", est.name(),
+                       " answers no neighbour queries (NearestNeighbors "
+                       "does)")));
+    }
+    result = entry->neighbors(est, cmd.predict.empty() ? nullptr : &data,
+                              method == "kneighbors_distance");
   } else {
     absl::StatusOr<Vector> p = est.ScoreSamples(apply_to);
     result = p.ok() ? absl::StatusOr<Matrix>(Matrix(*p))
@@ -552,8 +569,9 @@ std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
         ": it needs --target=y.(csv|npy), one value per input row"));
   }
   // The generic path: Fit, then a method on --predict data (or the input).
-  const bool apply = supervised || !cmd.target.empty() ||
-                     !cmd.predict.empty() || !cmd.method.empty();
+  const bool apply = supervised || (*entry)->output == MainOutput::kNeighbors ||
+                     !cmd.target.empty() || !cmd.predict.empty() ||
+                     !cmd.method.empty();
   if (apply && !cmd.plot.empty()) {
     return Usage(
         "--plot draws a clusterer's labels or a transformer's output; it "

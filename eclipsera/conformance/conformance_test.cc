@@ -150,6 +150,17 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
   // supervised estimator's predictions.
   absl::StatusOr<Matrix> MainResult(Estimator& est, const Matrix& x) const {
     if (entry_->output == MainOutput::kTransform) return est.FitTransform(x);
+    if (entry_->output == MainOutput::kNeighbors) {
+      // Fit, then each training row's nearest others and their distances.
+      if (absl::Status s = est.Fit(x); !s.ok()) return s;
+      absl::StatusOr<Matrix> idx = entry_->neighbors(est, nullptr, false);
+      absl::StatusOr<Matrix> dist = entry_->neighbors(est, &x, true);
+      if (!idx.ok()) return idx.status();
+      if (!dist.ok()) return dist.status();
+      Matrix both(x.rows(), idx->cols() + dist->cols());
+      both << *idx, *dist;
+      return both;
+    }
     absl::StatusOr<Vector> labels = est.FitPredict(x, Target(x));
     if (!labels.ok()) return labels.status();
     return Matrix(*labels);
@@ -167,6 +178,9 @@ TEST_P(ConformanceTest, NameKindAndParameterRoundTrip) {
   // clusterers' and mixtures' labels.
   if (entry_->output == MainOutput::kTransform) {
     EXPECT_EQ(est->kind(), EstimatorKind::kTransformer);
+  } else if (entry_->output == MainOutput::kNeighbors) {
+    EXPECT_EQ(est->kind(), EstimatorKind::kNeighbors);
+    EXPECT_TRUE(entry_->neighbors != nullptr);
   } else if (Supervised()) {
     EXPECT_THAT(est->kind(),
                 AnyOf(EstimatorKind::kClassifier, EstimatorKind::kRegressor));
@@ -525,7 +539,9 @@ TEST_P(ConformanceTest, FitPredictAndFitTransformFollowTheFailureRule) {
     EXPECT_EQ(transformed.status().code(), absl::StatusCode::kUnimplemented);
     EXPECT_FALSE(est->fitted());
   }
-  EXPECT_TRUE(labels.ok() || transformed.ok());
+  // NearestNeighbors has neither: its result is a neighbour query.
+  EXPECT_TRUE(labels.ok() || transformed.ok() ||
+              entry_->output == MainOutput::kNeighbors);
 }
 
 TEST_P(ConformanceTest, FittedScalarsAreFinite) {
@@ -556,6 +572,7 @@ TEST_P(ConformanceTest, RestoreFittedGivesIdenticalResults) {
                                                   "TSNE",
                                                   "KNeighborsClassifier",
                                                   "KNeighborsRegressor",
+                                                  "NearestNeighbors",
                                                   "Normalizer",
                                                   "PolynomialFeatures"};
   if (std::find(unimplemented.begin(), unimplemented.end(), est->name()) !=

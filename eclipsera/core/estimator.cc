@@ -27,6 +27,8 @@ absl::string_view EstimatorKindName(EstimatorKind kind) {
       return "DensityEstimator";
     case EstimatorKind::kOutlierDetector:
       return "outlier_detector";
+    case EstimatorKind::kNeighbors:
+      return "neighbors";
   }
   return "estimator";
 }

@@ -52,9 +52,12 @@ enum class EstimatorKind {
   kTransformer,
   kDensityEstimator,
   kOutlierDetector,
+  // Fitted only to answer neighbour queries (NearestNeighbors), which has
+  // no `_estimator_type` in scikit-learn.
+  kNeighbors,
 };
 // "classifier", "regressor", "clusterer", "transformer", "DensityEstimator"
-// or "outlier_detector" (scikit-learn's spellings).
+// or "outlier_detector" (scikit-learn's spellings); "neighbors".
 absl::string_view EstimatorKindName(EstimatorKind kind);
 
 // Fit arguments beyond X and y, by name so that none can be confused with

@@ -25,13 +25,22 @@ enum class MainOutput {
   kTransform,  // FitTransform: one row per sample (t-SNE embedding).
   kPredict,    // Fit(X, y) then Predict: classifiers and regressors, which
                // need y (the command's --target).
+  kNeighbors,  // Fit(X) then EstimatorEntry::neighbors (NearestNeighbors).
 };
+
+// For MainOutput::kNeighbors: on a fitted estimator, the indices (or, with
+// `distances`, the distances) of the nearest training rows of each row of
+// `queries`, nearest first, n_queries x n_neighbors; with `queries` null,
+// of each training row, excluding itself (scikit-learn's kneighbors()).
+using NeighborsFunction = std::function<absl::StatusOr<Matrix>(
+    const Estimator& fitted, const Matrix* queries, bool distances)>;
 
 struct EstimatorEntry {
   std::string name;     // scikit-learn class name, e.g. "KMeans".
   std::string summary;  // one line.
   MainOutput output = MainOutput::kLabels;
   std::function<std::unique_ptr<Estimator>()> make;
+  NeighborsFunction neighbors = nullptr;  // MainOutput::kNeighbors only.
 };
 
 class EstimatorRegistry {

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/parallel.h"
@@ -227,6 +230,197 @@ absl::StatusOr<double> KNeighborsRegressor::DoScore(
   return metrics::R2Score(y, {p.data(), static_cast<size_t>(p.size())});
 }
 
+// ----------------------------------------------------------------------------
+
+const ParamSchema<NearestNeighborsOptions>& NearestNeighborsOptions::Schema() {
+  using O = NearestNeighborsOptions;
+  static const auto* schema = [] {
+    auto* s = new ParamSchema<O>("NearestNeighbors");
+    s->Int("n_neighbors", &O::n_neighbors,
+           "default number of neighbours of kneighbors, >= 1")
+        .Double("radius", &O::radius,
+                "default radius of radius_neighbors (inclusive), >= 0")
+        .String("algorithm", &O::algorithm,
+                "'auto', 'kd_tree', 'ball_tree' (the k-d tree) or 'brute'",
+                {"auto", "kd_tree", "ball_tree", "brute"})
+        .Int("leaf_size", &O::leaf_size, "k-d tree leaf size, >= 1")
+        .Double("p", &O::p, "Minkowski power with metric 'minkowski': 1 or 2")
+        .String("metric", &O::metric,
+                "'minkowski' (with p), 'euclidean', 'manhattan' or "
+                "'chebyshev'")
+        .Int("n_jobs", &O::n_jobs, kNJobsDoc);
+    return s;
+  }();
+  return *schema;
+}
+
+NearestNeighbors::NearestNeighbors(NearestNeighborsOptions options)
+    : options_(std::move(options)) {}
+
+void NearestNeighbors::set_options(const NearestNeighborsOptions& options) {
+  options_ = options;
+  Reset();
+}
+
+void NearestNeighbors::Reset() {
+  ResetIndex();
+  fit_x_.resize(0, 0);
+}
+
+KNeighborsOptions NearestNeighbors::QueryOptions(int n_neighbors) const {
+  KNeighborsOptions o;
+  o.n_neighbors = n_neighbors;
+  o.algorithm = options_.algorithm;
+  o.leaf_size = options_.leaf_size;
+  o.p = options_.p;
+  o.metric = options_.metric;
+  o.n_jobs = options_.n_jobs;
+  return o;
+}
+
+absl::Status NearestNeighbors::DoFit(const ConstMatrixRef& x,
+                                     absl::Span<const double>, const FitArgs&) {
+  constexpr char kContext[] = "NearestNeighbors::Fit";
+  Reset();
+  if (options_.n_neighbors < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": n_neighbors = ", options_.n_neighbors, "; must be >= 1"));
+  }
+  if (!(options_.radius >= 0.0) || std::isinf(options_.radius)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": radius = ", options_.radius, "; must be finite and >= 0"));
+  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
+  // As scikit-learn, n_neighbors is checked against the data by the
+  // queries, not here: the index is built for any k.
+  ECLIPSERA_RETURN_IF_ERROR(FitIndex(kContext, QueryOptions(1), x));
+  fit_x_ = x;
+  return absl::OkStatus();
+}
+
+absl::Status NearestNeighbors::KNeighbors(const ConstMatrixRef* x,
+                                          int n_neighbors, IndexMatrix* indices,
+                                          Matrix* distances) const {
+  constexpr char kContext[] = "NearestNeighbors::KNeighbors";
+  if (!fitted()) return NotFittedError(kContext);
+  const int k = n_neighbors == 0 ? options_.n_neighbors : n_neighbors;
+  const Index available = n_samples_fit() - (x == nullptr ? 1 : 0);
+  if (k < 1 || k > available) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kContext, ": n_neighbors = ", k,
+        "; expected 1 <= n_neighbors <= ", available,
+        ", the number of training samples (n_samples_fit = ", n_samples_fit(),
+        ")",
+        x == nullptr ? " minus the query itself (queries of the training "
+                       "data exclude themselves)"
+                     : ""));
+  }
+  if (x != nullptr) {
+    ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", *x));
+    ECLIPSERA_RETURN_IF_ERROR(CheckColumns(kContext, "X", *x, fit_x_.cols()));
+  }
+  const ConstMatrixRef queries = x != nullptr ? *x : ConstMatrixRef(fit_x_);
+  return KNearestAll(*index_, queries, k, options_.n_jobs, indices, distances,
+                     /*exclude_self=*/x == nullptr);
+}
+
+absl::Status NearestNeighbors::RadiusNeighbors(const ConstMatrixRef* x,
+                                               std::optional<double> radius,
+                                               bool sort_results,
+                                               NeighborLists* out) const {
+  constexpr char kContext[] = "NearestNeighbors::RadiusNeighbors";
+  if (!fitted()) return NotFittedError(kContext);
+  const double r = radius.value_or(options_.radius);
+  if (!(r >= 0.0) || std::isinf(r)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kContext, ": radius = ", r, "; must be finite and >= 0"));
+  }
+  if (x != nullptr) {
+    ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", *x));
+    ECLIPSERA_RETURN_IF_ERROR(CheckColumns(kContext, "X", *x, fit_x_.cols()));
+  }
+  Matrix contiguous;
+  const double* q = fit_x_.data();
+  Index nq = fit_x_.rows();
+  if (x != nullptr) {
+    nq = x->rows();
+    q = x->data();
+    if (x->outerStride() != x->cols()) {
+      contiguous = *x;
+      q = contiguous.data();
+    }
+  }
+  const Index d = fit_x_.cols();
+  constexpr Index kChunk = 64;
+  std::vector<std::vector<Index>> found(nq);
+  std::vector<std::vector<double>> dist(nq);
+  std::vector<QueryScratch> scratch(
+      NumWorkers(options_.n_jobs, NumChunks(nq, kChunk)));
+  ParallelForChunks(options_.n_jobs, nq, kChunk,
+                    [&](Index begin, Index end, int worker) {
+                      std::vector<std::pair<double, Index>> order;
+                      for (Index i = begin; i < end; ++i) {
+                        index_->RadiusQuery(q + i * d, r, scratch[worker],
+                                            &found[i], &dist[i]);
+                        order.clear();
+                        for (size_t j = 0; j < found[i].size(); ++j) {
+                          if (x == nullptr && found[i][j] == i)
+                            continue;  // itself
+                          order.emplace_back(dist[i][j], found[i][j]);
+                        }
+                        if (sort_results) {
+                          std::sort(order.begin(), order.end());
+                        } else {
+                          std::sort(order.begin(), order.end(),
+                                    [](const auto& a, const auto& b) {
+                                      return a.second < b.second;
+                                    });
+                        }
+                        found[i].resize(order.size());
+                        dist[i].resize(order.size());
+                        for (size_t j = 0; j < order.size(); ++j) {
+                          dist[i][j] = order[j].first;
+                          found[i][j] = order[j].second;
+                        }
+                      }
+                    });
+  out->offsets.assign(1, 0);
+  out->indices.clear();
+  out->distances.clear();
+  for (Index i = 0; i < nq; ++i) {
+    out->indices.insert(out->indices.end(), found[i].begin(), found[i].end());
+    out->distances.insert(out->distances.end(), dist[i].begin(), dist[i].end());
+    out->offsets.push_back(static_cast<Index>(out->indices.size()));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// The command's output of NearestNeighbors: kneighbors() indices or
+// distances.
+absl::StatusOr<Matrix> NearestNeighborsOutput(const Estimator& fitted,
+                                              const Matrix* queries,
+                                              bool distances) {
+  const auto* nn = dynamic_cast<const NearestNeighbors*>(&fitted);
+  if (nn == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        fitted.name(), " answers no neighbour queries (NearestNeighbors)"));
+  }
+  IndexMatrix indices;
+  Matrix dist;
+  if (queries != nullptr) {
+    const ConstMatrixRef q(*queries);
+    ECLIPSERA_RETURN_IF_ERROR(nn->KNeighbors(&q, 0, &indices, &dist));
+  } else {
+    ECLIPSERA_RETURN_IF_ERROR(nn->KNeighbors(nullptr, 0, &indices, &dist));
+  }
+  if (distances) return dist;
+  return Matrix(indices.cast<double>());
+}
+
+}  // namespace
+
 absl::Status RegisterKNeighbors(EstimatorRegistry& registry) {
   ECLIPSERA_RETURN_IF_ERROR(registry.Register(
       {"KNeighborsClassifier",
@@ -234,12 +428,19 @@ absl::Status RegisterKNeighbors(EstimatorRegistry& registry) {
        "KNeighborsClassifier",
        MainOutput::kPredict,
        [] { return std::make_unique<KNeighborsClassifier>(); }}));
-  return registry.Register(
+  ECLIPSERA_RETURN_IF_ERROR(registry.Register(
       {"KNeighborsRegressor",
        "mean of the k nearest neighbours' targets, scikit-learn's "
        "KNeighborsRegressor",
        MainOutput::kPredict,
-       [] { return std::make_unique<KNeighborsRegressor>(); }});
+       [] { return std::make_unique<KNeighborsRegressor>(); }}));
+  return registry.Register(
+      {"NearestNeighbors",
+       "k-nearest and radius neighbour queries (writes each row's "
+       "n_neighbors nearest training rows), scikit-learn's NearestNeighbors",
+       MainOutput::kNeighbors,
+       [] { return std::make_unique<NearestNeighbors>(); },
+       NearestNeighborsOutput});
 }
 
 }  // namespace eclipsera::neighbors

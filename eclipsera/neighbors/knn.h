@@ -5,6 +5,7 @@
 #define ECLIPSERA_NEIGHBORS_KNN_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,7 +105,74 @@ class KNeighborsRegressor
   std::vector<double> y_;
 };
 
-// Registers KNeighborsClassifier and KNeighborsRegressor.
+struct NearestNeighborsOptions {
+  int n_neighbors = 5;  // default k of KNeighbors
+  double radius = 1.0;  // default radius of RadiusNeighbors, >= 0
+  std::string algorithm = "auto";
+  int leaf_size = 30;
+  double p = 2.0;
+  std::string metric = "minkowski";
+  int n_jobs = -1;
+
+  static const ParamSchema<NearestNeighborsOptions>& Schema();
+};
+
+// Neighbour lists of varying lengths (radius queries), compressed: the
+// neighbours of query i are indices[offsets[i] .. offsets[i + 1]) at
+// distances[...] (scikit-learn's arrays of arrays, or a CSR graph).
+struct NeighborLists {
+  std::vector<Index> offsets{0};
+  std::vector<Index> indices;
+  std::vector<double> distances;
+  Index size() const { return static_cast<Index>(offsets.size()) - 1; }
+};
+
+// scikit-learn 1.2's NearestNeighbors: an index over the training data
+// answering k-nearest and radius queries (the one k-NN implementation of
+// neighbors.h). Queries are const and thread-safe.
+class NearestNeighbors
+    : public EstimatorWithOptions<NearestNeighbors, NearestNeighborsOptions>,
+      private KNeighborsBase {
+ public:
+  explicit NearestNeighbors(NearestNeighborsOptions options = {});
+  const NearestNeighborsOptions& options() const { return options_; }
+  void set_options(const NearestNeighborsOptions& options);
+
+  std::string name() const override { return "NearestNeighbors"; }
+  EstimatorKind kind() const override { return EstimatorKind::kNeighbors; }
+  void Reset() override;
+  bool fitted() const override { return index_ != nullptr; }
+  Index n_samples_fit() const { return fit_x_.rows(); }
+  FittedScalarList FittedScalars() const override {
+    return {{"n_samples_fit", static_cast<double>(fit_x_.rows())}};
+  }
+
+  // kneighbors(X, n_neighbors): the n_neighbors (0: options().n_neighbors)
+  // nearest training rows of each row of *x, nearest first, ties by index;
+  // with x null, of each training row, excluding itself. `distances` may
+  // be null.
+  absl::Status KNeighbors(const ConstMatrixRef* x, int n_neighbors,
+                          IndexMatrix* indices, Matrix* distances) const;
+  // radius_neighbors(X, radius, sort_results): the training rows within
+  // `radius` (inclusive; none: options().radius) of each row of *x
+  // (x null: of each training row, excluding itself), sorted by distance
+  // (ties by index) with `sort_results`, else by index.
+  absl::Status RadiusNeighbors(const ConstMatrixRef* x,
+                               std::optional<double> radius, bool sort_results,
+                               NeighborLists* out) const;
+
+ protected:
+  absl::Status DoFit(const ConstMatrixRef& x, absl::Span<const double> y,
+                     const FitArgs& args) override;
+
+ private:
+  KNeighborsOptions QueryOptions(int n_neighbors) const;
+
+  NearestNeighborsOptions options_;
+  Matrix fit_x_;  // the training rows, for queries of the training data
+};
+
+// Registers KNeighborsClassifier, KNeighborsRegressor and NearestNeighbors.
 absl::Status RegisterKNeighbors(EstimatorRegistry& registry);
 
 }  // namespace eclipsera::neighbors

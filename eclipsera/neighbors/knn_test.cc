@@ -2,6 +2,9 @@
 // (testdata/generate_knn.py), and their bad input.
 #include "eclipsera/neighbors/knn.h"
 
+#include <algorithm>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,6 +127,159 @@ TEST(KNeighborsTest, BadInputNamesTheProblem) {
   EXPECT_THAT(
       clf.Predict(Matrix::Ones(2, 3)),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("feature")));
+}
+
+// ------------------------------------------------------- NearestNeighbors --
+
+Matrix LoadNN(const std::string& name) {
+  return ::eclipsera::testing::LoadGolden("eclipsera/neighbors/testdata/nn_" +
+                                          name + ".csv");
+}
+
+// Queries of Z (which = "z") or of the training data ("self") against the
+// golden kneighbors / radius_neighbors(sort_results=True) of scikit-learn.
+void CheckQueries(const NearestNeighbors& nn, const std::string& name,
+                  const std::string& which, const Matrix* z) {
+  SCOPED_TRACE(name + " " + which);
+  const std::string base = name + "_" + which + "_";
+  const Matrix empty;
+  const ConstMatrixRef zref(z != nullptr ? *z : empty);
+  IndexMatrix ind;
+  Matrix dist;
+  ECLIPSERA_ASSERT_OK(
+      nn.KNeighbors(z != nullptr ? &zref : nullptr, 0, &ind, &dist));
+  EXPECT_EQ(Matrix(ind.cast<double>()), LoadNN(base + "kind"));
+  EXPECT_LE((dist - LoadNN(base + "kdist")).cwiseAbs().maxCoeff(), 1e-12);
+  NeighborLists lists;
+  ECLIPSERA_ASSERT_OK(nn.RadiusNeighbors(z != nullptr ? &zref : nullptr,
+                                         std::nullopt, true, &lists));
+  const Matrix offsets = LoadNN(base + "roffsets");
+  const Matrix rind = LoadNN(base + "rind");
+  const Matrix rdist = LoadNN(base + "rdist");
+  ASSERT_EQ(lists.size() + 1, offsets.rows());
+  for (Index i = 0; i < offsets.rows(); ++i) {
+    EXPECT_EQ(lists.offsets[i], static_cast<Index>(offsets(i, 0)));
+  }
+  ASSERT_EQ(static_cast<Index>(lists.indices.size()), rind.rows());
+  for (Index i = 0; i < rind.rows(); ++i) {
+    EXPECT_EQ(lists.indices[i], static_cast<Index>(rind(i, 0)));
+    EXPECT_NEAR(lists.distances[i], rdist(i, 0), 1e-12);
+  }
+  // Unsorted results are the same lists ordered by index.
+  NeighborLists by_index;
+  ECLIPSERA_ASSERT_OK(nn.RadiusNeighbors(z != nullptr ? &zref : nullptr,
+                                         std::nullopt, false, &by_index));
+  ASSERT_EQ(by_index.offsets, lists.offsets);
+  for (Index q = 0; q < lists.size(); ++q) {
+    std::vector<Index> a(lists.indices.begin() + lists.offsets[q],
+                         lists.indices.begin() + lists.offsets[q + 1]);
+    std::vector<Index> b(by_index.indices.begin() + by_index.offsets[q],
+                         by_index.indices.begin() + by_index.offsets[q + 1]);
+    std::sort(a.begin(), a.end());
+    EXPECT_EQ(a, b);
+  }
+}
+
+TEST(NearestNeighborsTest, MatchesScikitLearn) {
+  struct Case {
+    std::string name;
+    NearestNeighborsOptions options;
+  };
+  NearestNeighborsOptions kd;
+  kd.n_neighbors = 4;
+  kd.radius = 0.2;
+  kd.algorithm = "kd_tree";
+  kd.leaf_size = 5;
+  NearestNeighborsOptions manhattan;
+  manhattan.n_neighbors = 6;
+  manhattan.radius = 0.3;
+  manhattan.p = 1.0;
+  manhattan.algorithm = "brute";
+  NearestNeighborsOptions wide;
+  wide.n_neighbors = 3;
+  wide.radius = 1.3;
+  NearestNeighborsOptions chebyshev;
+  chebyshev.n_neighbors = 5;
+  chebyshev.radius = 0.15;
+  chebyshev.metric = "chebyshev";
+  for (const Case& c :
+       {Case{"kd_euclidean", kd}, Case{"brute_manhattan", manhattan},
+        Case{"wide_auto", wide}, Case{"chebyshev", chebyshev}}) {
+    for (int n_jobs : {1, 2}) {
+      NearestNeighborsOptions o = c.options;
+      o.n_jobs = n_jobs;
+      NearestNeighbors nn(o);
+      ECLIPSERA_ASSERT_OK(nn.Fit(LoadNN(c.name + "_X")));
+      const Matrix z = LoadNN(c.name + "_Z");
+      CheckQueries(nn, c.name, "z", &z);
+      CheckQueries(nn, c.name, "self", nullptr);
+    }
+  }
+}
+
+TEST(NearestNeighborsTest, ExplicitArgumentsOverrideTheDefaults) {
+  Matrix x(5, 1);
+  x << 0, 1, 3, 6, 10;
+  NearestNeighbors nn;             // n_neighbors = 5, radius = 1
+  ECLIPSERA_ASSERT_OK(nn.Fit(x));  // n_neighbors is checked by the queries
+  Matrix q(1, 1);
+  q << 2.9;
+  const ConstMatrixRef qref(q);
+  IndexMatrix ind;
+  Matrix dist;
+  ECLIPSERA_ASSERT_OK(nn.KNeighbors(&qref, 2, &ind, &dist));
+  EXPECT_EQ(ind(0, 0), 2);
+  EXPECT_EQ(ind(0, 1), 1);
+  EXPECT_NEAR(dist(0, 1), 1.9, 1e-12);
+  NeighborLists lists;
+  ECLIPSERA_ASSERT_OK(nn.RadiusNeighbors(&qref, 2.0, true, &lists));
+  EXPECT_EQ(lists.indices, (std::vector<Index>{2, 1}));
+  ECLIPSERA_ASSERT_OK(nn.RadiusNeighbors(&qref, 2.0, false, &lists));
+  EXPECT_EQ(lists.indices, (std::vector<Index>{1, 2}));
+  // Radius 0 finds exact matches only; the training data excludes itself.
+  ECLIPSERA_ASSERT_OK(nn.RadiusNeighbors(nullptr, 0.0, true, &lists));
+  EXPECT_TRUE(lists.indices.empty());
+  EXPECT_EQ(lists.offsets, (std::vector<Index>{0, 0, 0, 0, 0, 0}));
+}
+
+TEST(NearestNeighborsTest, BadInputNamesTheProblem) {
+  Matrix x(4, 2);
+  x << 0, 0, 1, 1, 2, 2, 3, 3;
+  NearestNeighbors nn;
+  IndexMatrix ind;
+  NeighborLists lists;
+  EXPECT_THAT(
+      nn.KNeighbors(nullptr, 1, &ind, nullptr),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not fitted")));
+  ECLIPSERA_ASSERT_OK(nn.Fit(x));
+  EXPECT_THAT(nn.KNeighbors(nullptr, 0, &ind, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("n_neighbors = 5; expected 1 <= n_neighbors "
+                                 "<= 3")));
+  EXPECT_THAT(nn.KNeighbors(nullptr, 4, &ind, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("exclude themselves")));
+  ECLIPSERA_EXPECT_OK(nn.KNeighbors(nullptr, 3, &ind, nullptr));
+  const Matrix wrong = Matrix::Ones(2, 3);
+  const ConstMatrixRef wrong_ref(wrong);
+  EXPECT_THAT(
+      nn.KNeighbors(&wrong_ref, 2, &ind, nullptr),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("feature")));
+  EXPECT_THAT(
+      nn.RadiusNeighbors(nullptr, -1.0, true, &lists),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("radius = -1")));
+  Matrix nan = x;
+  nan(1, 1) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(nn.Fit(nan),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+  EXPECT_FALSE(nn.fitted());
+  ECLIPSERA_ASSERT_OK(nn.SetParams({{"n_neighbors", int64_t{0}}}));
+  EXPECT_THAT(nn.Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("n_neighbors = 0")));
+  ECLIPSERA_ASSERT_OK(
+      nn.SetParams({{"n_neighbors", int64_t{1}}, {"radius", -0.5}}));
+  EXPECT_THAT(nn.Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("radius = -0.5")));
 }
 
 }  // namespace

@@ -272,6 +272,39 @@ class GoldenParity(unittest.TestCase):
             np.testing.assert_allclose(ours.transform(X), theirs.transform(X),
                                        rtol=1e-5, atol=1e-5)
 
+    def test_nearest_neighbors_as_scikit_learn(self):
+        from sklearn import neighbors as sk_neighbors
+        from eclipsera.neighbors import NearestNeighbors
+        rng = np.random.RandomState(0)
+        X, Z = rng.rand(150, 4), rng.rand(30, 4)
+        ours = NearestNeighbors(n_neighbors=4, radius=0.3).fit(X)
+        theirs = sk_neighbors.NearestNeighbors(n_neighbors=4,
+                                               radius=0.3).fit(X)
+        self.assertEqual(ours.n_samples_fit_, 150)
+        for q in (Z, None):
+            d1, i1 = ours.kneighbors(q)
+            d2, i2 = theirs.kneighbors(q)
+            np.testing.assert_array_equal(i1, i2)
+            np.testing.assert_allclose(d1, d2, rtol=1e-12)
+            self.assertEqual(i1.dtype, np.intp)
+            r1, j1 = ours.radius_neighbors(q, sort_results=True)
+            r2, j2 = theirs.radius_neighbors(q, sort_results=True)
+            for a, b, c, d in zip(j1, j2, r1, r2):
+                np.testing.assert_array_equal(a, b)
+                np.testing.assert_allclose(c, d, rtol=1e-12)
+            for mode in ("connectivity", "distance"):
+                g1 = ours.kneighbors_graph(q, 3, mode=mode)
+                g2 = theirs.kneighbors_graph(q, 3, mode=mode)
+                np.testing.assert_allclose(g1.toarray(), g2.toarray())
+                g1 = ours.radius_neighbors_graph(q, 0.2, mode=mode)
+                g2 = theirs.radius_neighbors_graph(q, 0.2, mode=mode)
+                np.testing.assert_allclose(g1.toarray(), g2.toarray())
+        with self.assertRaisesRegex(ValueError, "n_neighbors"):
+            ours.kneighbors(None, 150)
+        clone = pickle.loads(pickle.dumps(ours))
+        np.testing.assert_array_equal(clone.kneighbors(Z)[1],
+                                      ours.kneighbors(Z)[1])
+
     def test_tsne_digits_embedding_quality(self):
         X, _ = load_digits(return_X_y=True)
         X = X[:500]

@@ -80,6 +80,9 @@ _SPECS = {
     "KNeighborsClassifier": ("neighbors", ("classifier",),
                              ("predict", "predict_proba")),
     "KNeighborsRegressor": ("neighbors", ("regressor",), ("predict",)),
+    "NearestNeighbors": ("neighbors", (),
+                         ("kneighbors", "radius_neighbors", "kneighbors_graph",
+                          "radius_neighbors_graph")),
 }
 
 # Parameters scikit-learn 1.2 lets users pass by position (KMeans(3),
@@ -93,7 +96,7 @@ _POSITIONAL = {
     "Normalizer": ["norm"], "PolynomialFeatures": ["degree"],
     "Ridge": ["alpha"], "RidgeClassifier": ["alpha"],
     "LogisticRegression": ["penalty"], "KNeighborsClassifier": ["n_neighbors"],
-    "KNeighborsRegressor": ["n_neighbors"],
+    "KNeighborsRegressor": ["n_neighbors"], "NearestNeighbors": [],
 }
 
 # get_feature_names_out as scikit-learn's: output columns named after the
@@ -113,7 +116,8 @@ _FEATURE_NAMES = {
 _INTERNAL = {"ColumnMean"}
 
 # Fitted scalars that scikit-learn reports as integers or booleans.
-_INT_SCALARS = {"n_iter", "n_clusters", "n_components", "n_samples_seen",
+_INT_SCALARS = {"n_samples_fit", "n_iter", "n_clusters", "n_components",
+                "n_samples_seen",
                 "n_features_out", "n_leaves", "n_connected_components",
                 "rank", "n_clusters_found", "n_noise", "n_core_samples",
                 "n_steps", "n_output_features"}
@@ -149,7 +153,8 @@ def _mixture_shape(est, name, value):
 # _fit_X too) or only reads X's width (Normalizer, PolynomialFeatures): an
 # unpickled one is refitted natively on them, exactly. Every other
 # estimator restores its C++ fitted state (Estimator::RestoreFitted).
-_REFIT_ON_LOAD = {"KNeighborsClassifier", "KNeighborsRegressor", "Normalizer",
+_REFIT_ON_LOAD = {"KNeighborsClassifier", "KNeighborsRegressor",
+                  "NearestNeighbors", "Normalizer",
                   "PolynomialFeatures"}
 _WIDTH_ONLY = {"Normalizer", "PolynomialFeatures"}
 # No method reads their native fitted state (fit_predict / fit_transform
@@ -454,7 +459,78 @@ def _score(self, X, y=None, sample_weight=None):
     return native.score(self._check_X(X, reset=False), None)
 
 
+def _neighbor_queries(self, X):
+    native = self._fitted_native()
+    return native, (None if X is None else self._check_X(X, reset=False))
+
+
+def _kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+    """scikit-learn's kneighbors: without X, the training samples, each
+    not its own neighbour."""
+    native, X = _neighbor_queries(self, X)
+    if n_neighbors is not None and (
+            not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 1):
+        raise ValueError("Expected n_neighbors > 0. Got %r" % (n_neighbors,))
+    dist, ind = native.kneighbors(X, 0 if n_neighbors is None
+                                  else int(n_neighbors))
+    ind = ind.astype(np.intp)
+    return (dist, ind) if return_distance else ind
+
+
+def _radius_lists(self, X, radius, sort_results):
+    native, X = _neighbor_queries(self, X)
+    offsets, ind, dist = native.radius_neighbors(
+        X, None if radius is None else float(radius), bool(sort_results))
+    return offsets.astype(np.intp), ind.astype(np.intp), dist
+
+
+def _radius_neighbors(self, X=None, radius=None, return_distance=True,
+                      sort_results=False):
+    """scikit-learn's radius_neighbors: arrays of arrays (dtype object)."""
+    if sort_results and not return_distance:
+        raise ValueError("return_distance must be True if sort_results is "
+                         "True.")
+    offsets, ind, dist = _radius_lists(self, X, radius, sort_results)
+    n = len(offsets) - 1
+    neigh_ind = np.empty(n, dtype=object)
+    neigh_dist = np.empty(n, dtype=object)
+    for i in range(n):
+        neigh_ind[i] = ind[offsets[i]:offsets[i + 1]]
+        neigh_dist[i] = dist[offsets[i]:offsets[i + 1]]
+    return (neigh_dist, neigh_ind) if return_distance else neigh_ind
+
+
+def _graph_data(mode, dist):
+    if mode == "connectivity":
+        return np.ones(len(dist))
+    if mode == "distance":
+        return dist
+    raise ValueError('Unsupported mode, must be one of "connectivity", or '
+                     '"distance" but got "%s" instead' % (mode,))
+
+
+def _kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+    from scipy.sparse import csr_matrix
+    dist, ind = _kneighbors(self, X, n_neighbors)
+    n_queries, k = ind.shape
+    data = _graph_data(mode, np.ravel(dist))
+    return csr_matrix((data, ind.ravel(), np.arange(0, n_queries * k + 1, k)),
+                      shape=(n_queries, self.n_samples_fit_))
+
+
+def _radius_neighbors_graph(self, X=None, radius=None, mode="connectivity",
+                            sort_results=False):
+    from scipy.sparse import csr_matrix
+    offsets, ind, dist = _radius_lists(self, X, radius, sort_results)
+    return csr_matrix((_graph_data(mode, dist), ind, offsets),
+                      shape=(len(offsets) - 1, self.n_samples_fit_))
+
+
 _METHODS = {
+    "kneighbors": _kneighbors,
+    "radius_neighbors": _radius_neighbors,
+    "kneighbors_graph": _kneighbors_graph,
+    "radius_neighbors_graph": _radius_neighbors_graph,
     "partial_fit": _partial_fit,
     "bic": _criterion("bic"),
     "aic": _criterion("aic"),
