@@ -162,6 +162,21 @@ std::vector<ParamChoices> ChoicesFor(const std::string& estimator) {
             {"svd_solver", {"auto", "full", "randomized"}},
             {"random_state", {"0"}}};
   }
+  if (estimator == "TruncatedSVD") {
+    return {{"n_components", {"1", "2", "4", "7"}},
+            {"algorithm", {"randomized", "arpack"}},
+            {"n_iter", {"0", "5"}},
+            {"n_oversamples", {"1", "10"}},
+            {"random_state", {"0"}}};
+  }
+  if (estimator == "NearestNeighbors") {
+    return {{"n_neighbors", {"1", "2", "5", "40"}},
+            {"radius", {"0", "0.5", "1e300"}},
+            {"algorithm", {"auto", "kd_tree", "brute"}},
+            {"metric", {"minkowski", "manhattan", "chebyshev"}},
+            {"leaf_size", {"1", "30"}},
+            jobs};
+  }
   if (estimator == "StandardScaler") {
     return {{"with_mean", {"true", "false"}}, {"with_std", {"true", "false"}}};
   }
@@ -324,6 +339,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(est->fitted());
     absl::StatusOr<double> score = est->Score(x, y);
     if (score.ok()) FUZZ_CHECK(std::isfinite(*score));
+    return 0;
+  }
+  if (entry.output == eclipsera::MainOutput::kNeighbors) {
+    // Fit, then each row's neighbours among the others and among all.
+    absl::Status fit = est->Fit(x);
+    if (!fit.ok()) {
+      CheckFailure(fit);
+      FUZZ_CHECK(!est->fitted());
+      return 0;
+    }
+    const Matrix* const query_sets[] = {nullptr, &x};
+    for (const Matrix* queries : query_sets) {
+      absl::StatusOr<Matrix> idx = entry.neighbors(*est, queries, false);
+      absl::StatusOr<Matrix> dist = entry.neighbors(*est, queries, true);
+      FUZZ_CHECK(idx.ok() == dist.ok());
+      if (!idx.ok()) {
+        CheckFailure(idx.status());
+        continue;
+      }
+      FUZZ_CHECK(idx->rows() == n && dist->rows() == n);
+      for (Index i = 0; i < n; ++i) {
+        for (Index j = 0; j < idx->cols(); ++j) {
+          const double v = (*idx)(i, j);
+          FUZZ_CHECK(v >= 0 && v < n && v == std::floor(v));
+          FUZZ_CHECK(queries != nullptr || v != i);
+          FUZZ_CHECK((*dist)(i, j) >= 0);  // +inf allowed on overflow
+          if (j > 0) FUZZ_CHECK((*dist)(i, j) >= (*dist)(i, j - 1));
+        }
+      }
+    }
     return 0;
   }
   if (entry.output == eclipsera::MainOutput::kLabels) {

@@ -31,9 +31,9 @@
 #include "eclipsera/core/registry.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/model_selection/parameter_grid.h"
-#include "eclipsera/neighbors/knn.h"
 #include "eclipsera/model_selection/search.h"
 #include "eclipsera/model_selection/split.h"
+#include "eclipsera/neighbors/knn.h"
 #include "eclipsera/pipeline/pipeline.h"
 #include "eclipsera/preprocessing/scalers.h"
 

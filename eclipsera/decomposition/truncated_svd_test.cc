@@ -127,7 +127,8 @@ TEST(TruncatedSVDTest, BadInputIsRefusedClearly) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("1 feature(s)")));
   Matrix nan = x;
   nan(3, 2) = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_THAT(svd.Fit(nan), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+  EXPECT_THAT(svd.Fit(nan),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
   EXPECT_FALSE(svd.fitted());
   ECLIPSERA_ASSERT_OK(svd.Fit(x));
   EXPECT_THAT(svd.Transform(x.leftCols(5)),
