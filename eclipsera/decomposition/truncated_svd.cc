@@ -2,9 +2,11 @@
 #include "eclipsera/decomposition/truncated_svd.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <utility>
 
+#include "Eigen/Eigenvalues"
 #include "absl/strings/str_cat.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/status_macros.h"
@@ -128,7 +130,36 @@ absl::StatusOr<Matrix> TruncatedSVD::FitAndTransform(const ConstMatrixRef& x) {
   }
 
   Matrix transformed;
-  if (exact) {
+  if (exact && n >= d) {
+    // Tall data: the eigendecomposition of the d x d Gram matrix X^T X, as
+    // ARPACK's svds works on X^T X: n d^2 / 2 flops for the Gram matrix
+    // instead of a bidiagonalisation of all of X.
+    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+    if (eig.info() != Eigen::Success) {
+      return absl::InternalError(
+          absl::StrCat(kFitContext, ": eigendecomposition failed"));
+    }
+    const Index k = o.n_components;
+    components_.resize(k, d);
+    singular_values_.resize(k);
+    for (Index c = 0; c < k; ++c) {  // eigenvalues ascend
+      components_.row(c) = eig.eigenvectors().col(d - 1 - c).transpose();
+      singular_values_(c) =
+          std::sqrt(std::max(eig.eigenvalues()(d - 1 - c), 0.0));
+    }
+    transformed = x * components_.transpose();  // U S
+    // svd_flip on U: the largest-magnitude entry of each column positive.
+    for (Index c = 0; c < k; ++c) {
+      Index arg = 0;
+      transformed.col(c).cwiseAbs().maxCoeff(&arg);
+      if (transformed(arg, c) < 0.0) {
+        transformed.col(c) *= -1.0;
+        components_.row(c) *= -1.0;
+      }
+    }
+  } else if (exact) {
     const ThinSvd svd = ExactSvd(x);
     const Index k = o.n_components;
     components_ = svd.vt.topRows(k);
