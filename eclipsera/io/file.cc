@@ -219,10 +219,18 @@ absl::Status WriteStringToFile(const std::string& path,
   const std::string prefix = absl::StrCat(
       target.substr(0, target.size() - name.size()), ".", name, ".tmp");
   std::string temp;
+  // Linux's O_TMPFILE: a file without a name until it is complete, so a
+  // process killed while writing leaves nothing behind. It gets its name
+  // (linked through /proc/self/fd) just before the rename. File systems
+  // without O_TMPFILE, or no /proc, fall back to a named temporary file.
+  // 0666 and the umask, as fopen would create the file.
   int fd = -1;
+#ifdef O_TMPFILE
+  fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+#endif
+  const bool anonymous = fd >= 0;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
     temp = prefix + TempSuffix();
-    // 0666 and the umask, as fopen would create the file.
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
@@ -232,10 +240,25 @@ absl::Status WriteStringToFile(const std::string& path,
   // Keep the permission bits of the file being replaced (best effort).
   if (err == 0 && exists) (void)::fchmod(fd, st.st_mode & 07777);
   if (err == 0 && ::fsync(fd) != 0) err = errno;
+  bool named = !anonymous;
+  if (err == 0 && anonymous) {
+    const std::string self = absl::StrCat("/proc/self/fd/", fd);
+    for (int attempt = 0; attempt < 100 && !named; ++attempt) {
+      temp = prefix + TempSuffix();
+      if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(),
+                   AT_SYMLINK_FOLLOW) == 0) {
+        named = true;
+      } else if (errno != EEXIST) {
+        err = errno;
+        break;
+      }
+    }
+    if (!named && err == 0) err = EEXIST;
+  }
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err == 0 && ::rename(temp.c_str(), target.c_str()) != 0) err = errno;
   if (err != 0) {
-    ::unlink(temp.c_str());
+    if (named) ::unlink(temp.c_str());
     return ErrnoStatus(path, "write", err);
   }
   // Make the rename itself durable (best effort: not every file system
@@ -312,6 +335,15 @@ absl::Status CheckOutputPath(const std::string& path,
   // access() says yes for directories where files cannot be created
   // (/proc, /sys, some network and FUSE mounts): create and remove a probe
   // file the way the writer will create its temporary file.
+  // (An unnamed O_TMPFILE probe where supported: nothing to clean up.)
+#ifdef O_TMPFILE
+  const int anonymous =
+      ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (anonymous >= 0) {
+    ::close(anonymous);
+    return absl::OkStatus();
+  }
+#endif
   std::string probe = absl::StrCat(dir, "/.", name, ".probeXXXXXX");
   const int fd = ::mkstemp(probe.data());
   if (fd < 0) {

@@ -52,14 +52,16 @@ class InputFile {
 };
 
 // Writes `content` to `path` atomically, replacing the file: the bytes go to
-// a new temporary file `.NAME.tmpXXXXXXXX` in the same directory, which is
-// flushed to disk (fsync), closed and only then renamed over `path`. On any
-// failure the temporary file is removed and an existing file at `path` is
-// left untouched. A symbolic link is written through (the file it points to
-// is replaced); an existing file keeps its permission bits. An existing
-// target that is not a regular file (/dev/null, a FIFO) is written in place,
-// as it cannot be replaced. Errors name `path`. Every writer of the library
-// (CSV, .npy, SVG) goes through this function.
+// a new temporary file in the same directory, which is flushed to disk
+// (fsync), named `.NAME.tmpXXXXXXXX`, closed and only then renamed over
+// `path`. Where the file system supports O_TMPFILE the temporary file has
+// no name while it is written, so even a killed process leaves none behind.
+// On any failure the temporary file is removed and an existing file at
+// `path` is left untouched. A symbolic link is written through (the file it
+// points to is replaced); an existing file keeps its permission bits. An
+// existing target that is not a regular file (/dev/null, a FIFO) is written in
+// place, as it cannot be replaced. Errors name `path`. Every writer of the
+// library (CSV, .npy, SVG) goes through this function.
 absl::Status WriteStringToFile(const std::string& path,
                                absl::string_view content);
 

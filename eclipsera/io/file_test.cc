@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,6 +105,34 @@ TEST(FileTest, FailedWriteLeavesExistingFileUntouched) {
   const absl::Status s2 = WithFileSizeLimit(
       1000, [&] { return WriteStringToFile(dir + "/new.csv", big); });
   EXPECT_FALSE(s2.ok());
+  EXPECT_THAT(List(dir), ElementsAre("keep.csv"));
+}
+
+// A process killed in the middle of a write (here by SIGXFSZ, the default
+// action when the file size limit is exceeded) leaves the existing file
+// intact and, on file systems with O_TMPFILE (the test's tmpfs or ext4), no
+// temporary file: it had no name yet.
+TEST(FileTest, KilledWriterLeavesNoTemporaryFile) {
+  const std::string dir = MakeDir("killed");
+  const std::string path = dir + "/keep.csv";
+  ECLIPSERA_ASSERT_OK(WriteStringToFile(path, "precious\n"));
+  const std::string big(1 << 20, 'x');
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_DFL);
+    struct rlimit low;
+    ::getrlimit(RLIMIT_FSIZE, &low);
+    low.rlim_cur = 4096;
+    ::setrlimit(RLIMIT_FSIZE, &low);
+    (void)WriteStringToFile(path, big);
+    ::_exit(0);  // Not reached: the write beyond the limit kills it.
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGXFSZ);
+  EXPECT_EQ(*ReadFileToString(path), "precious\n");
   EXPECT_THAT(List(dir), ElementsAre("keep.csv"));
 }
 
