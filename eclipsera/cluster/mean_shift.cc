@@ -270,7 +270,17 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
             }
             if (within == 0) break;
             w.old_mean.swap(w.mean);
-            w.mean = w.sum / static_cast<double>(within);
+            if (bw == 0.0) {
+              // The samples within radius 0 are copies of the seed, so it is
+              // its own mean. Dividing their sum instead can round (30
+              // copies of 1.3 average to 1.2999999999999998), and the
+              // drifted mean then has no sample within 0 and the mode is
+              // lost; scikit-learn 1.2 loses it so (depending on the data's
+              // scale); we keep every distinct row as a mode at any scale.
+              w.mean = w.old_mean;
+            } else {
+              w.mean = w.sum / static_cast<double>(within);
+            }
             // With bandwidth 0 (stop_thresh 0) scikit-learn runs max_iter
             // iterations of a mean that cannot move; stop once it did not.
             const double moved = (w.mean - w.old_mean).norm();

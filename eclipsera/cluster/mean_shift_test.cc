@@ -256,6 +256,32 @@ TEST(MeanShiftTest, EstimatedBandwidthOfZeroAsScikitLearn) {
   EXPECT_EQ(LabelVector::Zero(10), same.labels());
 }
 
+// With an estimated bandwidth of 0 every distinct row is a mode, whatever
+// the scale. scikit-learn 1.2 finds 3 modes for 3 distinct rows x 30 copies
+// scaled by 1e3 or 1e20 but 2 unscaled: the average of 30 copies of 1.3
+// rounds to 1.2999999999999998, which has no sample within radius 0, and
+// that seed is dropped. Here the seed is its own mean at every scale.
+TEST(MeanShiftTest, ZeroBandwidthKeepsEveryDistinctRowAtAnyScale) {
+  Matrix base(3, 2);
+  base << 0, 0, 1, 0, 0, 1.3;
+  for (double scale : {1.0, 1e3, 1e20, 1e-100, 7.1}) {
+    SCOPED_TRACE(scale);
+    Matrix x(90, 2);
+    for (Index i = 0; i < 90; ++i) x.row(i) = base.row(i / 30) * scale;
+    MeanShift e;
+    ECLIPSERA_ASSERT_OK(e.Fit(x));
+    EXPECT_EQ(0.0, e.bandwidth());
+    ASSERT_EQ(3, e.cluster_centers().rows());
+    for (Index i = 0; i < 90; ++i) {
+      EXPECT_EQ(x.row(i), e.cluster_centers().row(e.labels()[i]));
+    }
+    EXPECT_EQ(e.labels()[0], e.labels()[29]);
+    EXPECT_NE(e.labels()[0], e.labels()[30]);
+    EXPECT_NE(e.labels()[30], e.labels()[60]);
+    EXPECT_NE(e.labels()[0], e.labels()[60]);
+  }
+}
+
 TEST(MeanShiftTest, ExplicitSeedsGenericInterfaceAndRegistry) {
   EstimatorRegistry registry;
   ECLIPSERA_ASSERT_OK(RegisterMeanShift(registry));
