@@ -185,6 +185,36 @@ TEST(AlgorithmsTest, PlotsAnSvg) {
   }
 }
 
+// TSNE's own `method` parameter takes --method (it was refused as an
+// unknown output method, so 'exact' could not be chosen from the command).
+TEST(AlgorithmsTest, TsneMethodFlagReachesTheEstimator) {
+  EstimatorRegistry registry;
+  ECLIPSERA_ASSERT_OK(RegisterAllAlgorithms(registry));
+  const std::string input = TempPath("tsne_method_in.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(input, ThreeBlobs()));
+  for (const char* method : {"exact", "barnes_hut"}) {
+    SCOPED_TRACE(method);
+    const std::string output = TempPath(absl::StrCat("tsne_", method, ".npy"));
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"tsne", "--input", input, "--perplexity=10",
+                      "--n_iter=300", absl::StrCat("--method=", method),
+                      "--random_state=0", "--output", output},
+                     registry, out, err),
+              0)
+        << err.str();
+    absl::StatusOr<Matrix> e = io::ReadMatrix(output);
+    ECLIPSERA_ASSERT_OK(e.status());
+    EXPECT_EQ(e->rows(), 60);
+    EXPECT_EQ(e->cols(), 2);
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCli({"tsne", "--input", input, "--method=predict"}, registry,
+                   out, err),
+            2);
+  EXPECT_THAT(err.str(), HasSubstr("method"));
+  EXPECT_THAT(err.str(), HasSubstr("barnes_hut"));
+}
+
 // Parameters that make each algorithm valid on a small input of `n` rows;
 // supervised estimators also get a --target (alternating 0 and 1).
 std::vector<std::string> SmallParams(const std::string& algorithm,

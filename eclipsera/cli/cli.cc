@@ -117,7 +117,8 @@ constexpr char kCommonFlags[] =
     "(default\n"
     "                  for NearestNeighbors: each row's n_neighbors nearest\n"
     "                  training rows, excluding itself without --predict) or\n"
-    "                  kneighbors_distance\n"
+    "                  kneighbors_distance (estimators with their own\n"
+    "                  `method` parameter, as TSNE, take it instead)\n"
     "  --verbose=V     progress on stderr (passed to the algorithm's "
     "'verbose')\n";
 
@@ -259,7 +260,9 @@ std::optional<Failure> ParseFitFlags(const std::vector<std::string>& args,
                            : cmd->labels) = value;
       continue;
     }
-    if (name == "method") {
+    // An estimator's own `method` parameter (TSNE's 'exact' or
+    // 'barnes_hut') takes the flag; its output is then its main one.
+    if (name == "method" && !valid.count("method")) {
       static const std::set<std::string> kMethods = {
           "predict",           "predict_proba",      "predict_log_proba",
           "decision_function", "transform",          "score_samples",
