@@ -384,17 +384,22 @@ HWY_INLINE void RepulsionBlock(DF df, const Point<D>& pt,
     e2 = hn::Sub(pt.c2, LoadFirst(df, bt + 2 * ld + j, count));
     d2 = hn::MulAdd(e2, e2, d2);
   }
-  VF sz = LoadFirst(df, size + j, count);
+  const VF sz = LoadFirst(df, size + j, count);
+  VF zsz = sz, fsz = sz;
   if (kSkip) {
+    // A duplicate entry holds the point and size - 1 coincident points:
+    // they count in the normalisation, with no force (tail lanes have
+    // size 0 and stay 0).
     auto dup = hn::Le(hn::Abs(e0), veps);
     if (D > 1) dup = hn::And(dup, hn::Le(hn::Abs(e1), veps));
     if (D > 2) dup = hn::And(dup, hn::Le(hn::Abs(e2), veps));
-    sz = hn::IfThenZeroElse(dup, sz);
+    fsz = hn::IfThenZeroElse(dup, sz);
+    zsz = hn::IfThenElse(
+        dup, hn::Max(hn::Sub(sz, hn::Set(df, 1.0)), hn::Zero(df)), sz);
   }
   const VF q = Student(df, d2);
-  const VF sq = hn::Mul(sz, q);
-  *z = hn::Add(*z, sq);
-  const VF m = hn::Mul(sq, q);
+  *z = hn::MulAdd(zsz, q, *z);
+  const VF m = hn::Mul(hn::Mul(fsz, q), q);
   *f0 = hn::MulAdd(m, e0, *f0);
   if (D > 1) *f1 = hn::MulAdd(m, e1, *f1);
   if (D > 2) *f2 = hn::MulAdd(m, e2, *f2);
@@ -538,8 +543,11 @@ double TsneRepulsionListT(const double* point, size_t d, const double* bt,
       d2 += e * e;
       dup = dup && std::abs(e) <= eps;
     }
-    if (dup) continue;
     const double q = 1.0 / (1.0 + d2);
+    if (dup) {
+      z += std::max(size[j] - 1.0, 0.0) * q;
+      continue;
+    }
     z += size[j] * q;
     for (size_t k = 0; k < d; ++k) {
       force[k] += size[j] * q * q * (point[k] - bt[k * ld + j]);

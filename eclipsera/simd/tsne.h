@@ -53,8 +53,11 @@ double TsneExactKlRow(const double* yt, size_t ld, size_t d, size_t n, size_t i,
 // entries (cells or points): entry j has coordinates bt[k * ld + j] and
 // weight size[j]. Adds sum_j size_j q_j^2 (point_k - b_jk) to force[k] and
 // returns sum_j size_j q_j, where q_j = 1 / (1 + ||point - b_j||^2). With
-// skip_duplicates, entries within eps of the point in every coordinate are
-// left out (scikit-learn's rule for a point's own leaf and duplicates).
+// skip_duplicates, an entry within eps of the point in every coordinate is
+// taken to hold the point and size_j - 1 coincident points: they add
+// (size_j - 1) q_j and no force. (scikit-learn leaves such entries out,
+// which undercounts the normalisation when embedding points coincide and
+// can make its KL estimate negative.)
 // Vectorised for d <= 3; does not allocate.
 double TsneRepulsionList(const double* point, size_t d, const double* bt,
                          size_t ld, const double* size, size_t count,

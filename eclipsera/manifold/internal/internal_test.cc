@@ -197,9 +197,11 @@ TEST(SpaceTreeTest, SumOfKernelOverAllOtherPoints) {
   const double sum_q = tree.Repulsion(y.row(0).data(), 0.0, 1, neg);
   EXPECT_NEAR(sum_q, 0.5 + 0.5 + 2.0 / 3.0, 1e-15);
   double neg3[2] = {0, 0};
-  // The duplicates skip each other.
+  // The duplicates count each other once (q = 1) with no force.
   const double q3 = tree.Repulsion(y.row(3).data(), 0.0, 1, neg3);
-  EXPECT_NEAR(q3, 1.0 / 3.0 + 0.5 + 0.5, 1e-15);
+  EXPECT_NEAR(q3, 1.0 / 3.0 + 0.5 + 0.5 + 1.0, 1e-15);
+  EXPECT_NEAR(neg3[0], 0.5 * 0.5 * 1.0 + 1.0 / 9.0, 1e-15);
+  EXPECT_NEAR(neg3[1], 0.5 * 0.5 * 1.0 + 1.0 / 9.0, 1e-15);
 }
 
 TEST(PcaTest, ProjectsOnLeadingAxisWithSign) {

@@ -303,15 +303,21 @@ inline void SpaceTree::Step(const FlatCell* flat, const double* point,
   }
   if (cell.is_leaf) {
     *i = cell.skip;
-    if (duplicate) return;
   } else if (cell.squared_max_width < squared_theta * d2) {
     *i = cell.skip;
+    duplicate = false;
   } else {
     ++*i;
     return;
   }
   double q = dof / (dof + d2);
   if (dof != 1) q = std::pow(q, (dof + 1.0) / 2.0);
+  if (duplicate) {
+    // The point's own leaf: its size - 1 coincident points count in the
+    // normalisation and exert no force.
+    *sum_q += std::max(cell.size - 1.0, 0.0) * q;
+    return;
+  }
   *sum_q += cell.size * q;
   const double mult = cell.size * q * q;
   for (int ax = 0; ax < D; ++ax) force[ax] += mult * diff[ax];
