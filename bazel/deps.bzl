@@ -15,6 +15,7 @@ _ABSL_TARGETS = {
     "absl/base": ["base", "core_headers"],
     "absl/container": ["btree", "fixed_array", "flat_hash_map", "flat_hash_set", "inlined_vector"],
     "absl/functional": ["function_ref", "any_invocable"],
+    "absl/hash": ["hash"],
     "absl/memory": ["memory"],
     "absl/numeric": ["bits", "int128"],
     "absl/status": ["status", "statusor"],

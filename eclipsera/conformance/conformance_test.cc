@@ -61,6 +61,21 @@ const EstimatorRegistry& Registry() {
          "standardscaler|passthrough|kmeans(n_clusters=3)");
     spec("Pipeline_ScalerDBSCAN", MainOutput::kLabels,
          "standardscaler|dbscan(eps=0.8)");
+    // With a transformer cache (memory): refits on the same data take the
+    // fitted scaler and PCA from it.
+    absl::Status m = r->Register(
+        {"Pipeline_CachedScalerPCALogistic", "composite", MainOutput::kPredict,
+         [r] {
+           absl::StatusOr<std::unique_ptr<Estimator>> e =
+               pipeline::ParseEstimatorSpec(
+                   "standardscaler|pca|logisticregression", *r);
+           if (!e.ok() ||
+               !(*e)->SetParams({{"memory", int64_t{1} << 24}}).ok()) {
+             std::abort();
+           }
+           return *std::move(e);
+         }});
+    if (!m.ok()) std::abort();
     absl::Status u = r->Register(
         {"FeatureUnion_PCAScaler", "composite", MainOutput::kTransform, [] {
            decomposition::PCAOptions pca;

@@ -8,6 +8,7 @@
 #ifndef ECLIPSERA_CORE_ESTIMATOR_H_
 #define ECLIPSERA_CORE_ESTIMATOR_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +32,15 @@ struct FittedScalar {
   double value;
 };
 using FittedScalarList = absl::InlinedVector<FittedScalar, 8>;
+
+// Counters of a cache of fitted steps (Pipeline's `memory`).
+struct CacheStatistics {
+  int64_t hits = 0;       // lookups served by a cached fitted step
+  int64_t misses = 0;     // lookups that fitted the step
+  int64_t evictions = 0;  // entries dropped to stay within the budget
+  int64_t entries = 0;    // entries held now
+  int64_t bytes = 0;      // bytes of cached outputs held now
+};
 
 // A fitted array (cluster_centers, coef, ...) by its scikit-learn name
 // without the trailing underscore. `one_dimensional` marks scikit-learn's
@@ -188,6 +198,10 @@ class Estimator {
   // Unimplemented where the estimator cannot restore (the default).
   virtual absl::Status RestoreFitted(const FittedArrayList& arrays,
                                      absl::Span<const FittedScalar> scalars);
+
+  // The counters of this estimator's cache of fitted steps (a Pipeline
+  // with `memory`, shared with its clones); zeros without one.
+  virtual CacheStatistics cache_statistics() const { return {}; }
 
   // Warnings of the last Fit, as scikit-learn's ConvergenceWarning and
   // friends (fewer distinct clusters than requested, no convergence within

@@ -470,6 +470,48 @@ TEST(GridSearchTest, PipelineSearchMatchesScikitLearn) {
   EXPECT_THAT(csv, HasSubstr("\"{\"\"logisticregression__C\"\": 0.001}\""));
 }
 
+// A search that varies only the last step of a pipeline with `memory`
+// fits the scaler once per fold (and once for the refit) instead of once
+// per candidate and fold, with the same results for any n_jobs; the pool
+// statistics report the cache.
+TEST(GridSearchTest, PipelineMemoryFitsEarlierStepsOncePerFold) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> plain = MakeScalerLogistic();
+  GridSearchCV reference(*plain, CGrid({0.01, 1.0, 10.0}),
+                         std::make_unique<StratifiedKFold>(5));
+  ECLIPSERA_ASSERT_OK(reference.Fit(x, y));
+  EXPECT_EQ(reference.cache_statistics().misses, 0);
+  for (int n_jobs : {1, 2}) {
+    SCOPED_TRACE(n_jobs);
+    std::unique_ptr<Estimator> cached = MakeScalerLogistic();
+    ECLIPSERA_ASSERT_OK(cached->SetParams({{"memory", int64_t{1} << 28}}));
+    SearchOptions options;
+    options.n_jobs = n_jobs;
+    options.enable_pool_stats = true;
+    GridSearchCV search(*cached, CGrid({0.01, 1.0, 10.0}),
+                        std::make_unique<StratifiedKFold>(5), options);
+    ::testing::internal::CaptureStderr();
+    ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+    const std::string printed = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(search.cv_results().Numbers("mean_test_score"),
+              reference.cv_results().Numbers("mean_test_score"));
+    EXPECT_EQ(search.cv_results().Numbers("split3_test_score"),
+              reference.cv_results().Numbers("split3_test_score"));
+    const CacheStatistics& c = search.cache_statistics();
+    // 15 fits and the refit each look the scaler up once.
+    EXPECT_EQ(c.hits + c.misses, 16);
+    if (n_jobs == 1) {
+      EXPECT_EQ(c.misses, 6);  // 5 folds, then the refit on all of X
+      EXPECT_EQ(c.hits, 10);
+    } else {
+      EXPECT_GE(c.hits, 5);  // two workers may both miss a fold's first fit
+    }
+    EXPECT_THAT(printed, HasSubstr("Pipeline cache: "));
+    EXPECT_EQ(*search.Predict(x), *reference.Predict(x));
+  }
+}
+
 TEST(GridSearchTest, MultimetricKeysAndRefitByName) {
   const Matrix x = Golden("search_X");
   const std::vector<double> y = Column(Golden("search_y"));

@@ -945,6 +945,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
   std::vector<TaskResult> all;
   std::vector<std::pair<std::string, std::vector<int64_t>>> extra_columns;
   pool_stats_ = pool::PoolStatistics();
+  const CacheStatistics cache_before = prototype_->cache_statistics();
   const Evaluate evaluate =
       [&](const std::vector<ParamMap>& cands,
           const std::vector<TrainTest>& eval_splits,
@@ -1089,8 +1090,25 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
     refit_time_ = Seconds(refit_start);
     best_estimator_ = std::move(best);
   }
+  cache_stats_ = prototype_->cache_statistics();
+  cache_stats_.hits -= cache_before.hits;
+  cache_stats_.misses -= cache_before.misses;
+  cache_stats_.evictions -= cache_before.evictions;
   if ((options_.verbose >= 2 || options_.enable_pool_stats) && coordinator) {
-    std::fprintf(stderr, "%s\n", pool_stats_.Report().c_str());
+    std::string report = pool_stats_.Report();
+    const int64_t lookups = cache_stats_.hits + cache_stats_.misses;
+    if (lookups > 0) {
+      absl::StrAppend(
+          &report,
+          absl::StrFormat("\n  Pipeline cache: %lld hits, %lld misses "
+                          "(hit rate %.1f%%), %lld evictions",
+                          static_cast<long long>(cache_stats_.hits),
+                          static_cast<long long>(cache_stats_.misses),
+                          100.0 * static_cast<double>(cache_stats_.hits) /
+                              static_cast<double>(lookups),
+                          static_cast<long long>(cache_stats_.evictions)));
+    }
+    std::fprintf(stderr, "%s\n", report.c_str());
   }
   for (const std::string& w : warnings_) {
     if (options_.verbose >= 1 && coordinator) {

@@ -242,6 +242,10 @@ class BaseSearchCV {
   // Merged over every worker's estimator pool (allocations are clones
   // made, hits are reused estimators).
   const pool::PoolStatistics& pool_statistics() const { return pool_stats_; }
+  // The estimator's transformer cache during this search (a Pipeline with
+  // `memory`): hits and misses of its fitted steps, counted in this
+  // process. Zeros without a cache.
+  const CacheStatistics& cache_statistics() const { return cache_stats_; }
 
   // Delegates to the best estimator (FailedPrecondition without one; under
   // a distributed executor only the coordinator refits).
@@ -308,6 +312,7 @@ class BaseSearchCV {
   std::string refit_scorer_;
   std::vector<std::string> warnings_;
   pool::PoolStatistics pool_stats_;
+  CacheStatistics cache_stats_;
 };
 
 class GridSearchCV : public BaseSearchCV {

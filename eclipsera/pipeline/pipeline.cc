@@ -28,6 +28,16 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+absl::Status CheckMemory(std::optional<int64_t> memory) {
+  if (memory.has_value() && *memory < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Pipeline: memory = ", *memory,
+        ", must be None (no caching) or the byte budget (>= 1) of the "
+        "in-process cache of fitted transformers"));
+  }
+  return absl::OkStatus();
+}
+
 bool IsPassthrough(const ParamValue& v) {
   const std::string* s = std::get_if<std::string>(&v);
   return s != nullptr && *s == kPassthrough;
@@ -157,20 +167,40 @@ absl::StatusOr<std::unique_ptr<Pipeline>> MakePipeline(
 }
 
 absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(
-    std::vector<PipelineStep> steps, bool verbose) {
+    std::vector<PipelineStep> steps, bool verbose,
+    std::optional<int64_t> memory) {
   ECLIPSERA_RETURN_IF_ERROR(CheckStepNames(steps));
-  return std::unique_ptr<Pipeline>(new Pipeline(std::move(steps), verbose));
+  ECLIPSERA_RETURN_IF_ERROR(CheckMemory(memory));
+  std::shared_ptr<TransformerCache> cache;
+  if (memory.has_value()) cache = std::make_shared<TransformerCache>(*memory);
+  return std::unique_ptr<Pipeline>(
+      new Pipeline(std::move(steps), verbose, memory, std::move(cache)));
 }
 
-Pipeline::Pipeline(std::vector<PipelineStep> steps, bool verbose)
+Pipeline::Pipeline(std::vector<PipelineStep> steps, bool verbose,
+                   std::optional<int64_t> memory,
+                   std::shared_ptr<TransformerCache> cache)
     : steps_(std::move(steps)),
       verbose_(verbose),
-      pooling_disabled_(pool::PoolingDisabled()) {
+      pooling_disabled_(pool::PoolingDisabled()),
+      memory_(memory),
+      cache_(std::move(cache)) {
   for (const PipelineStep& s : steps_) {
     work_.push_back(s.estimator.prototype == nullptr
                         ? nullptr
                         : s.estimator.prototype->Clone());
   }
+  shared_.assign(steps_.size(), false);
+}
+
+void Pipeline::Unshare(size_t i) {
+  if (!shared_[i]) return;
+  work_[i] = steps_[i].estimator.prototype->Clone();
+  shared_[i] = false;
+}
+
+CacheStatistics Pipeline::cache_statistics() const {
+  return cache_ == nullptr ? CacheStatistics() : cache_->statistics();
 }
 
 const Estimator* Pipeline::named_step(absl::string_view name) const {
@@ -215,6 +245,11 @@ Index Pipeline::n_features_out() const {
 
 std::vector<ParamInfo> Pipeline::DescribeParams() const {
   std::vector<ParamInfo> out;
+  out.push_back({"memory",
+                 memory_.has_value() ? ParamValue(*memory_) : ParamValue(),
+                 "None, or the byte budget of an in-process cache of fitted "
+                 "transformers shared by clones (a search refits earlier "
+                 "steps once per fold)"});
   out.push_back({"verbose", verbose_,
                  "print each step's fit time on stderr, scikit-learn's "
                  "format"});
@@ -231,12 +266,19 @@ std::vector<ParamInfo> Pipeline::DescribeParams() const {
 }
 
 std::unique_ptr<Estimator> Pipeline::Clone() const {
-  return std::unique_ptr<Estimator>(new Pipeline(steps_, verbose_));
+  // Clones share the cache, as scikit-learn's clones share a memory
+  // directory.
+  return std::unique_ptr<Estimator>(
+      new Pipeline(steps_, verbose_, memory_, cache_));
 }
 
 void Pipeline::Reset() {
-  for (auto& w : work_) {
-    if (w != nullptr) w->Reset();
+  for (size_t i = 0; i < work_.size(); ++i) {
+    if (shared_[i]) {
+      Unshare(i);
+    } else if (work_[i] != nullptr) {
+      work_[i]->Reset();
+    }
   }
   fitted_ = false;
   n_features_in_ = 0;
@@ -249,6 +291,8 @@ FittedScalarList Pipeline::FittedScalars() const {
 
 ParamMap Pipeline::DoGetParams() const {
   ParamMap out;
+  out.emplace("memory",
+              memory_.has_value() ? ParamValue(*memory_) : ParamValue());
   out.emplace("verbose", verbose_);
   for (const PipelineStep& s : steps_) {
     if (s.estimator.prototype == nullptr) {
@@ -263,8 +307,25 @@ ParamMap Pipeline::DoGetParams() const {
 absl::Status Pipeline::DoSetParams(const ParamMap& params) {
   // Check everything first: all or nothing.
   bool verbose = verbose_;
+  std::optional<int64_t> memory = memory_;
   std::vector<PipelineStep> steps = steps_;
   for (const auto& [name, value] : params) {
+    if (name == "memory") {
+      if (std::holds_alternative<std::monostate>(value)) {
+        memory.reset();
+      } else {
+        absl::StatusOr<int64_t> bytes = ParamAsInt("memory", value);
+        if (!bytes.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "Pipeline: memory must be None or a byte budget (an integer "
+              ">= 1), got ",
+              FormatParamValue(value)));
+        }
+        memory = *bytes;
+      }
+      ECLIPSERA_RETURN_IF_ERROR(CheckMemory(memory));
+      continue;
+    }
     if (name == "verbose") {
       // A bool, or a verbosity level as the command line gives it.
       if (const int64_t* level = std::get_if<int64_t>(&value)) {
@@ -280,7 +341,7 @@ absl::Status Pipeline::DoSetParams(const ParamMap& params) {
         std::find_if(steps.begin(), steps.end(),
                      [&](const PipelineStep& s) { return s.name == key; });
     if (it == steps.end()) {
-      std::vector<std::string> valid = {"verbose"};
+      std::vector<std::string> valid = {"memory", "verbose"};
       for (const PipelineStep& s : steps) valid.push_back(s.name);
       return absl::InvalidArgumentError(absl::StrCat(
           "Pipeline: unknown parameter '", name, "'; valid parameters: ",
@@ -299,12 +360,19 @@ absl::Status Pipeline::DoSetParams(const ParamMap& params) {
     it->estimator = *e;
   }
   verbose_ = verbose;
+  if (memory != memory_) {
+    memory_ = memory;
+    cache_ = memory.has_value() ? std::make_shared<TransformerCache>(*memory)
+                                : nullptr;
+  }
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::shared_ptr<const Estimator>& proto =
         steps[i].estimator.prototype;
+    const bool shared = shared_[i];
+    shared_[i] = false;
     if (proto == nullptr) {
       work_[i] = nullptr;
-    } else if (work_[i] != nullptr && SameShape(*work_[i], *proto)) {
+    } else if (work_[i] != nullptr && !shared && SameShape(*work_[i], *proto)) {
       // Same class and parameter names, none estimator-valued: set its
       // parameters, keeping its workspaces (what a search's per-candidate
       // SetParams relies on).
@@ -340,8 +408,29 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
   n_features_in_ = x.cols();
   View cur{x.data(), x.rows(), x.cols(), x.outerStride()};
   int which = -1;
+  // The cache key of each step's output: the data, then every real step's
+  // class and parameters so far.
+  std::string key;
+  if (cache_ != nullptr) key = DataFingerprint(x, y);
   for (size_t i = 0; i + 1 < steps_.size(); ++i) {
     const auto start = std::chrono::steady_clock::now();
+    if (work_[i] != nullptr && cache_ != nullptr) {
+      absl::StrAppend(&key, "|", steps_[i].estimator.repr);
+      if (std::optional<TransformerCache::Entry> hit = cache_->Lookup(key)) {
+        // Shared with the cache: only read from now on (see Unshare).
+        work_[i] = std::const_pointer_cast<Estimator>(hit->fitted);
+        shared_[i] = true;
+        const Matrix& o = *hit->output;
+        const int next = NextBuffer(*work_[i], which, cur.cols);
+        Eigen::Map<Matrix> out = buffers.Get(next, o.rows(), o.cols());
+        out = o;
+        cur = {out.data(), out.rows(), out.cols(), out.cols()};
+        which = next;
+        PrintStepTime(i, SecondsSince(start));
+        continue;
+      }
+    }
+    if (work_[i] != nullptr) Unshare(i);
     Estimator* step = work_[i].get();
     if (step != nullptr) {
       const ConstStridedMap in(cur.data, cur.rows, cur.cols,
@@ -357,6 +446,11 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
       Eigen::Map<Matrix> out =
           buffers.Get(next, cur.rows, step->n_features_out());
       ECLIPSERA_RETURN_IF_ERROR(step->TransformInto(in, out));
+      if (cache_ != nullptr &&
+          cache_->Insert(key,
+                         {work_[i], std::make_shared<const Matrix>(out)})) {
+        shared_[i] = true;
+      }
       cur = {out.data(), out.rows(), out.cols(), out.cols()};
       which = next;
     }

@@ -26,11 +26,24 @@
 // calls stay safe: a call that finds the buffers busy uses its own.
 // ECLIPSERA_DISABLE_POOLING=1 (read when the pipeline is created) gives
 // fresh buffers per call, with bit-identical results.
+//
+// Transformer caching (`memory`, scikit-learn's Pipeline(memory=...)): with
+// a byte budget, fitted intermediate steps and their outputs on the
+// training data are kept in a TransformerCache shared by the pipeline's
+// clones, keyed by the step's parameters and its input (a fingerprint of
+// X, y and the earlier steps). A refit on the same data that changes only
+// later steps (a search over the final estimator, for each fold) reuses the
+// earlier steps instead of fitting them again, with identical results. A
+// step taken from the cache is shared and never mutated: the next fit of a
+// changed step fits a fresh clone. scikit-learn's memory is a directory
+// (joblib.Memory); ours is in-process, least-recently-used within the
+// budget, and its counters are cache_statistics().
 #ifndef ECLIPSERA_PIPELINE_PIPELINE_H_
 #define ECLIPSERA_PIPELINE_PIPELINE_H_
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +53,7 @@
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
+#include "eclipsera/pipeline/transformer_cache.h"
 
 namespace eclipsera::pipeline {
 
@@ -73,8 +87,10 @@ class Pipeline : public Estimator {
   // "verbose", "memory"). Whether intermediate steps have a Transform is
   // checked at Fit (an estimator reports it once fitted), as scikit-learn
   // checks it in fit.
+  // `memory`: none, or the byte budget of a transformer cache (>= 1).
   static absl::StatusOr<std::unique_ptr<Pipeline>> Create(
-      std::vector<PipelineStep> steps, bool verbose = false);
+      std::vector<PipelineStep> steps, bool verbose = false,
+      std::optional<int64_t> memory = std::nullopt);
 
   // Step i as fitted (nullptr for a passthrough step).
   const Estimator* step(size_t i) const { return work_[i].get(); }
@@ -102,10 +118,14 @@ class Pipeline : public Estimator {
   bool fitted() const override { return fitted_; }
   // The last step's fitted scalars.
   FittedScalarList FittedScalars() const override;
+  // The transformer cache's counters (shared with clones); zeros without
+  // `memory`.
+  CacheStatistics cache_statistics() const override;
 
  protected:
-  // Parameters: "verbose" and one per step (its estimator, or the string
-  // "passthrough"); `step__param` names come from the Estimator base.
+  // Parameters: "memory" (None or a byte budget), "verbose" and one per
+  // step (its estimator, or the string "passthrough"); `step__param` names
+  // come from the Estimator base.
   ParamMap DoGetParams() const override;
   absl::Status DoSetParams(const ParamMap& params) override;
 
@@ -141,7 +161,12 @@ class Pipeline : public Estimator {
   absl::StatusOr<Vector> DoScoreSamples(const ConstMatrixRef& x) const override;
 
  private:
-  Pipeline(std::vector<PipelineStep> steps, bool verbose);
+  Pipeline(std::vector<PipelineStep> steps, bool verbose,
+           std::optional<int64_t> memory,
+           std::shared_ptr<TransformerCache> cache);
+  // Replaces step i's working estimator by a fresh clone when it came from
+  // the cache (shared: never mutated).
+  void Unshare(size_t i);
 
   // The last step that is not passthrough, or nullptr.
   const Estimator* last() const { return work_.back().get(); }
@@ -172,8 +197,13 @@ class Pipeline : public Estimator {
   void PrintStepTime(size_t i, double seconds) const;
 
   std::vector<PipelineStep> steps_;
-  // The working (fitted) clone of each step; nullptr for passthrough.
-  std::vector<std::unique_ptr<Estimator>> work_;
+  // The working (fitted) clone of each step; nullptr for passthrough. A
+  // step from the cache (shared_[i]) is shared with it and other pipelines
+  // and only read.
+  std::vector<std::shared_ptr<Estimator>> work_;
+  std::vector<bool> shared_;
+  std::optional<int64_t> memory_;
+  std::shared_ptr<TransformerCache> cache_;
   bool verbose_ = false;
   bool pooling_disabled_ = false;
   bool fitted_ = false;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -236,10 +237,11 @@ TEST(PipelineTest, NestedParametersAndStepReplacement) {
   EXPECT_THAT(pipe->SetParams({{"clf__C", 2.0}, {"clf__nope", 1.0}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nope")));
   EXPECT_EQ(std::get<double>(pipe->GetParams().at("clf__C")), 0.5);
-  EXPECT_THAT(pipe->SetParams({{"nostep", 1.0}}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("valid parameters: verbose, scaler, "
-                                       "clf"))));
+  EXPECT_THAT(
+      pipe->SetParams({{"nostep", 1.0}}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("valid parameters: memory, verbose, scaler, "
+                               "clf"))));
 
   // Replace a whole step, then make one passthrough.
   ECLIPSERA_ASSERT_OK(pipe->SetParams(
@@ -441,6 +443,135 @@ TEST(PipelineTest, VerboseMessagesMatchScikitLearn) {
                               seconds[i]),
               expected[i]);
   }
+}
+
+// scaler -> PCA(10) -> kNN on the digits' first 1500 rows, with or
+// without a transformer cache of `memory` bytes.
+std::unique_ptr<Pipeline> DigitsPipeline(std::optional<int64_t> memory) {
+  decomposition::PCAOptions pca;
+  pca.n_components = 10;
+  pca.svd_solver = "full";
+  absl::StatusOr<std::unique_ptr<Pipeline>> p =
+      Pipeline::Create({Step("scaler", preprocessing::StandardScaler()),
+                        Step("pca", decomposition::PCA(pca)),
+                        Step("knn", neighbors::KNeighborsClassifier())},
+                       false, memory);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *std::move(p) : nullptr;
+}
+
+// Fits `pipe` and returns its predicted probabilities on `test`.
+Matrix FitProba(Pipeline& pipe, const Matrix& train,
+                const std::vector<double>& y, const Matrix& test) {
+  EXPECT_TRUE(pipe.Fit(train, y).ok());
+  absl::StatusOr<Matrix> p = pipe.PredictProba(test);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *p : Matrix();
+}
+
+TEST(PipelineCacheTest, RefitsReuseFittedStepsWithIdenticalResults) {
+  const Matrix x = Golden("digits_X");
+  const std::vector<double> y = Column(Golden("digits_y"));
+  const Matrix train = x.topRows(1500), test = x.bottomRows(x.rows() - 1500);
+  const std::vector<double> y_train(y.begin(), y.begin() + 1500);
+  auto cached = DigitsPipeline(int64_t{1} << 30);
+  auto plain = DigitsPipeline(std::nullopt);
+  EXPECT_EQ(std::get<int64_t>(cached->GetParams().at("memory")), 1 << 30);
+  EXPECT_TRUE(
+      std::holds_alternative<std::monostate>(plain->GetParams().at("memory")));
+  const auto stats = [&] { return cached->cache_statistics(); };
+
+  const Matrix first = FitProba(*cached, train, y_train, test);
+  EXPECT_EQ(first, FitProba(*plain, train, y_train, test));
+  EXPECT_EQ(stats().misses, 2);  // scaler and PCA fitted, cached
+  EXPECT_EQ(stats().hits, 0);
+  EXPECT_EQ(stats().entries, 2);
+  EXPECT_EQ(stats().bytes, 1500 * (64 + 10) * 8);
+
+  // Only the last step changes: both earlier steps come from the cache.
+  for (Pipeline* p : {cached.get(), plain.get()}) {
+    ECLIPSERA_ASSERT_OK(p->SetParams({{"knn__n_neighbors", int64_t{3}}}));
+  }
+  const Matrix second = FitProba(*cached, train, y_train, test);
+  EXPECT_EQ(second, FitProba(*plain, train, y_train, test));
+  EXPECT_NE(first, second);
+  EXPECT_EQ(stats().hits, 2);
+  EXPECT_EQ(stats().misses, 2);
+
+  // PCA changes: the scaler is reused, PCA fitted again.
+  for (Pipeline* p : {cached.get(), plain.get()}) {
+    ECLIPSERA_ASSERT_OK(p->SetParams({{"pca__n_components", int64_t{5}}}));
+  }
+  EXPECT_EQ(FitProba(*cached, train, y_train, test),
+            FitProba(*plain, train, y_train, test));
+  EXPECT_EQ(stats().hits, 3);
+  EXPECT_EQ(stats().misses, 3);
+
+  // Other data: everything is fitted (and the cached steps, shared, are not
+  // refitted in place: the first data's entries still give its results).
+  const Matrix other = x.middleRows(200, 1000);
+  const std::vector<double> y_other(y.begin() + 200, y.begin() + 1200);
+  EXPECT_EQ(FitProba(*cached, other, y_other, test),
+            FitProba(*plain, other, y_other, test));
+  EXPECT_EQ(stats().misses, 5);
+  for (Pipeline* p : {cached.get(), plain.get()}) {
+    ECLIPSERA_ASSERT_OK(p->SetParams({{"pca__n_components", int64_t{10}},
+                                      {"knn__n_neighbors", int64_t{5}}}));
+  }
+  EXPECT_EQ(FitProba(*cached, train, y_train, test), first);
+  EXPECT_EQ(stats().hits, 5);
+
+  // Clones share the cache (as scikit-learn's share a memory directory).
+  std::unique_ptr<Estimator> clone = cached->Clone();
+  ECLIPSERA_ASSERT_OK(clone->Fit(train, y_train));
+  EXPECT_EQ(stats().hits, 7);
+  EXPECT_EQ(*clone->PredictProba(test), first);
+  // A failed fit or Reset leaves the cached steps alone.
+  cached->Reset();
+  EXPECT_FALSE(cached->fitted());
+  EXPECT_TRUE(clone->fitted());
+  EXPECT_EQ(*clone->PredictProba(test), first);
+}
+
+TEST(PipelineCacheTest, BudgetEvictsLeastRecentlyUsedAndParamsAreChecked) {
+  const Matrix x = Golden("digits_X");
+  const std::vector<double> y = Column(Golden("digits_y"));
+  const Matrix train = x.topRows(1500);
+  const std::vector<double> y_train(y.begin(), y.begin() + 1500);
+  // Room for the scaler's output (1500 x 64) only: PCA's evicts it.
+  auto pipe = DigitsPipeline(1500 * 64 * 8);
+  ECLIPSERA_ASSERT_OK(pipe->Fit(train, y_train));
+  CacheStatistics s = pipe->cache_statistics();
+  EXPECT_EQ(s.misses, 2);
+  EXPECT_EQ(s.evictions, 1);
+  EXPECT_EQ(s.entries, 1);
+  EXPECT_EQ(s.bytes, 1500 * 10 * 8);
+  ECLIPSERA_ASSERT_OK(pipe->Fit(train, y_train));
+  s = pipe->cache_statistics();
+  EXPECT_EQ(s.hits, 0);  // the scaler was evicted, so PCA's key is unseen
+  EXPECT_EQ(s.misses, 4);
+  // Outputs larger than the budget are never stored.
+  auto tiny = DigitsPipeline(1000);
+  ECLIPSERA_ASSERT_OK(tiny->Fit(train, y_train));
+  ECLIPSERA_ASSERT_OK(tiny->Fit(train, y_train));
+  EXPECT_EQ(tiny->cache_statistics().entries, 0);
+  EXPECT_EQ(tiny->cache_statistics().hits, 0);
+
+  EXPECT_THAT(
+      Pipeline::Create({Step("scaler", preprocessing::StandardScaler())}, false,
+                       int64_t{0}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("memory = 0, must be None")));
+  EXPECT_THAT(pipe->SetParams({{"memory", std::string("/tmp/cache")}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("memory must be None or a byte budget")));
+  EXPECT_THAT(
+      pipe->SetParams({{"memory", int64_t{-5}}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("memory = -5")));
+  // Turning the cache off.
+  ECLIPSERA_ASSERT_OK(pipe->SetParams({{"memory", ParamValue()}}));
+  ECLIPSERA_ASSERT_OK(pipe->Fit(train, y_train));
+  EXPECT_EQ(pipe->cache_statistics().misses, 0);
 }
 
 TEST(FeatureUnionTest, MatchesScikitLearnForAnyNJobs) {
