@@ -8,28 +8,13 @@
 #include "absl/strings/str_join.h"
 #include "eclipsera/core/parallel.h"
 #include "eclipsera/core/status_macros.h"
+#include "eclipsera/pipeline/parts.h"
 #include "eclipsera/pipeline/pipeline.h"
 
 namespace eclipsera::pipeline {
 namespace {
 
-constexpr char kDrop[] = "drop";
-constexpr char kPassthrough[] = "passthrough";
-
-bool IsString(const ParamValue& v, absl::string_view s) {
-  const std::string* p = std::get_if<std::string>(&v);
-  return p != nullptr && *p == s;
-}
-
-absl::Status CheckPartValue(absl::string_view name, const ParamValue& v) {
-  if (IsString(v, kDrop) || IsString(v, kPassthrough)) return absl::OkStatus();
-  const EstimatorParam* e = std::get_if<EstimatorParam>(&v);
-  if (e != nullptr && e->prototype != nullptr) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("FeatureUnion: part '", name,
-                   "' must be a transformer, 'drop' or 'passthrough', got ",
-                   FormatParamValue(v)));
-}
+constexpr char kOwner[] = "FeatureUnion";
 
 }  // namespace
 
@@ -50,24 +35,14 @@ absl::StatusOr<std::unique_ptr<FeatureUnion>> FeatureUnion::Create(
     return absl::InvalidArgumentError(
         "FeatureUnion: needs at least one (name, transformer) part");
   }
-  std::vector<std::string> seen;
+  std::vector<std::string> names;
   for (const UnionPart& p : parts) {
-    if (p.name.empty() || absl::StrContains(p.name, "__") ||
-        p.name == "n_jobs" || p.name == "transformer_weights" ||
-        p.name == "transformer_list" || p.name == "verbose") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("FeatureUnion: invalid part name '", p.name,
-                       "' (names are non-empty, without '__', and not n_jobs, "
-                       "transformer_list, transformer_weights or verbose)"));
-    }
-    if (std::find(seen.begin(), seen.end(), p.name) != seen.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("FeatureUnion: part names must be unique; '", p.name,
-                       "' appears twice"));
-    }
-    seen.push_back(p.name);
-    ECLIPSERA_RETURN_IF_ERROR(CheckPartValue(p.name, p.transformer));
+    names.push_back(p.name);
+    ECLIPSERA_RETURN_IF_ERROR(CheckPartValue(kOwner, p.name, p.transformer));
   }
+  ECLIPSERA_RETURN_IF_ERROR(CheckPartNames(
+      kOwner, names,
+      {"n_jobs", "transformer_list", "transformer_weights", "verbose"}));
   if (!transformer_weights.empty() &&
       transformer_weights.size() != parts.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -167,7 +142,7 @@ absl::Status FeatureUnion::DoSetParams(const ParamMap& params) {
           "FeatureUnion: unknown parameter '", name, "'; valid parameters: ",
           absl::StrJoin(valid, ", "), " and part__param for a part's own"));
     }
-    ECLIPSERA_RETURN_IF_ERROR(CheckPartValue(name, value));
+    ECLIPSERA_RETURN_IF_ERROR(CheckPartValue(kOwner, name, value));
     it->transformer = value;
   }
   if (!weights.empty() && weights.size() != parts.size()) {

@@ -3,6 +3,7 @@
 // steps, and their parameter handling, buffer reuse and bad input.
 #include "eclipsera/pipeline/pipeline.h"
 
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "eclipsera/linear_model/linear.h"
 #include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/neighbors/knn.h"
+#include "eclipsera/pipeline/column_transformer.h"
 #include "eclipsera/pipeline/feature_union.h"
 #include "eclipsera/pipeline/spec.h"
 #include "eclipsera/pool/pooling_switch.h"
@@ -620,6 +622,160 @@ TEST(FeatureUnionTest, DropPassthroughAndParameters) {
   auto pipe = Make({Step("union", *u), Step("pca", decomposition::PCA())});
   ECLIPSERA_ASSERT_OK(pipe->Fit(x));
   EXPECT_EQ(pipe->GetParams().count("union__scaler__with_mean"), 1u);
+}
+
+// The two ColumnTransformers of testdata/generate_column_transformer.py.
+std::unique_ptr<ColumnTransformer> FirstColumnTransformer(int n_jobs) {
+  auto num = Make({Step("simpleimputer", preprocessing::SimpleImputer()),
+                   Step("standardscaler", preprocessing::StandardScaler())});
+  decomposition::PCAOptions pca;
+  pca.n_components = 2;
+  pca.svd_solver = "full";
+  absl::StatusOr<std::unique_ptr<ColumnTransformer>> ct =
+      ColumnTransformer::Create(
+          {Columns("num", *num, {0, 1}),
+           Columns("pca", decomposition::PCA(pca), {2, 3, 4}),
+           PassthroughColumns("last", {-1})},
+          std::string("drop"), {}, n_jobs);
+  EXPECT_TRUE(ct.ok()) << ct.status();
+  return ct.ok() ? *std::move(ct) : nullptr;
+}
+
+std::unique_ptr<ColumnTransformer> SecondColumnTransformer(int n_jobs) {
+  absl::StatusOr<std::unique_ptr<ColumnTransformer>> ct =
+      ColumnTransformer::Create(
+          {Columns("minmax", preprocessing::MinMaxScaler(), {4, 0}),
+           DropColumns("gone", {3}),
+           Columns("none", preprocessing::StandardScaler(), {})},
+          MakeEstimatorParam(preprocessing::StandardScaler()),
+          {2.0, 1.0, 1.0, 0.5}, n_jobs);
+  EXPECT_TRUE(ct.ok()) << ct.status();
+  return ct.ok() ? *std::move(ct) : nullptr;
+}
+
+TEST(ColumnTransformerTest, MatchesScikitLearnForAnyNJobs) {
+  const Matrix x = Golden("ct_X");
+  const Matrix x0 = x.array().isNaN().select(0.0, x);
+  Matrix first_ref, second_ref;
+  for (int n_jobs : {1, 2, -1}) {
+    SCOPED_TRACE(n_jobs);
+    auto first = FirstColumnTransformer(n_jobs);
+    ECLIPSERA_ASSERT_OK(first->Fit(x.topRows(150)));
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix out,
+                                   first->Transform(x.bottomRows(50)));
+    EXPECT_TRUE(out.isApprox(Golden("ct_first"), 1e-10));
+    EXPECT_EQ(first->n_features_out(), 5);
+    EXPECT_EQ(first->remainder_columns(), (std::vector<Index>{5}));
+    EXPECT_EQ(first->remainder(), nullptr);
+    auto second = SecondColumnTransformer(n_jobs);
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix out2, second->FitTransform(x0));
+    EXPECT_TRUE(out2.isApprox(Golden("ct_second"), 1e-12));
+    EXPECT_EQ(second->remainder_columns(), (std::vector<Index>{1, 2, 5, 6}));
+    EXPECT_FALSE(second->part(2)->fitted());  // no columns: not fitted
+    const Matrix idx = Golden("ct_second_indices");
+    const auto got = second->output_indices();
+    ASSERT_EQ(got.size(), 4u);
+    const char* names[] = {"minmax", "gone", "none", "remainder"};
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(got[i].first, names[i]);
+      EXPECT_EQ(got[i].second.first, idx(i, 0));
+      EXPECT_EQ(got[i].second.second, idx(i, 1));
+    }
+    // Bit-identical whatever n_jobs.
+    if (n_jobs == 1) {
+      first_ref = out;
+      second_ref = out2;
+    } else {
+      EXPECT_EQ(out, first_ref);
+      EXPECT_EQ(out2, second_ref);
+    }
+    // Transform equals FitTransform's output on the training data.
+    EXPECT_EQ(*second->Transform(x0), out2);
+  }
+}
+
+TEST(ColumnTransformerTest, ParametersAndBadInput) {
+  const Matrix x = Golden("ct_X");
+  const Matrix x0 = x.array().isNaN().select(0.0, x);
+  auto ct = SecondColumnTransformer(1);
+  const ParamMap deep = ct->GetParams(true);
+  EXPECT_EQ(deep.count("minmax__clip"), 1u);
+  EXPECT_EQ(deep.count("remainder__with_mean"), 1u);
+  ECLIPSERA_ASSERT_OK(ct->SetParams({{"remainder__with_mean", false}}));
+  EXPECT_EQ(std::get<bool>(ct->GetParams(true).at("remainder__with_mean")),
+            false);
+  // The remainder passed through, without its weight's effect on others.
+  ECLIPSERA_ASSERT_OK(
+      ct->SetParams({{"remainder", std::string("passthrough")},
+                     {"transformer_weights", std::vector<double>{}}}));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix out, ct->FitTransform(x0));
+  ASSERT_EQ(out.cols(), 6);
+  EXPECT_EQ(out.col(2), x0.col(1));
+  EXPECT_EQ(out.col(5), x0.col(6));
+  EXPECT_NEAR(out.col(0).minCoeff(), 0.0, 1e-15);  // MinMaxScaler of col 4
+  // A clone has the same parameters and columns.
+  std::unique_ptr<Estimator> clone = ct->Clone();
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix out_clone, clone->FitTransform(x0));
+  EXPECT_EQ(out_clone, out);
+
+  EXPECT_THAT(ColumnTransformer::Create({PassthroughColumns("a", {7})})
+                  .value()
+                  ->Fit(x0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("part 'a' selects column 7, but X has 7 "
+                                 "features (valid indices -7 to 6)")));
+  EXPECT_THAT(ColumnTransformer::Create({PassthroughColumns("a", {0})},
+                                        std::string("drop"), {1, 2, 3}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("transformer_weights has 3 entries")));
+  EXPECT_THAT(ColumnTransformer::Create(
+                  {PassthroughColumns("a", {0}), DropColumns("a", {1})}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'a' appears twice")));
+  EXPECT_THAT(ColumnTransformer::Create({PassthroughColumns("remainder", {0})}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("invalid part name 'remainder'")));
+  EXPECT_THAT(ColumnTransformer::Create({PassthroughColumns("a", {0})},
+                                        std::string("keep")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("part 'remainder' must be a transformer, "
+                                 "'drop' or 'passthrough'")));
+  EXPECT_THAT(ColumnTransformer::Create({DropColumns("a", {0})})
+                  .value()
+                  ->Fit(x0.leftCols(1)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no part produces columns")));
+  // NaN reaching a scaler is refused, naming the part, and so is NaN in a
+  // passed-through column; an imputer takes it.
+  auto scale_nan = ColumnTransformer::Create(
+                       {Columns("scale", preprocessing::StandardScaler(), {1})})
+                       .value();
+  EXPECT_FALSE(scale_nan->allows_nan());
+  EXPECT_THAT(scale_nan->Fit(x), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("in part 'scale'")));
+  EXPECT_FALSE(scale_nan->fitted());
+  auto pass_nan =
+      ColumnTransformer::Create({PassthroughColumns("raw", {1})}).value();
+  Index nan_row = 0;
+  while (!std::isnan(x(nan_row, 1))) ++nan_row;
+  EXPECT_THAT(pass_nan->Fit(x),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(absl::StrCat("part 'raw' passes column 1 "
+                                              "through, and X has nan at row ",
+                                              nan_row))));
+  auto impute = ColumnTransformer::Create(
+                    {Columns("imp", preprocessing::SimpleImputer(), {1})})
+                    .value();
+  EXPECT_TRUE(impute->allows_nan());
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix imputed, impute->FitTransform(x));
+  EXPECT_TRUE(imputed.allFinite());
+  auto keep =
+      ColumnTransformer::Create({PassthroughColumns("raw", {0})}).value();
+  ECLIPSERA_ASSERT_OK(keep->Fit(x));
+  EXPECT_THAT(keep->Transform(x.leftCols(3)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X has 3 features, but the transformer was "
+                                 "fitted on 7 features")));
 }
 
 TEST(SpecTest, ParsesStepsParametersAndNames) {
