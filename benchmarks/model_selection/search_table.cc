@@ -50,17 +50,25 @@ struct Case {
   std::string sklearn_case;
   Matrix x;
   std::vector<double> y;
-  // Makes the search with the search's and the inner estimators' n_jobs.
-  std::function<std::unique_ptr<BaseSearchCV>(int search_jobs, int inner_jobs)>
+  // Makes the search with the search's and the inner estimators' n_jobs,
+  // and (pipelines) a transformer cache (Pipeline memory) or none.
+  std::function<std::unique_ptr<BaseSearchCV>(int search_jobs, int inner_jobs,
+                                              bool memory)>
       make;
+  bool pipeline = false;
   std::string candidates_json;  // case (c)
   bool supervised = true;
 };
 
-std::unique_ptr<Estimator> Pipe(std::vector<const Estimator*> steps) {
+// A pipeline of `steps`, with a 256 MB transformer cache when `memory`.
+std::unique_ptr<Estimator> Pipe(std::vector<const Estimator*> steps,
+                                bool memory) {
   absl::StatusOr<std::unique_ptr<pipeline::Pipeline>> p =
       pipeline::MakePipeline(steps);
   if (!p.ok()) std::abort();
+  if (memory && !(*p)->SetParams({{"memory", int64_t{256} << 20}}).ok()) {
+    std::abort();
+  }
   return *std::move(p);
 }
 
@@ -106,14 +114,19 @@ void RunCase(Case& c, bool smoke) {
     std::string label;
     bool pooling;
     int search_jobs, inner_jobs;
+    bool memory = false;
   };
-  const std::vector<Config> configs = {
+  std::vector<Config> configs = {
       {"v1.0: fresh estimators and fold arrays, serial", false, 1, 1},
       {"v2.0: pooled estimators + workspaces + fold buffers, serial", true, 1,
        1},
       {"v2.1: + parallel search, all cores (n_jobs=-1)", true, -1, -1},
       {"search n_jobs=1, each fit on all cores", true, 1, -1},
   };
+  if (c.pipeline) {
+    configs.push_back({"memo: v2.1 + Pipeline(memory=256 MB) transformer cache",
+                       true, -1, -1, true});
+  }
   std::map<std::string, Measurement> ours;
   for (const Config& cfg : configs) {
     pool::ScopedPoolingDisabled pooling(!cfg.pooling);
@@ -121,7 +134,7 @@ void RunCase(Case& c, bool smoke) {
     Measurement m = Measure(
         cfg.label, smoke ? 1 : 3,
         [&] {
-          search = c.make(cfg.search_jobs, cfg.inner_jobs);
+          search = c.make(cfg.search_jobs, cfg.inner_jobs, cfg.memory);
           absl::Status s =
               c.supervised ? search->Fit(c.x, c.y) : search->Fit(c.x);
           if (!s.ok()) {
@@ -136,6 +149,11 @@ void RunCase(Case& c, bool smoke) {
         "best_index %d, best_score %.6f; pool: %d clones, %d/%d hits",
         search->best_index(), search->best_score(), st.objects_created, st.hits,
         st.acquisitions);
+    if (cfg.memory) {
+      const CacheStatistics& cs = search->cache_statistics();
+      absl::StrAppend(&m.note, absl::StrFormat("; cache: %d hits, %d misses",
+                                               cs.hits, cs.misses));
+    }
     rows.push_back(m);
     ours[cfg.label.substr(0, 4)] = m;
   }
@@ -151,6 +169,13 @@ void RunCase(Case& c, bool smoke) {
               ours["v1.0"].seconds / serial.seconds,
               static_cast<long long>(serial.allocations),
               static_cast<long long>(ours["v1.0"].allocations));
+  if (c.pipeline) {
+    std::printf(
+        "Pipeline memory (transformer cache) vs none, all cores: %.2fx, peak "
+        "heap %.1f MB vs %.1f MB\n",
+        parallel.seconds / ours["memo"].seconds, ours["memo"].peak_mb,
+        parallel.peak_mb);
+  }
   if (sk_seconds.count(1)) {
     std::printf("all cores vs scikit-learn n_jobs=1: %.1fx (target >= 10x)\n",
                 sk_seconds[1] / parallel.seconds);
@@ -174,7 +199,7 @@ Case KMeansCase(bool smoke) {
   c.x = Blobs(n, 20, 8, 11 + DataSeed());
   c.y.assign(n, 0.0);  // unused by the fits (unsupervised)
   c.supervised = false;
-  c.make = [](int search_jobs, int inner_jobs) {
+  c.make = [](int search_jobs, int inner_jobs, bool /*memory*/) {
     cluster::KMeansOptions o;
     o.n_init = 1;
     o.random_state = 0;
@@ -216,7 +241,8 @@ Case LogisticCase(bool smoke) {
       c.x(i, j) = (centers(k, j) + 1.5 * rng.Normal()) * (1.0 + 10.0 * j);
     }
   }
-  c.make = [](int search_jobs, int inner_jobs) {
+  c.pipeline = true;
+  c.make = [](int search_jobs, int inner_jobs, bool memory) {
     preprocessing::StandardScaler scaler;
     linear_model::LogisticRegressionOptions lo;
     lo.n_jobs = inner_jobs;
@@ -231,7 +257,7 @@ Case LogisticCase(bool smoke) {
     model_selection::SearchOptions s;
     s.n_jobs = search_jobs;
     return std::make_unique<model_selection::GridSearchCV>(
-        *Pipe({&scaler, &lr}), Grid(space),
+        *Pipe({&scaler, &lr}, memory), Grid(space),
         std::make_unique<model_selection::StratifiedKFold>(5), s);
   };
   return c;
@@ -284,7 +310,8 @@ Case DigitsCase(bool smoke) {
     json.push_back(model_selection::ParamsToJson(p));
   }
   c.candidates_json = absl::StrCat("[", absl::StrJoin(json, ", "), "]");
-  c.make = [space](int search_jobs, int inner_jobs) {
+  c.pipeline = true;
+  c.make = [space](int search_jobs, int inner_jobs, bool memory) {
     preprocessing::StandardScaler scaler;
     // Seeded: 'auto' picks the randomized solver on digits, and an unseeded
     // one would make every fit differ (in scikit-learn too).
@@ -301,7 +328,7 @@ Case DigitsCase(bool smoke) {
                                                   TableSmokeMode() ? 3 : 20, 0);
     if (!sampler.ok()) std::abort();
     return std::make_unique<model_selection::RandomizedSearchCV>(
-        *Pipe({&scaler, &pca, &knn}), *std::move(sampler),
+        *Pipe({&scaler, &pca, &knn}, memory), *std::move(sampler),
         std::make_unique<model_selection::StratifiedKFold>(5), s);
   };
   return c;
