@@ -83,6 +83,49 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed) {
 
 namespace {
 
+// Tall data with few features: the power iterations in the d-space of the
+// Gram matrix G = A^T A, formed once (n d^2 / 2 flops, on all cores), since
+// A^T (A Z) = G Z: the range A G^q Omega is the one the n-space iterations
+// find, at d^2 s flops per iteration instead of 2 n d s. The last steps
+// (Q = orth(A Z), B = Q^T A) run in n-space as usual, so B is as accurate
+// as there. Cheaper whenever d < 2 s (2 q + 1) or so.
+ThinSvd GramSketchSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
+                      int n_iter, uint64_t seed) {
+  const Index n = a.rows(), d = a.cols();
+  const Index r = std::min(n, d);
+  k = std::min(k, r);
+  const Index samples = std::min(k + n_oversamples, r);
+  Random rng(seed);
+  ColMatrix z(d, samples);
+  for (Index i = 0; i < z.size(); ++i) z.data()[i] = rng.Normal();
+  const ColMatrix g = GramMatrix(a);
+  for (int it = 0; it < n_iter; ++it) z = Orthonormal(ColMatrix(g * z));
+  // Y = A Z and B = Q^T A by fixed row chunks (partials added in chunk
+  // order: results independent of the threads).
+  constexpr Index kChunk = 8192;
+  ColMatrix y(n, samples);
+  ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
+    y.middleRows(begin, end - begin).noalias() =
+        a.middleRows(begin, end - begin) * z;
+  });
+  const ColMatrix q = Orthonormal(y);
+  const Index n_chunks = NumChunks(n, kChunk);
+  std::vector<ColMatrix> partial(n_chunks);
+  ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
+    partial[begin / kChunk].noalias() =
+        q.middleRows(begin, end - begin).transpose() *
+        a.middleRows(begin, end - begin);
+  });
+  ColMatrix b = partial[0];
+  for (Index c = 1; c < n_chunks; ++c) b += partial[c];
+  Eigen::BDCSVD<ColMatrix> svd(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  ThinSvd out;
+  out.u = (q * svd.matrixU()).leftCols(k);
+  out.s = svd.singularValues().head(k);
+  out.vt = svd.matrixV().leftCols(k).transpose();
+  return out;
+}
+
 // The randomized SVD of `a` (no sign flip). A template so that the data
 // and its transpose are multiplied in place, never copied.
 template <typename Derived>
@@ -122,11 +165,36 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
     out.u = t.vt.transpose();
     out.s = t.s;
     out.vt = t.u.transpose();
+  } else if (a.rows() >= a.cols() &&
+             a.cols() < 2 * std::min(k + n_oversamples, a.cols()) *
+                            (2 * static_cast<Index>(n_iter) + 1)) {
+    out = GramSketchSvd(a, k, n_oversamples, n_iter, seed);
   } else {
     out = SketchSvd(a, k, n_oversamples, n_iter, seed);
   }
   SvdFlip(out);
   return out;
+}
+
+Eigen::MatrixXd GramMatrix(const ConstMatrixRef& a) {
+  const Index n = a.rows(), d = a.cols();
+  // Fixed chunks whatever the threads; at most 64, fewer for wide data
+  // (the partials are d x d).
+  const Index max_chunks =
+      std::clamp<Index>(Index{4000000} / std::max<Index>(d * d, 1), 1, 64);
+  const Index chunk = std::max<Index>(1024, (n + max_chunks - 1) / max_chunks);
+  const Index n_chunks = NumChunks(n, chunk);
+  std::vector<ColMatrix> partial(n_chunks);
+  ParallelForChunks(-1, n, chunk, [&](Index begin, Index end, int) {
+    ColMatrix& g = partial[begin / chunk];
+    g.setZero(d, d);
+    g.selfadjointView<Eigen::Lower>().rankUpdate(
+        a.middleRows(begin, end - begin).transpose());
+  });
+  ColMatrix gram = ColMatrix::Zero(d, d);
+  for (const ColMatrix& g : partial) gram += g;
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+  return gram;
 }
 
 const ParamSchema<PCAOptions>& PCAOptions::Schema() {

@@ -134,9 +134,7 @@ absl::StatusOr<Matrix> TruncatedSVD::FitAndTransform(const ConstMatrixRef& x) {
     // Tall data: the eigendecomposition of the d x d Gram matrix X^T X, as
     // ARPACK's svds works on X^T X: n d^2 / 2 flops for the Gram matrix
     // instead of a bidiagonalisation of all of X.
-    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
-    gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(GramMatrix(x));
     if (eig.info() != Eigen::Success) {
       return absl::InternalError(
           absl::StrCat(kFitContext, ": eigendecomposition failed"));
