@@ -1,6 +1,7 @@
 // Default behaviour of the generic estimator interface.
 #include "eclipsera/core/estimator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -457,11 +458,39 @@ std::string EstimatorRepr(const Estimator& estimator) {
   return absl::StrCat(estimator.name(), "(", absl::StrJoin(parts, ", "), ")");
 }
 
+std::string Estimator::StructureKey() const {
+  const ParamMap params = GetParams(false);
+  std::string out = absl::StrCat(name(), "(");
+  std::vector<std::string> described;
+  const auto add = [&](const std::string& key, const ParamValue& value) {
+    // Lengths first: no string value can imitate a separator.
+    const std::string v =
+        std::holds_alternative<EstimatorParam>(value)
+            ? std::get<EstimatorParam>(value).prototype->StructureKey()
+            : ReprValue(value);
+    absl::StrAppend(&out, key.size(), ":", key, "=", v.size(), ":", v, ";");
+  };
+  for (const ParamInfo& p : DescribeParams()) {
+    auto it = params.find(p.name);
+    if (it == params.end()) continue;
+    add(p.name, it->second);
+    described.push_back(p.name);
+  }
+  for (const auto& [key, value] : params) {
+    if (std::find(described.begin(), described.end(), key) == described.end()) {
+      add(key, value);
+    }
+  }
+  absl::StrAppend(&out, ")");
+  return out;
+}
+
 EstimatorParam MakeEstimatorParam(const Estimator& estimator) {
   std::unique_ptr<Estimator> copy = estimator.Clone();
   std::string repr = EstimatorRepr(*copy);
+  std::string key = copy->StructureKey();
   return EstimatorParam{std::shared_ptr<const Estimator>(std::move(copy)),
-                        std::move(repr)};
+                        std::move(repr), std::move(key)};
 }
 
 }  // namespace eclipsera

@@ -199,6 +199,14 @@ class Estimator {
   virtual absl::Status RestoreFitted(const FittedArrayList& arrays,
                                      absl::Span<const FittedScalar> scalars);
 
+  // A string that is equal for two estimators exactly when they are the
+  // same class with the same parameters and structure: the name, then
+  // every parameter in DescribeParams() order (a composite's steps in
+  // order), estimator-valued ones by their own key. Composites with more
+  // structure than their parameters (ColumnTransformer's columns) add it.
+  // Keys the Pipeline's transformer cache and EstimatorParam equality.
+  virtual std::string StructureKey() const;
+
   // The counters of this estimator's cache of fitted steps (a Pipeline
   // with `memory`, shared with its clones); zeros without one.
   virtual CacheStatistics cache_statistics() const { return {}; }

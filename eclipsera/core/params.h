@@ -38,9 +38,13 @@ class Estimator;
 struct EstimatorParam {
   std::shared_ptr<const Estimator> prototype;
   std::string repr;
+  // Estimator::StructureKey() of the prototype: everything that defines it
+  // (a composite's step order, a ColumnTransformer's columns), which repr
+  // may not show.
+  std::string key;
 
   friend bool operator==(const EstimatorParam& a, const EstimatorParam& b) {
-    return a.repr == b.repr;
+    return a.key == b.key;
   }
   friend bool operator!=(const EstimatorParam& a, const EstimatorParam& b) {
     return !(a == b);

@@ -159,6 +159,15 @@ std::vector<ParamInfo> ColumnTransformer::DescribeParams() const {
   return out;
 }
 
+std::string ColumnTransformer::StructureKey() const {
+  std::string out = Estimator::StructureKey();
+  for (const ColumnPart& p : parts_) {
+    absl::StrAppend(&out, "[", p.name.size(), ":", p.name, ":",
+                    absl::StrJoin(p.columns, ","), "]");
+  }
+  return out;
+}
+
 std::unique_ptr<Estimator> ColumnTransformer::Clone() const {
   return std::unique_ptr<Estimator>(
       new ColumnTransformer(parts_, remainder_, weights_, n_jobs_));

@@ -23,8 +23,11 @@
 // passes NaN through; here only imputers take missing values, and the
 // output of a success is finite).
 //
-// Differences from scikit-learn: columns are integer indices only (no
-// names, slices or masks); `transformer_weights` is a list (one weight per
+// Differences from scikit-learn: n_jobs defaults to -1, all cores (as every
+// estimator here; results do not depend on it); a transformer whose parts
+// all drop or select nothing is an error at Fit (scikit-learn returns an
+// n x 0 array); columns are integer indices only (no names, slices or
+// masks); `transformer_weights` is a list (one weight per
 // part, and optionally one more for the remainder) instead of a name map;
 // the column lists are fixed at Create (the parts' transformers and the
 // remainder are parameters); output is always dense.
@@ -90,6 +93,8 @@ class ColumnTransformer : public Estimator {
   bool allows_nan() const override;
   Index n_features_out() const override { return fitted_ ? n_out_ : 0; }
   std::vector<ParamInfo> DescribeParams() const override;
+  // The parameters' key and every part's columns.
+  std::string StructureKey() const override;
   std::unique_ptr<Estimator> Clone() const override;
   void Reset() override;
   bool fitted() const override { return fitted_; }

@@ -408,16 +408,18 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
   n_features_in_ = x.cols();
   View cur{x.data(), x.rows(), x.cols(), x.outerStride()};
   int which = -1;
-  // The cache key of each step's output: the data, then every real step's
-  // class and parameters so far.
-  std::string key;
-  if (cache_ != nullptr) key = DataFingerprint(x, y);
+  // The cache key of a step: its input's fingerprint (X's, then the
+  // previous real step's output's) and its StructureKey.
+  std::string input_key;
+  if (cache_ != nullptr) input_key = DataFingerprint(x, y);
   for (size_t i = 0; i + 1 < steps_.size(); ++i) {
     const auto start = std::chrono::steady_clock::now();
+    std::string key;
     if (work_[i] != nullptr && cache_ != nullptr) {
-      absl::StrAppend(&key, "|", steps_[i].estimator.repr);
+      key = absl::StrCat(input_key, "|", steps_[i].estimator.key);
       if (std::optional<TransformerCache::Entry> hit = cache_->Lookup(key)) {
-        // Shared with the cache: only read from now on (see Unshare).
+        // Shared with the cache: only read from now on (see Unshare). No
+        // verbose line, as scikit-learn prints none for a memoized step.
         work_[i] = std::const_pointer_cast<Estimator>(hit->fitted);
         shared_[i] = true;
         const Matrix& o = *hit->output;
@@ -426,7 +428,7 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
         out = o;
         cur = {out.data(), out.rows(), out.cols(), out.cols()};
         which = next;
-        PrintStepTime(i, SecondsSince(start));
+        input_key = hit->output_key;
         continue;
       }
     }
@@ -446,10 +448,22 @@ absl::Status Pipeline::FitIntermediate(const ConstMatrixRef& x,
       Eigen::Map<Matrix> out =
           buffers.Get(next, cur.rows, step->n_features_out());
       ECLIPSERA_RETURN_IF_ERROR(step->TransformInto(in, out));
-      if (cache_ != nullptr &&
-          cache_->Insert(key,
-                         {work_[i], std::make_shared<const Matrix>(out)})) {
-        shared_[i] = true;
+      if (cache_ != nullptr) {
+        TransformerCache::Entry mine{work_[i],
+                                     std::make_shared<const Matrix>(out),
+                                     DataFingerprint(out, y)};
+        input_key = mine.output_key;
+        if (std::optional<TransformerCache::Entry> stored =
+                cache_->Insert(key, std::move(mine))) {
+          if (stored->fitted != work_[i]) {
+            // Another pipeline stored this step first: continue from its
+            // fit and output, so the cache's chains stay consistent.
+            work_[i] = std::const_pointer_cast<Estimator>(stored->fitted);
+            out = *stored->output;
+            input_key = stored->output_key;
+          }
+          shared_[i] = true;
+        }
       }
       cur = {out.data(), out.rows(), out.cols(), out.cols()};
       which = next;

@@ -16,6 +16,7 @@
 #include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/decomposition/pca.h"
+#include "eclipsera/decomposition/truncated_svd.h"
 #include "eclipsera/linear_model/linear.h"
 #include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/neighbors/knn.h"
@@ -535,6 +536,82 @@ TEST(PipelineCacheTest, RefitsReuseFittedStepsWithIdenticalResults) {
   EXPECT_EQ(*clone->PredictProba(test), first);
 }
 
+// Cache keys and EstimatorParam equality see a composite's structure: the
+// order of its steps and a ColumnTransformer's columns, which reprs (sorted
+// parameters) do not show.
+TEST(PipelineCacheTest, KeysSeeStepOrderAndColumns) {
+  auto scale_pca = Make({Step("a", preprocessing::StandardScaler()),
+                         Step("b", decomposition::PCA())});
+  auto pca_scale = Make({Step("a", decomposition::PCA()),
+                         Step("b", preprocessing::StandardScaler())});
+  EXPECT_NE(scale_pca->StructureKey(), pca_scale->StructureKey());
+  EXPECT_NE(MakeEstimatorParam(*scale_pca), MakeEstimatorParam(*pca_scale));
+  EXPECT_EQ(MakeEstimatorParam(*scale_pca),
+            MakeEstimatorParam(*scale_pca->Clone()));
+  const auto ct = [](std::vector<int64_t> cols) {
+    return ColumnTransformer::Create(
+               {Columns("s", preprocessing::StandardScaler(), cols)})
+        .value();
+  };
+  const auto low = ct({0, 1, 2, 3}), high = ct({60, 61, 62, 63});
+  EXPECT_EQ(EstimatorRepr(*low), EstimatorRepr(*high));
+  EXPECT_NE(MakeEstimatorParam(*low), MakeEstimatorParam(*high));
+
+  // A search-like switch between the two in a cached pipeline: a miss, and
+  // the results of an uncached pipeline.
+  const Matrix x = Golden("digits_X");
+  const std::vector<double> y = Column(Golden("digits_y"));
+  const Matrix train = x.topRows(1500), test = x.bottomRows(x.rows() - 1500);
+  const std::vector<double> y_train(y.begin(), y.begin() + 1500);
+  absl::StatusOr<std::unique_ptr<Pipeline>> cached = Pipeline::Create(
+      {Step("ct", *low), Step("knn", neighbors::KNeighborsClassifier())}, false,
+      int64_t{1} << 28);
+  ECLIPSERA_ASSERT_OK(cached.status());
+  auto plain =
+      Make({Step("ct", *high), Step("knn", neighbors::KNeighborsClassifier())});
+  (void)FitProba(**cached, train, y_train, test);
+  ECLIPSERA_ASSERT_OK(
+      (*cached)->SetParams({{"ct", MakeEstimatorParam(*high)}}));
+  EXPECT_EQ(FitProba(**cached, train, y_train, test),
+            FitProba(*plain, train, y_train, test));
+  EXPECT_EQ((*cached)->cache_statistics().misses, 2);
+  EXPECT_EQ((*cached)->cache_statistics().hits, 0);
+}
+
+// A step's key is its actual input's fingerprint: when a random step
+// (random_state=None) is fitted again after its entry was evicted, the next
+// step is not taken from the cache, where it was fitted on the first
+// output.
+TEST(PipelineCacheTest, LaterStepsFollowTheDataActuallyProduced) {
+  const Matrix x = Golden("digits_X");
+  const std::vector<double> y = Column(Golden("digits_y"));
+  const Matrix train = x.topRows(1500);
+  const std::vector<double> y_train(y.begin(), y.begin() + 1500);
+  decomposition::TruncatedSVDOptions svd;
+  svd.n_components = 20;  // random_state None: a fresh seed per fit
+  decomposition::PCAOptions pca;
+  pca.n_components = 2;
+  // Room for the SVD's output (1500 x 20) or PCA's, not both.
+  absl::StatusOr<std::unique_ptr<Pipeline>> pipe =
+      Pipeline::Create({Step("svd", decomposition::TruncatedSVD(svd)),
+                        Step("pca", decomposition::PCA(pca)),
+                        Step("knn", neighbors::KNeighborsClassifier())},
+                       false, int64_t{1500 * 20 * 8});
+  ECLIPSERA_ASSERT_OK(pipe.status());
+  ECLIPSERA_ASSERT_OK((*pipe)->Fit(train, y_train));
+  EXPECT_EQ((*pipe)->cache_statistics().entries, 1);  // PCA's
+  ECLIPSERA_ASSERT_OK((*pipe)->Fit(train, y_train));
+  const CacheStatistics s = (*pipe)->cache_statistics();
+  EXPECT_EQ(s.misses, 4);
+  EXPECT_EQ(s.hits, 0);
+  // The last step was fitted on what the first two produce now.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix xt, (*pipe)->step(0)->Transform(train));
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix xt2, (*pipe)->step(1)->Transform(xt));
+  neighbors::KNeighborsClassifier manual;
+  ECLIPSERA_ASSERT_OK(manual.Fit(xt2, y_train));
+  EXPECT_EQ(*(*pipe)->PredictProba(train), *manual.PredictProba(xt2));
+}
+
 TEST(PipelineCacheTest, BudgetEvictsLeastRecentlyUsedAndParamsAreChecked) {
   const Matrix x = Golden("digits_X");
   const std::vector<double> y = Column(Golden("digits_y"));
@@ -550,7 +627,8 @@ TEST(PipelineCacheTest, BudgetEvictsLeastRecentlyUsedAndParamsAreChecked) {
   EXPECT_EQ(s.bytes, 1500 * 10 * 8);
   ECLIPSERA_ASSERT_OK(pipe->Fit(train, y_train));
   s = pipe->cache_statistics();
-  EXPECT_EQ(s.hits, 0);  // the scaler was evicted, so PCA's key is unseen
+  // The scaler's entry was evicted, and storing it again evicts PCA's.
+  EXPECT_EQ(s.hits, 0);
   EXPECT_EQ(s.misses, 4);
   // Outputs larger than the budget are never stored.
   auto tiny = DigitsPipeline(1000);

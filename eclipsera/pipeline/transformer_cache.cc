@@ -21,22 +21,23 @@ std::optional<TransformerCache::Entry> TransformerCache::Lookup(
   return it->second->entry;
 }
 
-bool TransformerCache::Insert(const std::string& key, Entry entry) {
+std::optional<TransformerCache::Entry> TransformerCache::Insert(
+    const std::string& key, Entry entry) {
   const int64_t bytes =
       static_cast<int64_t>(entry.output->size() * sizeof(double));
   std::lock_guard<std::mutex> lock(mu_);
-  if (index_.count(key) != 0) return true;
-  if (bytes > max_bytes_) return false;
+  if (auto it = index_.find(key); it != index_.end()) return it->second->entry;
+  if (bytes > max_bytes_) return std::nullopt;
   while (bytes_ + bytes > max_bytes_ && !lru_.empty()) {
     bytes_ -= lru_.back().bytes;
     index_.erase(lru_.back().key);
     lru_.pop_back();
     ++stats_.evictions;
   }
-  lru_.push_front(Slot{key, std::move(entry), bytes});
+  lru_.push_front(Slot{key, entry, bytes});
   index_.emplace(key, lru_.begin());
   bytes_ += bytes;
-  return true;
+  return entry;
 }
 
 CacheStatistics TransformerCache::statistics() const {

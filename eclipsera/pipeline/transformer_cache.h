@@ -2,14 +2,16 @@
 // transformer steps and their outputs, as scikit-learn 1.2's
 // Pipeline(memory=...) caches fit_transform on disk.
 //
-// An entry is keyed by the step's input (a fingerprint of the pipeline's
-// X and y and of every earlier step) and the step's class and parameters,
-// and holds the fitted step (shared, never mutated again) and its output on
-// the training data. A search that varies only later steps therefore fits
-// the earlier ones once per fold instead of once per candidate. Entries
-// are bounded by a byte budget (their outputs' size) with least-recently-
-// used eviction. Thread-safe: the clones of a pipeline in a parallel search
-// share one cache.
+// An entry is keyed by the step's input (a fingerprint of its values and
+// of y) and the step's StructureKey, and holds the fitted step (shared,
+// never mutated again), its output on the training data and that output's
+// fingerprint (the next step's input key). Keys follow the data actually
+// produced, so a later step is never paired with an input it was not
+// fitted on, even for steps whose fit is random. A search that varies only
+// later steps therefore fits the earlier ones once per fold instead of once per
+// candidate. Entries are bounded by a byte budget (their outputs' size) with
+// least-recently- used eviction. Thread-safe: the clones of a pipeline in a
+// parallel search share one cache.
 #ifndef ECLIPSERA_PIPELINE_TRANSFORMER_CACHE_H_
 #define ECLIPSERA_PIPELINE_TRANSFORMER_CACHE_H_
 
@@ -32,6 +34,7 @@ class TransformerCache {
   struct Entry {
     std::shared_ptr<const Estimator> fitted;
     std::shared_ptr<const Matrix> output;
+    std::string output_key;  // DataFingerprint(*output, y)
   };
 
   explicit TransformerCache(int64_t max_bytes) : max_bytes_(max_bytes) {}
@@ -42,9 +45,10 @@ class TransformerCache {
   // used), or nullopt (counted as a miss).
   std::optional<Entry> Lookup(const std::string& key);
   // Stores `entry` under `key`, evicting least recently used entries to
-  // stay within the budget. An entry larger than the whole budget is not
-  // stored (returns false); a key already present is kept as it is.
-  bool Insert(const std::string& key, Entry entry);
+  // stay within the budget, and returns the entry now under `key`: `entry`,
+  // or the one another pipeline stored first (the caller should use that
+  // one). An entry larger than the whole budget is not stored (nullopt).
+  std::optional<Entry> Insert(const std::string& key, Entry entry);
 
   CacheStatistics statistics() const;
 
