@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -89,8 +90,11 @@ namespace {
 // find, at d^2 s flops per iteration instead of 2 n d s. The last steps
 // (Q = orth(A Z), B = Q^T A) run in n-space as usual, so B is as accurate
 // as there. Cheaper whenever d < 2 s (2 q + 1) or so.
-ThinSvd GramSketchSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
-                      int n_iter, uint64_t seed) {
+// nullopt when G overflows (sums of squares near the magnitude limit over
+// very many rows): the n-space iterations then run instead.
+std::optional<ThinSvd> GramSketchSvd(const ConstMatrixRef& a, Index k,
+                                     Index n_oversamples, int n_iter,
+                                     uint64_t seed) {
   const Index n = a.rows(), d = a.cols();
   const Index r = std::min(n, d);
   k = std::min(k, r);
@@ -98,7 +102,13 @@ ThinSvd GramSketchSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
   Random rng(seed);
   ColMatrix z(d, samples);
   for (Index i = 0; i < z.size(); ++i) z.data()[i] = rng.Normal();
-  const ColMatrix g = GramMatrix(a);
+  ColMatrix g = GramMatrix(a);
+  // Only directions matter: G scaled to a largest entry of 1, so that data
+  // near the magnitude limits (1e-140: G ~ 1e-280) neither underflows nor
+  // overflows in the orthonormalisation's own products.
+  const double largest = g.cwiseAbs().maxCoeff();
+  if (!std::isfinite(largest)) return std::nullopt;
+  if (largest > 0.0) g /= largest;
   for (int it = 0; it < n_iter; ++it) z = Orthonormal(ColMatrix(g * z));
   // Y = A Z and B = Q^T A by fixed row chunks (partials added in chunk
   // order: results independent of the threads).
@@ -168,7 +178,10 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
   } else if (a.rows() >= a.cols() &&
              a.cols() < 2 * std::min(k + n_oversamples, a.cols()) *
                             (2 * static_cast<Index>(n_iter) + 1)) {
-    out = GramSketchSvd(a, k, n_oversamples, n_iter, seed);
+    std::optional<ThinSvd> gram =
+        GramSketchSvd(a, k, n_oversamples, n_iter, seed);
+    out = gram.has_value() ? *std::move(gram)
+                           : SketchSvd(a, k, n_oversamples, n_iter, seed);
   } else {
     out = SketchSvd(a, k, n_oversamples, n_iter, seed);
   }
