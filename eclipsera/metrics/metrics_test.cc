@@ -136,6 +136,10 @@ TEST_F(MetricsGoldenTest, Regression) {
   Check("rmse", MeanSquaredError(yr_, pr_, {}, /*squared=*/false));
   Check("mae_w", MeanAbsoluteError(yr_, pr_, w_));
   Check("median_ae", MedianAbsoluteError(yr_, pr_));
+  Check("median_ae_w", MedianAbsoluteError(yr_, pr_, w_));
+  const std::vector<double> zeros(6, 0.0), pred = {1, -1, 2, 2, 3, 5},
+                                           weights = {1, 1, 2, 1, 3, 0};
+  Check("median_ae_w_ties", MedianAbsoluteError(zeros, pred, weights));
   Check("r2", R2Score(yr_, pr_));
   Check("r2_w", R2Score(yr_, pr_, w_));
   Check("explained_variance_w", ExplainedVarianceScore(yr_, pr_, w_));

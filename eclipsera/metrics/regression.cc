@@ -46,14 +46,34 @@ absl::StatusOr<double> MeanAbsoluteError(Values y_true, Values y_pred,
                  [&](size_t i) { return std::abs(y_true[i] - y_pred[i]); });
 }
 
-absl::StatusOr<double> MedianAbsoluteError(Values y_true, Values y_pred) {
+absl::StatusOr<double> MedianAbsoluteError(Values y_true, Values y_pred,
+                                           Values sample_weight) {
   ECLIPSERA_RETURN_IF_ERROR(
-      CheckLabels("median_absolute_error", y_true, y_pred, {}));
+      CheckLabels("median_absolute_error", y_true, y_pred, sample_weight));
   std::vector<double> e(y_true.size());
   for (size_t i = 0; i < e.size(); ++i) e[i] = std::abs(y_true[i] - y_pred[i]);
-  std::sort(e.begin(), e.end());
   const size_t m = e.size();
-  return m % 2 == 1 ? e[m / 2] : (e[m / 2 - 1] + e[m / 2]) / 2.0;
+  if (sample_weight.empty()) {
+    std::sort(e.begin(), e.end());
+    return m % 2 == 1 ? e[m / 2] : (e[m / 2 - 1] + e[m / 2]) / 2.0;
+  }
+  // _weighted_percentile: weights in the order of the sorted errors (equal
+  // errors in any order: the value found is the same), their running sum,
+  // and the first index where it reaches half the total (searchsorted
+  // 'left'), clipped to the last.
+  std::vector<size_t> order(m);
+  for (size_t i = 0; i < m; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return e[a] < e[b]; });
+  std::vector<double> cdf(m);
+  double running = 0.0;
+  for (size_t i = 0; i < m; ++i) cdf[i] = running += sample_weight[order[i]];
+  double half = 0.5 * cdf[m - 1];
+  // percentile 50 of an all-zero weight: scikit-learn's nextafter rule.
+  if (half == 0.0) half = std::nextafter(0.0, 1.0);
+  const size_t at = static_cast<size_t>(
+      std::lower_bound(cdf.begin(), cdf.end(), half) - cdf.begin());
+  return e[order[std::min(at, m - 1)]];
 }
 
 absl::StatusOr<double> R2Score(Values y_true, Values y_pred,

@@ -14,9 +14,12 @@ absl::StatusOr<double> MeanSquaredError(Values y_true, Values y_pred,
                                         bool squared = true);
 absl::StatusOr<double> MeanAbsoluteError(Values y_true, Values y_pred,
                                          Values sample_weight = {});
-// No sample weights (scikit-learn 1.2's weighted median differs by
-// interpolation; refused rather than approximated).
-absl::StatusOr<double> MedianAbsoluteError(Values y_true, Values y_pred);
+// Unweighted: the median (the mean of the middle two for an even count).
+// Weighted: scikit-learn 1.2's _weighted_percentile(|e|, w, 50), no
+// interpolation: the smallest error whose cumulative weight (errors sorted)
+// reaches half the total.
+absl::StatusOr<double> MedianAbsoluteError(Values y_true, Values y_pred,
+                                           Values sample_weight = {});
 // Coefficient of determination; 1 for a perfect fit of constant y_true, 0
 // for an imperfect one (scikit-learn's force_finite=True).
 absl::StatusOr<double> R2Score(Values y_true, Values y_pred,

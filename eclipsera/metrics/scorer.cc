@@ -88,7 +88,9 @@ const std::vector<Entry>& Entries() {
        OnLabels([](Span y, Span p, Span w) { return R2Score(y, p, w); })},
       {{"max_error", In::kPredict, -1}, OnLabels(Unweighted(MaxError))},
       {{"neg_median_absolute_error", In::kPredict, -1},
-       OnLabels(Unweighted(MedianAbsoluteError))},
+       OnLabels([](Span y, Span p, Span w) {
+         return MedianAbsoluteError(y, p, w);
+       })},
       {{"neg_mean_absolute_error", In::kPredict, -1},
        OnLabels(
            [](Span y, Span p, Span w) { return MeanAbsoluteError(y, p, w); })},

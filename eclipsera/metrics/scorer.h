@@ -49,7 +49,7 @@ absl::StatusOr<double> Score(absl::string_view scorer, const Estimator& est,
 // decision scores for the others; `classes` are the columns' classes
 // (sorted) for kProba/kThreshold scorers. The sign is applied.
 // sample_weight is refused by the metrics scikit-learn computes without
-// (clustering metrics, max_error, median_absolute_error).
+// (clustering metrics, max_error).
 absl::StatusOr<double> ScoreOutputs(
     const ScorerInfo& scorer, absl::Span<const double> y,
     const ConstMatrixRef& pred, absl::Span<const double> sample_weight = {});

@@ -85,6 +85,12 @@ def main():
     e["rmse"] = metrics.mean_squared_error(yr, pr, squared=False)
     e["mae_w"] = metrics.mean_absolute_error(yr, pr, sample_weight=w)
     e["median_ae"] = metrics.median_absolute_error(yr, pr)
+    e["median_ae_w"] = metrics.median_absolute_error(yr, pr, sample_weight=w)
+    # Integer weights with ties in the errors and a cumulative weight that
+    # lands exactly on half the total.
+    e["median_ae_w_ties"] = metrics.median_absolute_error(
+        [0, 0, 0, 0, 0, 0], [1, -1, 2, 2, 3, 5],
+        sample_weight=[1, 1, 2, 1, 3, 0])
     e["r2"] = metrics.r2_score(yr, pr)
     e["r2_w"] = metrics.r2_score(yr, pr, sample_weight=w)
     e["explained_variance_w"] = metrics.explained_variance_score(
