@@ -352,45 +352,63 @@ absl::Status NearestNeighbors::RadiusNeighbors(const ConstMatrixRef* x,
   }
   const Index d = fit_x_.cols();
   constexpr Index kChunk = 64;
-  std::vector<std::vector<Index>> found(nq);
-  std::vector<std::vector<double>> dist(nq);
-  std::vector<QueryScratch> scratch(
+  // Each chunk of queries appends to its own flat lists (one allocation
+  // per list and chunk as they grow, none per query); the chunks are then
+  // concatenated in order, so the result does not depend on the threads.
+  struct ChunkLists {
+    std::vector<Index> indices, counts;
+    std::vector<double> distances;
+  };
+  struct Worker {
+    QueryScratch scratch;
+    std::vector<Index> found;
+    std::vector<double> dist;
+    std::vector<std::pair<double, Index>> order;
+  };
+  std::vector<ChunkLists> chunks(NumChunks(nq, kChunk));
+  std::vector<Worker> workers(
       NumWorkers(options_.n_jobs, NumChunks(nq, kChunk)));
-  ParallelForChunks(options_.n_jobs, nq, kChunk,
-                    [&](Index begin, Index end, int worker) {
-                      std::vector<std::pair<double, Index>> order;
-                      for (Index i = begin; i < end; ++i) {
-                        index_->RadiusQuery(q + i * d, r, scratch[worker],
-                                            &found[i], &dist[i]);
-                        order.clear();
-                        for (size_t j = 0; j < found[i].size(); ++j) {
-                          if (x == nullptr && found[i][j] == i)
-                            continue;  // itself
-                          order.emplace_back(dist[i][j], found[i][j]);
-                        }
-                        if (sort_results) {
-                          std::sort(order.begin(), order.end());
-                        } else {
-                          std::sort(order.begin(), order.end(),
-                                    [](const auto& a, const auto& b) {
-                                      return a.second < b.second;
-                                    });
-                        }
-                        found[i].resize(order.size());
-                        dist[i].resize(order.size());
-                        for (size_t j = 0; j < order.size(); ++j) {
-                          dist[i][j] = order[j].first;
-                          found[i][j] = order[j].second;
-                        }
-                      }
-                    });
+  ParallelForChunks(
+      options_.n_jobs, nq, kChunk, [&](Index begin, Index end, int worker) {
+        Worker& w = workers[worker];
+        ChunkLists& c = chunks[begin / kChunk];
+        for (Index i = begin; i < end; ++i) {
+          index_->RadiusQuery(q + i * d, r, w.scratch, &w.found, &w.dist);
+          w.order.clear();
+          for (size_t j = 0; j < w.found.size(); ++j) {
+            if (x == nullptr && w.found[j] == i) continue;  // itself
+            w.order.emplace_back(w.dist[j], w.found[j]);
+          }
+          if (sort_results) {
+            std::sort(w.order.begin(), w.order.end());
+          } else {
+            std::sort(w.order.begin(), w.order.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.second < b.second;
+                      });
+          }
+          for (const auto& [dd, j] : w.order) {
+            c.indices.push_back(j);
+            c.distances.push_back(dd);
+          }
+          c.counts.push_back(static_cast<Index>(w.order.size()));
+        }
+      });
+  size_t total = 0;
+  for (const ChunkLists& c : chunks) total += c.indices.size();
   out->offsets.assign(1, 0);
+  out->offsets.reserve(static_cast<size_t>(nq) + 1);
   out->indices.clear();
+  out->indices.reserve(total);
   out->distances.clear();
-  for (Index i = 0; i < nq; ++i) {
-    out->indices.insert(out->indices.end(), found[i].begin(), found[i].end());
-    out->distances.insert(out->distances.end(), dist[i].begin(), dist[i].end());
-    out->offsets.push_back(static_cast<Index>(out->indices.size()));
+  out->distances.reserve(total);
+  for (const ChunkLists& c : chunks) {
+    out->indices.insert(out->indices.end(), c.indices.begin(), c.indices.end());
+    out->distances.insert(out->distances.end(), c.distances.begin(),
+                          c.distances.end());
+    for (Index count : c.counts) {
+      out->offsets.push_back(out->offsets.back() + count);
+    }
   }
   return absl::OkStatus();
 }
