@@ -1020,15 +1020,8 @@ absl::Status KMeans::DoTransformInto(const ConstMatrixRef& x,
   ECLIPSERA_RETURN_IF_ERROR(CheckData("KMeans::Transform", "X", x));
   ECLIPSERA_RETURN_IF_ERROR(
       CheckColumns("KMeans::Transform", "X", x, cluster_centers_.cols()));
-  ParallelForChunks(
-      options_.n_jobs, x.rows(), kTileRows, [&](Index b, Index e, int) {
-        for (Index i = b; i < e; ++i) {
-          for (Index j = 0; j < cluster_centers_.rows(); ++j) {
-            out(i, j) = std::sqrt(SquaredDistance(
-                x.row(i).data(), cluster_centers_.row(j).data(), x.cols()));
-          }
-        }
-      });
+  cluster_internal::CenterDistancesInto(x, cluster_centers_, options_.n_jobs,
+                                        out);
   return absl::OkStatus();
 }
 

@@ -564,6 +564,15 @@ absl::StatusOr<double> MiniBatchKMeans::DoScore(
   return -LabelsInertia(x, nullptr, nullptr);
 }
 
+absl::Status MiniBatchKMeans::DoTransformInto(const ConstMatrixRef& x,
+                                              MatrixRef out) const {
+  ECLIPSERA_RETURN_IF_ERROR(CheckData("MiniBatchKMeans::Transform", "X", x));
+  ECLIPSERA_RETURN_IF_ERROR(
+      CheckColumns("MiniBatchKMeans::Transform", "X", x, centers_.cols()));
+  cluster_internal::CenterDistancesInto(x, centers_, options_.n_jobs, out);
+  return absl::OkStatus();
+}
+
 FittedArrayList MiniBatchKMeans::FittedArrays() const {
   if (!fitted_) return {};
   return {{"cluster_centers", centers_, false},

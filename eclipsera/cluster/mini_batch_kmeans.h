@@ -81,6 +81,10 @@ class MiniBatchKMeans
   std::string name() const override { return "MiniBatchKMeans"; }
   EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   bool supports_sample_weight() const override { return true; }
+  // Transform: the distances to the centers, as KMeans's.
+  Index n_features_out() const override {
+    return fitted_ ? centers_.rows() : 0;
+  }
   void Reset() override;
   bool fitted() const override { return fitted_; }
   FittedArrayList FittedArrays() const override;
@@ -97,6 +101,8 @@ class MiniBatchKMeans
                                       absl::Span<const double> y) override;
   absl::StatusOr<double> DoScore(const ConstMatrixRef& x,
                                  absl::Span<const double> y) const override;
+  absl::Status DoTransformInto(const ConstMatrixRef& x,
+                               MatrixRef out) const override;
 
  private:
   absl::Status Validate(const char* context, const ConstMatrixRef& x,

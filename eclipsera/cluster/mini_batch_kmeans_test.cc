@@ -76,6 +76,38 @@ TEST(MiniBatchKMeansTest, SameResultForAnyNJobs) {
   EXPECT_EQ(a.n_steps(), b.n_steps());
 }
 
+// transform, as KMeans's and scikit-learn's: the euclidean distances to the
+// centers (the nearest one is the predicted label); unfitted or mis-shaped
+// input is refused.
+TEST(MiniBatchKMeansTest, TransformIsTheDistanceToEachCenter) {
+  const Matrix x = Load("mbkmeans_blobs_X.csv");
+  MiniBatchKMeansOptions o;
+  o.n_clusters = 10;
+  o.random_state = 4;
+  MiniBatchKMeans m(o);
+  EXPECT_THAT(m.Transform(x), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       HasSubstr("not fitted")));
+  ECLIPSERA_ASSERT_OK(m.Fit(x));
+  EXPECT_EQ(m.n_features_out(), 10);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix t, m.Transform(x));
+  ASSERT_EQ(t.rows(), x.rows());
+  ASSERT_EQ(t.cols(), 10);
+  for (Index i = 0; i < x.rows(); i += 97) {
+    Index nearest = 0;
+    t.row(i).minCoeff(&nearest);
+    EXPECT_EQ(nearest, m.labels()(i)) << i;
+    for (Index j = 0; j < 10; ++j) {
+      EXPECT_NEAR(t(i, j), (x.row(i) - m.cluster_centers().row(j)).norm(),
+                  1e-12 * (1.0 + t(i, j)));
+    }
+  }
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(Matrix ft, m.FitTransform(x));
+  EXPECT_EQ(ft, t);  // same seed: the same fit
+  EXPECT_THAT(
+      m.Transform(x.leftCols(1)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("feature")));
+}
+
 // Steps allocate nothing: 2 passes and 10 passes over the data cost the
 // same number of allocations once the workspace exists.
 TEST(MiniBatchKMeansTest, StepsDoNotAllocate) {

@@ -2,8 +2,10 @@
 #include "eclipsera/cluster/internal/kmeans_kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
+#include "eclipsera/core/parallel.h"
 #include "eclipsera/simd/distance.h"
 
 namespace eclipsera::cluster_internal {
@@ -14,6 +16,18 @@ Index ReductionChunkRows(Index n) {
   const Index tiles_per_chunk =
       std::max<Index>(1, (tiles + max_chunks - 1) / max_chunks);
   return tiles_per_chunk * kTileRows;
+}
+
+void CenterDistancesInto(const ConstMatrixRef& x, const ConstMatrixRef& centers,
+                         int n_jobs, MatrixRef out) {
+  ParallelForChunks(n_jobs, x.rows(), kTileRows, [&](Index b, Index e, int) {
+    for (Index i = b; i < e; ++i) {
+      for (Index j = 0; j < centers.rows(); ++j) {
+        out(i, j) = std::sqrt(
+            SquaredDistance(x.row(i).data(), centers.row(j).data(), x.cols()));
+      }
+    }
+  });
 }
 
 double SquaredDistance(const double* a, const double* b, Index d) {

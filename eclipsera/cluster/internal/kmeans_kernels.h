@@ -22,6 +22,11 @@ Index ReductionChunkRows(Index n);
 // (blocks of 4), so exact distances match it bit for bit.
 double SquaredDistance(const double* a, const double* b, Index d);
 
+// out(i, j) = the euclidean distance of row i of x to center j (k-means'
+// transform), rows in parallel (n_jobs). `out` is x.rows() x centers.rows().
+void CenterDistancesInto(const ConstMatrixRef& x, const ConstMatrixRef& centers,
+                         int n_jobs, MatrixRef out);
+
 // Doubles of scratch AssignNearest needs per concurrent caller.
 Index AssignScratchSize(Index k, Index d);
 

@@ -39,9 +39,9 @@ _SPECS = {
     "KMeans": ("cluster", ("cluster", "transformer"),
                ("fit_predict", "predict", "transform", "fit_transform",
                 "score")),
-    # No transform yet: the C++ MiniBatchKMeans has none.
-    "MiniBatchKMeans": ("cluster", ("cluster",),
-                        ("fit_predict", "predict", "score", "partial_fit")),
+    "MiniBatchKMeans": ("cluster", ("cluster", "transformer"),
+                        ("fit_predict", "predict", "transform",
+                         "fit_transform", "score", "partial_fit")),
     "DBSCAN": ("cluster", ("cluster",), ("fit_predict",)),
     "MeanShift": ("cluster", ("cluster",), ("fit_predict", "predict")),
     "AgglomerativeClustering": ("cluster", ("cluster",), ("fit_predict",)),
