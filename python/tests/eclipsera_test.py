@@ -221,6 +221,30 @@ class GoldenParity(unittest.TestCase):
         self.assertEqual(ours.means_.shape, (3, 4))
         np.testing.assert_allclose(ours.predict_proba(X).sum(axis=1), 1.0)
 
+    def test_gaussian_mixture_precisions_and_sample(self):
+        # With scikit-learn's model given our fitted parameters, precisions_
+        # and sample() (numpy's draws from random_state) are its own.
+        X, _ = iris()
+        for ct in ("full", "tied", "diag", "spherical"):
+            ours = GaussianMixture(3, covariance_type=ct,
+                                   random_state=0).fit(X)
+            theirs = sk_mixture.GaussianMixture(3, covariance_type=ct,
+                                                random_state=0)
+            theirs._set_parameters((ours.weights_, ours.means_,
+                                    ours.covariances_,
+                                    ours.precisions_cholesky_))
+            np.testing.assert_array_equal(ours.precisions_,
+                                          theirs.precisions_)
+            Xs, ys = ours.sample(50)
+            Xt, yt = theirs.sample(50)
+            np.testing.assert_array_equal(Xs, Xt)
+            np.testing.assert_array_equal(ys, yt)
+            self.assertEqual(Xs.shape, (50, 4))
+            with self.assertRaises(ValueError):
+                ours.sample(0)
+            back = pickle.loads(pickle.dumps(ours))
+            np.testing.assert_array_equal(back.precisions_, ours.precisions_)
+
     def test_partial_fit_and_information_criteria(self):
         from eclipsera.cluster import MiniBatchKMeans
         X, _ = load_wine(return_X_y=True)

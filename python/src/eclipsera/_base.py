@@ -47,7 +47,7 @@ _SPECS = {
     "AgglomerativeClustering": ("cluster", ("cluster",), ("fit_predict",)),
     "GaussianMixture": ("mixture", ("density",),
                         ("fit_predict", "predict", "predict_proba",
-                         "score_samples", "score", "bic", "aic")),
+                         "score_samples", "score", "bic", "aic", "sample")),
     "TSNE": ("manifold", (), ("fit_transform",)),
     "PCA": ("decomposition", ("transformer",),
             ("transform", "fit_transform", "inverse_transform")),
@@ -163,6 +163,24 @@ _TRANSDUCTIVE = {"DBSCAN", "AgglomerativeClustering", "TSNE"}
 
 # name: function(estimator, attribute, array) -> scikit-learn's array.
 _ATTRIBUTE_SHAPES = {"GaussianMixture": _mixture_shape}
+
+
+def _mixture_precisions(est):
+    """precisions_ from precisions_cholesky_, as scikit-learn 1.2's
+    GaussianMixture._set_parameters computes it."""
+    chol = est.precisions_cholesky_
+    if est.covariance_type == "full":
+        est.precisions_ = np.empty(chol.shape)
+        for k, prec_chol in enumerate(chol):
+            est.precisions_[k] = np.dot(prec_chol, prec_chol.T)
+    elif est.covariance_type == "tied":
+        est.precisions_ = np.dot(chol, chol.T)
+    else:
+        est.precisions_ = chol ** 2
+
+
+# name: function(estimator) setting attributes derived from the others.
+_DERIVED_ATTRIBUTES = {"GaussianMixture": _mixture_precisions}
 
 
 def warn_all(messages, owner):
@@ -304,6 +322,9 @@ class _NativeEstimator(BaseEstimator):
             if shape is not None and value is not None:
                 value = shape(self, name, value)
             setattr(self, name + "_", value)
+        derive = _DERIVED_ATTRIBUTES.get(self._native_name)
+        if derive is not None:
+            derive(self)
         warn_all(native.warnings, type(self).__name__)
 
     def _fit(self, X, y=None, sample_weight=None):
@@ -526,7 +547,40 @@ def _radius_neighbors_graph(self, X=None, radius=None, mode="connectivity",
                       shape=(len(offsets) - 1, self.n_samples_fit_))
 
 
+def _sample(self, n_samples=1):
+    """scikit-learn 1.2's GaussianMixture.sample, step by step on the
+    fitted parameters (numpy's generator from random_state): the same
+    draws as scikit-learn's for the same parameters."""
+    check_is_fitted(self)
+    if n_samples < 1:
+        raise ValueError(
+            "Invalid value for 'n_samples': %d . The sampling requires at "
+            "least one sample." % (self.n_components))
+    _, n_features = self.means_.shape
+    rng = check_random_state(self.random_state)
+    n_samples_comp = rng.multinomial(n_samples, self.weights_)
+    if self.covariance_type == "full":
+        X = np.vstack([
+            rng.multivariate_normal(mean, covariance, int(sample))
+            for (mean, covariance, sample) in zip(
+                self.means_, self.covariances_, n_samples_comp)])
+    elif self.covariance_type == "tied":
+        X = np.vstack([
+            rng.multivariate_normal(mean, self.covariances_, int(sample))
+            for (mean, sample) in zip(self.means_, n_samples_comp)])
+    else:
+        X = np.vstack([
+            mean + rng.standard_normal(size=(sample, n_features)) *
+            np.sqrt(covariance)
+            for (mean, covariance, sample) in zip(
+                self.means_, self.covariances_, n_samples_comp)])
+    y = np.concatenate([np.full(sample, j, dtype=int)
+                        for j, sample in enumerate(n_samples_comp)])
+    return (X, y)
+
+
 _METHODS = {
+    "sample": _sample,
     "kneighbors": _kneighbors,
     "radius_neighbors": _radius_neighbors,
     "kneighbors_graph": _kneighbors_graph,
