@@ -221,6 +221,25 @@ class GoldenParity(unittest.TestCase):
         self.assertEqual(ours.means_.shape, (3, 4))
         np.testing.assert_allclose(ours.predict_proba(X).sum(axis=1), 1.0)
 
+    def test_class_weight_dict(self):
+        # {class: weight} as scikit-learn applies it: sample weights
+        # multiplied by their class's weight.
+        X, y = load_breast_cancer(return_X_y=True)
+        X = sk_preprocessing.StandardScaler().fit_transform(X)
+        weights = {0: 3.0, 1: 0.5}
+        ours = LogisticRegression(class_weight=weights).fit(X, y)
+        theirs = sk_linear_model.LogisticRegression(
+            class_weight=weights).fit(X, y)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=2e-3)
+        np.testing.assert_allclose(ours.predict_proba(X),
+                                   theirs.predict_proba(X), atol=1e-3)
+        self.assertEqual(ours.get_params()["class_weight"], weights)
+        # Not the unweighted model.
+        plain = LogisticRegression().fit(X, y)
+        self.assertGreater(np.abs(plain.coef_ - ours.coef_).max(), 0.05)
+        with self.assertRaises(ValueError):
+            LogisticRegression(class_weight={7: 2.0}).fit(X, y)
+
     def test_gaussian_mixture_precisions_and_sample(self):
         # With scikit-learn's model given our fitted parameters, precisions_
         # and sample() (numpy's draws from random_state) are its own.

@@ -22,12 +22,6 @@ EXPECTED_FAILURES = {
         "not the same as removing the sample, k-means++ draws differ",
     ("MiniBatchKMeans", "check_sample_weights_invariance(kind=zeros)"):
         "as scikit-learn's own MiniBatchKMeans (its _xfail_checks)",
-    ("LogisticRegression", "check_class_weight_classifiers"):
-        "class_weight takes None or 'balanced'; a dict of weights is not "
-        "implemented in C++ yet (refused with a ValueError)",
-    ("RidgeClassifier", "check_class_weight_classifiers"):
-        "class_weight takes None or 'balanced'; a dict of weights is not "
-        "implemented in C++ yet (refused with a ValueError)",
 }
 
 # Parameters that keep the checks fast and meaningful (scikit-learn's own

@@ -224,7 +224,11 @@ class _NativeEstimator(BaseEstimator):
     # -- native object -----------------------------------------------------
     def _new_native(self):
         native = _native.Native(self._native_name)
-        params = {k: _plain(k, v) for k, v in self.get_params(deep=False).items()}
+        params = self.get_params(deep=False)
+        if isinstance(params.get("class_weight"), dict):
+            # Applied as sample weights (see _check_fit).
+            params["class_weight"] = None
+        params = {k: _plain(k, v) for k, v in params.items()}
         native.set_params(params)
         return native
 
@@ -280,6 +284,17 @@ class _NativeEstimator(BaseEstimator):
                                  type(self).__name__)
             sample_weight = np.ascontiguousarray(
                 _check_sample_weight(sample_weight, X, dtype=np.float64))
+        class_weight = self.__dict__.get("class_weight")
+        if isinstance(class_weight, dict) and classes is not None:
+            # A {class: weight} map multiplies each sample's weight by its
+            # class's, as scikit-learn's LogisticRegression and
+            # RidgeClassifier apply it (classes not in the map weigh 1).
+            from sklearn.utils.class_weight import compute_class_weight
+            per_class = compute_class_weight(class_weight, classes=classes,
+                                             y=classes[y.astype(np.intp)])
+            weights = per_class[y.astype(np.intp)]
+            sample_weight = np.ascontiguousarray(
+                weights if sample_weight is None else sample_weight * weights)
         return X, y, sample_weight, classes
 
     def _label_dtype(self):
