@@ -18,6 +18,7 @@ from sklearn import cluster as sk_cluster
 from sklearn import decomposition as sk_decomposition
 from sklearn import linear_model as sk_linear_model
 from sklearn import mixture as sk_mixture
+from sklearn import model_selection as sk_model_selection
 from sklearn import preprocessing as sk_preprocessing
 from sklearn.base import clone
 from sklearn.datasets import (load_breast_cancer, load_digits, load_iris,
@@ -513,6 +514,28 @@ class NativeSearch(unittest.TestCase):
         self.assertEqual(ours.best_index_, theirs.best_index_)
         np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
         self.assertAlmostEqual(ours.score(X, y), theirs.score(X, y))
+
+    def test_binary_scorers_use_scikit_learns_positive_label(self):
+        # Labels {1, 2}: scikit-learn's f1 scores class 1 (pos_label=1), not
+        # the class coded 1; labels {2, 3} make it fail, for us as for it
+        # (scikit-learn scores NaN with a warning; every fold failing is an
+        # error here).
+        from eclipsera.model_selection import cross_val_score as ours_cv
+        X, y = load_breast_cancer(return_X_y=True)
+        X = sk_preprocessing.StandardScaler().fit_transform(X)
+        clf = LogisticRegression(C=0.05)
+        for scoring in ("f1", "precision", "recall", "roc_auc"):
+            ours = ours_cv(clf, X, y + 1, cv=3, scoring=scoring)
+            theirs = sk_model_selection.cross_val_score(clf, X, y + 1, cv=3,
+                                                        scoring=scoring)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-9,
+                                       err_msg=scoring)
+        flipped = ours_cv(clf, X, y + 1, cv=3, scoring="f1")
+        unflipped = ours_cv(clf, X, y, cv=3, scoring="f1")
+        self.assertGreater(np.abs(flipped - unflipped).max(), 0.01)
+        with self.assertRaisesRegex(ValueError,
+                                    "pos_label=1 is not a valid label"):
+            ours_cv(clf, X, y + 2, cv=3, scoring="f1")
 
     def test_clusterer_search_and_randomized_search(self):
         from scipy.stats import loguniform

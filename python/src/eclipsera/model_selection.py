@@ -92,9 +92,11 @@ def _column(key, values, params):
 
 
 def _prepare(estimator, X, y, cv, groups=None):
-    """X as C-contiguous float64, y as the C++ estimators take it (class
-    codes for a classifier, in np.unique's order as their classes_), and
-    scikit-learn's folds: (X, y_native, splits, classes or None)."""
+    """X as C-contiguous float64, y as the C++ estimators take it, and
+    scikit-learn's folds: (X, y_native, splits, classes or None). A
+    classifier's numeric labels go as they are, so that binary scorers see
+    scikit-learn's pos_label=1 (f1 on labels {1, 2} scores class 1); other
+    labels (strings) go as class codes in np.unique's order, as classes_."""
     X = check_array(X, dtype=np.float64, order="C",
                     force_all_finite="allow-nan")
     classifier = is_classifier(estimator)
@@ -103,7 +105,10 @@ def _prepare(estimator, X, y, cv, groups=None):
         y = np.asarray(y)
         if classifier:
             classes, codes = np.unique(y, return_inverse=True)
-            yy = codes.astype(np.float64)
+            numeric = y.dtype.kind in "biuf" and np.all(np.isfinite(
+                y.astype(np.float64)))
+            yy = np.ascontiguousarray(
+                y if numeric else codes, dtype=np.float64).ravel()
         else:
             yy = np.ascontiguousarray(y, dtype=np.float64)
     cv = check_cv(cv, y, classifier=classifier)
