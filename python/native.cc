@@ -519,6 +519,66 @@ py::tuple CrossValidate(const Native& estimator, const InputArray& x,
   return py::make_tuple(out, result.warnings);
 }
 
+// cross_val_predict on explicit splits (a partition): the out-of-fold
+// outputs of `method`, one column for predict.
+py::array CrossValPredict(const Native& estimator, const InputArray& x,
+                          const std::optional<InputArray>& y,
+                          const py::list& splits, const std::string& method,
+                          int n_jobs) {
+  const model_selection::ExplicitSplits cv(ToSplits(splits));
+  const auto xm = AsMatrix(x, "X");
+  const absl::Span<const double> ys = AsSpan(y);
+  absl::StatusOr<Matrix> r;
+  {
+    py::gil_scoped_release release;
+    r = model_selection::CrossValPredict(estimator.estimator(), xm, ys, cv,
+                                         method, n_jobs);
+  }
+  return ToNumpy(Check(std::move(r)));
+}
+
+// validation_curve (param_range non-empty) or learning_curve on explicit
+// splits: (train_scores, test_scores, fit_times, score_times, train_sizes,
+// warnings), scores one row per tick.
+py::tuple Curve(const Native& estimator, const InputArray& x,
+                const std::optional<InputArray>& y, const py::list& splits,
+                const std::vector<std::string>& scoring, int n_jobs,
+                const py::object& error_score, int verbose,
+                const std::string& param_name, const py::list& param_range,
+                const std::vector<double>& train_sizes, bool fractions,
+                bool shuffle, std::optional<int64_t> random_state) {
+  model_selection::CvOptions o;
+  SetCvOptions(scoring, n_jobs, /*return_train_score=*/true, error_score,
+               verbose, &o);
+  const model_selection::ExplicitSplits cv(ToSplits(splits));
+  const auto xm = AsMatrix(x, "X");
+  const absl::Span<const double> ys = AsSpan(y);
+  absl::StatusOr<model_selection::CurveResult> r;
+  if (!param_name.empty()) {
+    std::vector<ParamValue> range;
+    for (const py::handle& v : param_range) {
+      range.push_back(FromPython(param_name, v));
+    }
+    py::gil_scoped_release release;
+    r = model_selection::ValidationCurve(estimator.estimator(), xm, ys,
+                                         param_name, range, cv, o);
+  } else {
+    model_selection::LearningCurveOptions c;
+    c.train_sizes = train_sizes;
+    c.fractions = fractions;
+    c.shuffle = shuffle;
+    c.random_state = random_state;
+    py::gil_scoped_release release;
+    r = model_selection::LearningCurve(estimator.estimator(), xm, ys, cv, o, c);
+  }
+  model_selection::CurveResult c = Check(std::move(r));
+  std::vector<double> sizes(c.train_sizes.begin(), c.train_sizes.end());
+  return py::make_tuple(ToNumpy(std::move(c.train_scores)),
+                        ToNumpy(std::move(c.test_scores)),
+                        ToNumpy(std::move(c.fit_times)),
+                        ToNumpy(std::move(c.score_times)), sizes, c.warnings);
+}
+
 // GridSearchCV / RandomizedSearchCV on explicit splits; returns
 // (cv_results as [(key, [values])], best_index, best_score, best_params,
 // warnings, pool statistics report). The GIL is released while it runs.
@@ -627,6 +687,17 @@ PYBIND11_MODULE(_native, m) {
         py::arg("scoring"), py::arg("n_jobs"), py::arg("return_train_score"),
         py::arg("error_score"), py::arg("verbose"),
         "cross_validate on explicit splits.");
+  m.def("cross_val_predict", &eclipsera::python::CrossValPredict,
+        py::arg("estimator"), py::arg("X"), py::arg("y"), py::arg("splits"),
+        py::arg("method"), py::arg("n_jobs"),
+        "cross_val_predict on explicit splits.");
+  m.def("curve", &eclipsera::python::Curve, py::arg("estimator"), py::arg("X"),
+        py::arg("y"), py::arg("splits"), py::arg("scoring"), py::arg("n_jobs"),
+        py::arg("error_score"), py::arg("verbose"), py::arg("param_name"),
+        py::arg("param_range"), py::arg("train_sizes"), py::arg("fractions"),
+        py::arg("shuffle"), py::arg("random_state"),
+        "validation_curve (param_name set) or learning_curve on explicit "
+        "splits.");
   m.def("search", &eclipsera::python::Search, py::arg("estimator"),
         py::arg("spaces"), py::arg("X"), py::arg("y"), py::arg("splits"),
         py::arg("scoring"), py::arg("n_jobs"), py::arg("return_train_score"),

@@ -1133,6 +1133,23 @@ TEST(CrossValidateTest, EqualsAManualLoopAndPredictIsOutOfFold) {
   EXPECT_THAT(
       CrossValPredict(*pipe, x, y, ShuffleSplit(3, 0.2, -1, 0)),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("partitions")));
+  // An explicit list is checked on its test sets: the same folds as a list
+  // give the same predictions; a missing or repeated sample is refused.
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      Matrix listed,
+      CrossValPredict(*pipe, x, y, ExplicitSplits(splits), "predict_proba"));
+  EXPECT_EQ(listed, oof);
+  std::vector<TrainTest> gap = splits;
+  gap[0].test.pop_back();
+  EXPECT_THAT(
+      CrossValPredict(*pipe, x, y, ExplicitSplits(gap)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("partitions")));
+  std::vector<TrainTest> twice = splits;
+  twice[1].test.push_back(twice[0].test[0]);
+  twice[1].test.erase(twice[1].test.begin());
+  EXPECT_THAT(
+      CrossValPredict(*pipe, x, y, ExplicitSplits(twice)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("partitions")));
   EXPECT_THAT(CrossValScore(*pipe, x, y, cv, "no_such_scorer"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("no_such_scorer")));

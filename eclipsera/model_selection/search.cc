@@ -724,16 +724,31 @@ absl::StatusOr<Matrix> CrossValPredict(const Estimator& estimator,
                      "'; allowed: predict, predict_proba, predict_log_proba, "
                      "decision_function, transform"));
   }
-  if (!cv.IsPartition()) {
+  const auto not_partition = [&] {
     return absl::InvalidArgumentError(absl::StrCat(
         "cross_val_predict only works for partitions (every sample in "
         "exactly one test set); ",
         cv.Repr(), " is not one"));
-  }
+  };
+  // A splitter known not to partition fails before any work; an explicit
+  // list is checked on its test sets (scikit-learn's _check_is_permutation).
+  const bool explicit_list = dynamic_cast<const ExplicitSplits*>(&cv);
+  if (!cv.IsPartition() && !explicit_list) return not_partition();
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(n_jobs).status());
   std::vector<std::string> warnings;
   ECLIPSERA_ASSIGN_OR_RETURN(const std::vector<TrainTest> splits,
                              MakeSplits(cv, x.rows(), y, {}, &warnings));
+  if (explicit_list) {
+    std::vector<int> seen(static_cast<size_t>(x.rows()), 0);
+    size_t total = 0;
+    for (const TrainTest& tt : splits) {
+      for (Index i : tt.test) {
+        if (i < 0 || i >= x.rows() || seen[i]++ != 0) return not_partition();
+      }
+      total += tt.test.size();
+    }
+    if (total != static_cast<size_t>(x.rows())) return not_partition();
+  }
   std::vector<absl::StatusOr<Matrix>> parts(splits.size(),
                                             absl::UnknownError("not run"));
   std::vector<std::vector<double>> classes(splits.size());

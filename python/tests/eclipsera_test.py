@@ -21,8 +21,8 @@ from sklearn import mixture as sk_mixture
 from sklearn import model_selection as sk_model_selection
 from sklearn import preprocessing as sk_preprocessing
 from sklearn.base import clone
-from sklearn.datasets import (load_breast_cancer, load_digits, load_iris,
-                              load_wine)
+from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits,
+                              load_iris, load_wine)
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import GridSearchCV
@@ -514,6 +514,58 @@ class NativeSearch(unittest.TestCase):
         self.assertEqual(ours.best_index_, theirs.best_index_)
         np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
         self.assertAlmostEqual(ours.score(X, y), theirs.score(X, y))
+
+    def test_cross_val_predict_and_curves_match_scikit_learns(self):
+        from eclipsera.linear_model import Ridge
+        from eclipsera.model_selection import (cross_val_predict,
+                                               learning_curve,
+                                               validation_curve)
+        from eclipsera.neighbors import KNeighborsClassifier
+        from sklearn import neighbors as sk_neighbors
+        X, y = load_iris(return_X_y=True)
+        # A partition's out-of-fold outputs: labels (y's dtype) and
+        # probabilities, exactly (k-NN); string labels come back as such.
+        for method in ("predict", "predict_proba"):
+            ours = cross_val_predict(KNeighborsClassifier(), X, y, cv=5,
+                                     method=method)
+            theirs = sk_model_selection.cross_val_predict(
+                sk_neighbors.KNeighborsClassifier(), X, y, cv=5,
+                method=method)
+            np.testing.assert_array_equal(ours, theirs)
+            self.assertEqual(ours.dtype, theirs.dtype)
+        names = np.array(["a", "b", "c"])[y]
+        np.testing.assert_array_equal(
+            cross_val_predict(KNeighborsClassifier(), X, names, cv=5),
+            sk_model_selection.cross_val_predict(
+                sk_neighbors.KNeighborsClassifier(), X, names, cv=5))
+        # Ridge's exact solutions: to rounding.
+        Xd, yd = load_diabetes(return_X_y=True)
+        np.testing.assert_allclose(
+            cross_val_predict(Ridge(), Xd, yd, cv=4),
+            sk_model_selection.cross_val_predict(sk_linear_model.Ridge(), Xd,
+                                                 yd, cv=4), rtol=1e-9)
+        alphas = [0.01, 0.1, 1.0, 10.0]
+        ours = validation_curve(Ridge(), Xd, yd, param_name="alpha",
+                                param_range=alphas, cv=4)
+        theirs = sk_model_selection.validation_curve(
+            sk_linear_model.Ridge(), Xd, yd, param_name="alpha",
+            param_range=alphas, cv=4)
+        for a, b in zip(ours, theirs):
+            self.assertEqual(a.shape, (4, 4))
+            np.testing.assert_allclose(a, b, rtol=1e-9)
+        for sizes in (np.linspace(0.1, 1.0, 5), [30, 100, 200]):
+            ours = learning_curve(Ridge(), Xd, yd, cv=4, train_sizes=sizes,
+                                  scoring="neg_mean_squared_error",
+                                  return_times=True)
+            theirs = sk_model_selection.learning_curve(
+                sk_linear_model.Ridge(), Xd, yd, cv=4, train_sizes=sizes,
+                scoring="neg_mean_squared_error", return_times=True)
+            np.testing.assert_array_equal(ours[0], theirs[0])
+            np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-9)
+            np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-9)
+            self.assertEqual(ours[3].shape, theirs[3].shape)
+        with self.assertRaises(ValueError):
+            learning_curve(Ridge(), Xd, yd, cv=4, train_sizes=[0.0, 0.5])
 
     def test_binary_scorers_use_scikit_learns_positive_label(self):
         # Labels {1, 2}: scikit-learn's f1 scores class 1 (pos_label=1), not

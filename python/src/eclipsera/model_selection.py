@@ -1,6 +1,8 @@
 """Eclipsera's own searches from Python: GridSearchCV and RandomizedSearchCV
 over eclipsera estimators (or scikit-learn Pipelines of them), run in native
-threads on pooled estimators with the GIL released.
+threads on pooled estimators with the GIL released; cross_validate,
+cross_val_score, cross_val_predict, validation_curve and learning_curve
+likewise.
 
 The splits are scikit-learn's (``check_cv`` for an int or None, or any
 scikit-learn splitter or iterable of (train, test)), so the folds are
@@ -24,7 +26,8 @@ from . import _native
 from ._base import _NativeEstimator, _plain, warn_all
 
 __all__ = ["GridSearchCV", "RandomizedSearchCV", "cross_validate",
-           "cross_val_score"]
+           "cross_val_score", "cross_val_predict", "validation_curve",
+           "learning_curve"]
 
 
 def _to_native(estimator):
@@ -149,6 +152,83 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None,
             clone(estimator).fit(*((Xc[tr],) if yarr is None else
                                    (Xc[tr], yarr[tr])))
             for tr, _ in splits]
+    return out
+
+
+def cross_val_predict(estimator, X, y=None, *, groups=None, cv=None,
+                      n_jobs=None, verbose=0, method="predict"):
+    """scikit-learn's cross_val_predict, run natively on scikit-learn's
+    folds (which must be a partition): each sample's output from the model
+    fitted without its fold. method: predict, predict_proba,
+    predict_log_proba, decision_function or transform."""
+    Xc, yy, splits, classes = _prepare(estimator, X, y, cv, groups)
+    out = _native.cross_val_predict(_to_native(estimator), Xc, yy, splits,
+                                    method, -1 if n_jobs is None else n_jobs)
+    if method == "predict":
+        out = out[:, 0]
+        if classes is not None:
+            yarr = np.asarray(y)
+            if yarr.dtype.kind in "biuf":
+                return out.astype(yarr.dtype)
+            return classes.take(out.astype(np.intp))
+        return out
+    if method == "decision_function" and out.shape[1] == 1:
+        return out[:, 0]  # binary: scikit-learn's 1-D scores
+    return out
+
+
+def _one_scorer(scoring, function):
+    if scoring is not None and not isinstance(scoring, str):
+        raise ValueError("%s takes one scorer name (or None)" % function)
+    return _scoring_list(scoring)
+
+
+def validation_curve(estimator, X, y, *, param_name, param_range, groups=None,
+                     cv=None, scoring=None, n_jobs=None, pre_dispatch="all",
+                     verbose=0, error_score=np.nan, fit_params=None):
+    """scikit-learn's validation_curve, run natively: (train_scores,
+    test_scores), one row per value of param_range, one column per split."""
+    if fit_params:
+        raise ValueError("validation_curve: fit_params are not supported")
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    train, test, _, _, _, warnings_ = _native.curve(
+        _to_native(estimator), Xc, yy, splits,
+        _one_scorer(scoring, "validation_curve"),
+        -1 if n_jobs is None else n_jobs, error_score, verbose, param_name,
+        [_plain(param_name, v) for v in param_range], [], True, False, None)
+    warn_all(warnings_, "validation_curve")
+    return train, test
+
+
+def learning_curve(estimator, X, y, *, groups=None,
+                   train_sizes=np.linspace(0.1, 1.0, 5), cv=None, scoring=None,
+                   exploit_incremental_learning=False, n_jobs=None,
+                   pre_dispatch="all", verbose=0, shuffle=False,
+                   random_state=None, error_score=np.nan, return_times=False,
+                   fit_params=None):
+    """scikit-learn's learning_curve, run natively: (train_sizes_abs,
+    train_scores, test_scores[, fit_times, score_times]). Float sizes are
+    fractions of the largest training set, integers absolute counts, as
+    there. With shuffle=True the training sets are shuffled by the C++
+    generator, not numpy's, so the subsets differ from scikit-learn's."""
+    if exploit_incremental_learning:
+        raise ValueError("learning_curve: exploit_incremental_learning is not "
+                         "supported")
+    if fit_params:
+        raise ValueError("learning_curve: fit_params are not supported")
+    sizes = np.asarray(train_sizes)
+    fractions = bool(np.issubdtype(sizes.dtype, np.floating))
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    train, test, fit_times, score_times, abs_sizes, warnings_ = _native.curve(
+        _to_native(estimator), Xc, yy, splits,
+        _one_scorer(scoring, "learning_curve"),
+        -1 if n_jobs is None else n_jobs, error_score, verbose, "", [],
+        [float(v) for v in sizes.ravel()], fractions, bool(shuffle),
+        _plain("random_state", random_state))
+    warn_all(warnings_, "learning_curve")
+    out = (np.asarray(abs_sizes, dtype=int), train, test)
+    if return_times:
+        out += (fit_times, score_times)
     return out
 
 
