@@ -480,7 +480,15 @@ std::vector<model_selection::TrainTest> ToSplits(const py::list& splits) {
 void SetCvOptions(const std::vector<std::string>& scoring, int n_jobs,
                   bool return_train_score, const py::object& error_score,
                   int verbose, model_selection::CvOptions* o) {
-  o->scoring = scoring;
+  // "name=scorer" entries are scikit-learn's scoring dict.
+  for (const std::string& s : scoring) {
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos) {
+      o->scoring.push_back(s);
+    } else {
+      o->scoring_map.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    }
+  }
   o->n_jobs = n_jobs;
   o->return_train_score = return_train_score;
   if (py::isinstance<py::str>(error_score)) {

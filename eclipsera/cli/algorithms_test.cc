@@ -765,6 +765,18 @@ TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
                                  HasSubstr("\"test_score\": [1, 1, 1, 1]"),
                                  HasSubstr("\"train_score\": [1, 1, 1, 1]")));
   }
+  {
+    // name=scorer pairs: scikit-learn's scoring dict.
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli({"cross_validate", "--estimator", "logisticregression",
+                      "--cv", "4", "--input", input, "--target", target,
+                      "--scoring", "acc=accuracy, bal = balanced_accuracy"},
+                     registry, out, err),
+              0)
+        << err.str();
+    EXPECT_THAT(out.str(), AllOf(HasSubstr("\"test_acc\": [1, 1, 1, 1]"),
+                                 HasSubstr("\"test_bal\": [1, 1, 1, 1]")));
+  }
   // Bad input: clear messages, usage exit code 2 or failure 1.
   const auto fails = [&](std::vector<std::string> args, int code,
                          const std::string& what) {

@@ -106,6 +106,7 @@ struct Common {
   std::vector<double> y, groups;
   std::unique_ptr<model_selection::Splitter> cv;
   std::vector<std::string> scoring;
+  std::vector<std::pair<std::string, std::string>> scoring_map;
   int n_jobs = -1;
   int verbose = 0;
   bool return_train_score = false;
@@ -142,8 +143,18 @@ std::optional<CommandFailure> LoadCommon(
     }
   }
   if (const std::string* v = get("scoring")) {
+    // "accuracy,roc_auc", or name=scorer pairs (scikit-learn's dict):
+    // "acc=accuracy,auc=roc_auc".
     for (absl::string_view s : absl::StrSplit(*v, ',', absl::SkipEmpty())) {
-      c->scoring.emplace_back(absl::StripAsciiWhitespace(s));
+      s = absl::StripAsciiWhitespace(s);
+      const size_t eq = s.find('=');
+      if (eq == absl::string_view::npos) {
+        c->scoring.emplace_back(s);
+      } else {
+        c->scoring_map.emplace_back(
+            std::string(absl::StripAsciiWhitespace(s.substr(0, eq))),
+            std::string(absl::StripAsciiWhitespace(s.substr(eq + 1))));
+      }
     }
   }
   if (const std::string* v = get("return_train_score")) {
@@ -383,6 +394,7 @@ std::optional<CommandFailure> RunSearchCommand(
   }
   model_selection::SearchOptions options;
   options.scoring = c.scoring;
+  options.scoring_map = c.scoring_map;
   options.n_jobs = c.n_jobs;
   options.verbose = c.verbose;
   options.return_train_score = c.return_train_score;
@@ -486,6 +498,7 @@ std::optional<CommandFailure> RunCrossValidateCommand(
   }
   model_selection::CvOptions options;
   options.scoring = c.scoring;
+  options.scoring_map = c.scoring_map;
   options.n_jobs = c.n_jobs;
   options.verbose = c.verbose;
   options.return_train_score = c.return_train_score;

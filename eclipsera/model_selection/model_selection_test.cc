@@ -545,6 +545,74 @@ TEST(GridSearchTest, MultimetricKeysAndRefitByName) {
                        HasSubstr("not one of the scoring names")));
 }
 
+// scikit-learn's scoring dict: results under the map's names, always
+// multi-metric (one pair too), the same numbers as the scorers by name; a
+// scorer may appear twice under two names. Bad maps are refused clearly.
+TEST(GridSearchTest, ScoringMapNamesTheResults) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions by_name;
+  by_name.scoring = {"accuracy", "roc_auc"};
+  by_name.refit_metric = "roc_auc";
+  GridSearchCV reference(*pipe, CGrid({0.001, 0.01, 1.0}),
+                         std::make_unique<StratifiedKFold>(3), by_name);
+  ECLIPSERA_ASSERT_OK(reference.Fit(x, y));
+  SearchOptions mapped;
+  mapped.scoring_map = {
+      {"acc", "accuracy"}, {"auc", "roc_auc"}, {"auc_again", "roc_auc"}};
+  mapped.refit_metric = "auc";
+  GridSearchCV search(*pipe, CGrid({0.001, 0.01, 1.0}),
+                      std::make_unique<StratifiedKFold>(3), mapped);
+  ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+  const CvResults& r = search.cv_results();
+  EXPECT_TRUE(search.multimetric());
+  EXPECT_EQ(r.Numbers("mean_test_acc"),
+            reference.cv_results().Numbers("mean_test_accuracy"));
+  EXPECT_EQ(r.Numbers("split2_test_auc"),
+            reference.cv_results().Numbers("split2_test_roc_auc"));
+  EXPECT_EQ(r.Numbers("mean_test_auc_again"), r.Numbers("mean_test_auc"));
+  EXPECT_EQ(r.Numbers("rank_test_auc"),
+            reference.cv_results().Numbers("rank_test_roc_auc"));
+  EXPECT_EQ(search.best_index(), reference.best_index());
+  // One pair is still multi-metric: test_<name>, refit by name.
+  SearchOptions one;
+  one.scoring_map = {{"bal", "balanced_accuracy"}};
+  one.refit_metric = "bal";
+  GridSearchCV single(*pipe, CGrid({0.01}), nullptr, one);
+  ECLIPSERA_ASSERT_OK(single.Fit(x, y));
+  EXPECT_TRUE(single.multimetric());
+  EXPECT_EQ(single.cv_results().Numbers("mean_test_bal").size(), 1u);
+  CvOptions cv_map;
+  cv_map.scoring_map = {{"a", "accuracy"}};
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      CrossValidateResult cvr,
+      CrossValidate(*pipe, x, y, StratifiedKFold(3), cv_map));
+  EXPECT_EQ(cvr.scores[0].first, "test_a");
+
+  SearchOptions both = mapped;
+  both.scoring = {"accuracy"};
+  GridSearchCV b1(*pipe, CGrid({0.1}), nullptr, both);
+  EXPECT_THAT(b1.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("not both")));
+  SearchOptions dup;
+  dup.scoring_map = {{"a", "accuracy"}, {"a", "roc_auc"}};
+  dup.refit_metric = "a";
+  GridSearchCV b2(*pipe, CGrid({0.1}), nullptr, dup);
+  EXPECT_THAT(b2.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("'a' twice")));
+  SearchOptions unknown;
+  unknown.scoring_map = {{"a", "acuracy"}};
+  unknown.refit = false;
+  GridSearchCV b3(*pipe, CGrid({0.1}), nullptr, unknown);
+  EXPECT_THAT(b3.Fit(x, y), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("acuracy")));
+  EXPECT_THAT(ValidationCurve(*pipe, x, y, "logisticregression__C", {0.1},
+                              StratifiedKFold(3), cv_map),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not a name -> scorer map")));
+}
+
 std::vector<double> ResultsWithoutTimes(const CvResults& r) {
   std::vector<double> out;
   for (const std::string& k : r.keys()) {

@@ -46,8 +46,29 @@ struct Scoring {
   bool multimetric = false;
 };
 
-absl::StatusOr<Scoring> MakeScoring(const std::vector<std::string>& scoring) {
+absl::StatusOr<Scoring> MakeScoring(const CvOptions& options) {
+  const std::vector<std::string>& scoring = options.scoring;
   Scoring s;
+  if (!options.scoring_map.empty()) {
+    if (!scoring.empty()) {
+      return absl::InvalidArgumentError(
+          "scoring: give a list of scorer names or a name -> scorer map, "
+          "not both");
+    }
+    for (const auto& [name, scorer] : options.scoring_map) {
+      ECLIPSERA_RETURN_IF_ERROR(metrics::FindScorer(scorer).status());
+      if (name.empty() ||
+          std::find(s.names.begin(), s.names.end(), name) != s.names.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "scoring: the map's names must be non-empty and unique; got '",
+            name, "'", name.empty() ? "" : " twice"));
+      }
+      s.names.push_back(name);
+      s.scorers.push_back(scorer);
+    }
+    s.multimetric = true;  // a dict is multi-metric, as in scikit-learn
+    return s;
+  }
   if (scoring.empty()) {
     s.names = {"score"};
     s.scorers = {""};
@@ -497,8 +518,7 @@ absl::StatusOr<CrossValidateResult> CrossValidate(const Estimator& estimator,
                                                   const Splitter& cv,
                                                   const CvOptions& options,
                                                   bool return_estimator) {
-  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options.scoring));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring, MakeScoring(options));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
   CrossValidateResult out;
   ECLIPSERA_ASSIGN_OR_RETURN(
@@ -554,6 +574,10 @@ CurveResult CurveFrom(const std::vector<TaskResult>& results, Index n_ticks,
 }
 
 absl::Status CheckOneMetric(absl::string_view who, const CvOptions& options) {
+  if (!options.scoring_map.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(who, " takes one scorer name, not a name -> scorer map"));
+  }
   if (options.scoring.size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         who, " takes one scoring metric, got ", options.scoring.size(), ": ",
@@ -573,8 +597,7 @@ absl::StatusOr<CurveResult> ValidationCurve(
   if (param_range.empty()) {
     return absl::InvalidArgumentError("validation_curve: param_range is empty");
   }
-  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options.scoring));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring, MakeScoring(options));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
   std::vector<ParamMap> candidates;
   {
@@ -614,8 +637,7 @@ absl::StatusOr<CurveResult> LearningCurve(const Estimator& estimator,
                                           const CvOptions& options,
                                           const LearningCurveOptions& curve) {
   ECLIPSERA_RETURN_IF_ERROR(CheckOneMetric("learning_curve", options));
-  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options.scoring));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring, MakeScoring(options));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options.n_jobs).status());
   std::vector<std::string> warnings;
   ECLIPSERA_ASSIGN_OR_RETURN(
@@ -897,8 +919,7 @@ absl::Status BaseSearchCV::Fit(const ConstMatrixRef& x,
   best_params_.clear();
   warnings_.clear();
   results_ = CvResults();
-  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring,
-                             MakeScoring(options_.scoring));
+  ECLIPSERA_ASSIGN_OR_RETURN(const Scoring scoring, MakeScoring(options_));
   ECLIPSERA_RETURN_IF_ERROR(ResolveNJobs(options_.n_jobs).status());
   multimetric_ = scoring.multimetric;
   // Which metric picks the best candidate.
@@ -1232,9 +1253,11 @@ absl::Status BaseSuccessiveHalving::Prepare(Index n_samples,
                                             int n_splits) {
   constexpr char kWho[] = "successive halving";
   const SearchOptions& o = options();
-  if (o.scoring.size() > 1) {
+  if (o.scoring.size() > 1 || !o.scoring_map.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        kWho, " supports one scoring metric only, got ", o.scoring.size()));
+        kWho, " supports one scoring metric only (a scorer name), got ",
+        o.scoring_map.empty() ? o.scoring.size() : o.scoring_map.size(),
+        o.scoring_map.empty() ? "" : " in a map"));
   }
   if (o.refit_callable != nullptr) {
     return absl::InvalidArgumentError(

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -80,6 +81,11 @@ struct CvOptions {
   // A single metric is reported as "score" (test_score, mean_test_score),
   // several under their names (test_accuracy, ...), scikit-learn's rule.
   std::vector<std::string> scoring;
+  // scikit-learn's scoring as a dict: (name, scorer) pairs, reported under
+  // the names (test_<name>, mean_test_<name>, refit by name), always as
+  // multi-metric, even with one pair; names are unique, a scorer may
+  // appear under several. Exclusive with `scoring`.
+  std::vector<std::pair<std::string, std::string>> scoring_map;
   int n_jobs = -1;
   bool return_train_score = false;
   // A failed fit scores error_score (NaN by default) with a warning, or

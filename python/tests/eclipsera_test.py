@@ -24,7 +24,7 @@ from sklearn.base import clone
 from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits,
                               load_iris, load_wine)
 from sklearn.manifold import trustworthiness
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, get_scorer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
@@ -566,6 +566,30 @@ class NativeSearch(unittest.TestCase):
             self.assertEqual(ours[3].shape, theirs[3].shape)
         with self.assertRaises(ValueError):
             learning_curve(Ridge(), Xd, yd, cv=4, train_sizes=[0.0, 0.5])
+
+    def test_scoring_dict(self):
+        from eclipsera.model_selection import GridSearchCV as OurGrid
+        from eclipsera.model_selection import cross_validate as our_cv
+        X, y = load_wine(return_X_y=True)
+        pipe = Pipeline([("scale", StandardScaler()),
+                         ("clf", LogisticRegression(max_iter=500))])
+        scoring = {"acc": "accuracy", "bal": "balanced_accuracy"}
+        grid = {"clf__C": [0.01, 1.0]}
+        ours = OurGrid(pipe, grid, cv=3, scoring=scoring, refit="bal").fit(X, y)
+        theirs = GridSearchCV(pipe, grid, cv=3, scoring=scoring,
+                              refit="bal").fit(X, y)
+        self.assertEqual(set(ours.cv_results_), set(theirs.cv_results_))
+        for key in ("mean_test_acc", "split1_test_bal", "rank_test_bal"):
+            np.testing.assert_allclose(ours.cv_results_[key],
+                                       theirs.cv_results_[key], rtol=1e-9)
+        self.assertTrue(ours.multimetric_)
+        self.assertAlmostEqual(ours.score(X, y), theirs.score(X, y))
+        got = our_cv(pipe, X, y, cv=3, scoring={"a": "accuracy"})
+        want = sk_model_selection.cross_validate(pipe, X, y, cv=3,
+                                                 scoring={"a": "accuracy"})
+        np.testing.assert_allclose(got["test_a"], want["test_a"], rtol=1e-9)
+        with self.assertRaises(ValueError):
+            our_cv(pipe, X, y, cv=3, scoring={"a": get_scorer("accuracy")})
 
     def test_binary_scorers_use_scikit_learns_positive_label(self):
         # Labels {1, 2}: scikit-learn's f1 scores class 1 (pos_label=1), not

@@ -122,13 +122,22 @@ def _prepare(estimator, X, y, cv, groups=None):
 
 
 def _scoring_list(scoring):
+    """Scorer names for the native engine; a {name: scorer name} dict as
+    "name=scorer" entries (results under the names, as scikit-learn's)."""
     if scoring is None:
         return []
     if isinstance(scoring, str):
         return [scoring]
-    if callable(scoring) or isinstance(scoring, dict):
+    if isinstance(scoring, dict):
+        if not all(isinstance(k, str) and isinstance(v, str) and
+                   "=" not in k for k, v in scoring.items()):
+            raise ValueError("eclipsera.model_selection: a scoring dict maps "
+                             "names to scorer names (strings), not callables")
+        return ["%s=%s" % (k, v) for k, v in scoring.items()]
+    if callable(scoring):
         raise ValueError("eclipsera.model_selection takes scorer names (a "
-                         "string or a list of them), not callables or dicts")
+                         "string, a list or a name -> scorer name dict), not "
+                         "callables")
     return list(scoring)
 
 
@@ -274,8 +283,9 @@ class _BaseSearch(MetaEstimatorMixin, BaseEstimator):
         params = dict(columns)["params"]
         self.cv_results_ = {k: (v if k == "params" else _column(k, v, params))
                             for k, v in columns}
-        self.multimetric_ = len(scoring) > 1
-        self.scorer_ = scoring
+        self.multimetric_ = len(scoring) > 1 or isinstance(self.scoring, dict)
+        self.scorer_ = (dict(self.scoring) if isinstance(self.scoring, dict)
+                        else scoring)
         self.pool_statistics_ = pool
         if self.verbose >= 2:
             print(pool)
@@ -318,6 +328,8 @@ class _BaseSearch(MetaEstimatorMixin, BaseEstimator):
         best = self._check_refit("score")
         if not self.scorer_:
             return best.score(X, y)
+        if isinstance(self.scorer_, dict):
+            return get_scorer(self.scorer_[self.refit])(best, X, y)
         name = self.refit if isinstance(self.refit, str) else self.scorer_[0]
         return get_scorer(name)(best, X, y)
 
