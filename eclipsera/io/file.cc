@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -222,43 +223,53 @@ absl::Status WriteStringToFile(const std::string& path,
   // Linux's O_TMPFILE: a file without a name until it is complete, so a
   // process killed while writing leaves nothing behind. It gets its name
   // (linked through /proc/self/fd) just before the rename. File systems
-  // without O_TMPFILE, or no /proc, fall back to a named temporary file.
-  // 0666 and the umask, as fopen would create the file.
-  int fd = -1;
+  // without O_TMPFILE, or no /proc (linkat fails), fall back to a named
+  // temporary file, written again. 0666 and the umask, as fopen would
+  // create the file.
+  int err = 0;
+  bool named = false;
 #ifdef O_TMPFILE
-  fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-#endif
-  const bool anonymous = fd >= 0;
-  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp = prefix + TempSuffix();
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST) break;
-  }
-  if (fd < 0) return ErrnoStatus(path, "open for writing", errno);
-
-  int err = WriteAll(fd, content);
-  // Keep the permission bits of the file being replaced (best effort).
-  if (err == 0 && exists) (void)::fchmod(fd, st.st_mode & 07777);
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  bool named = !anonymous;
-  if (err == 0 && anonymous) {
-    const std::string self = absl::StrCat("/proc/self/fd/", fd);
-    for (int attempt = 0; attempt < 100 && !named; ++attempt) {
+  const int anonymous_fd =
+      ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (anonymous_fd >= 0) {
+    err = WriteAll(anonymous_fd, content);
+    // Keep the permission bits of the file being replaced (best effort).
+    if (err == 0 && exists) (void)::fchmod(anonymous_fd, st.st_mode & 07777);
+    if (err == 0 && ::fsync(anonymous_fd) != 0) err = errno;
+    const std::string self = absl::StrCat("/proc/self/fd/", anonymous_fd);
+    for (int attempt = 0; err == 0 && attempt < 100 && !named; ++attempt) {
       temp = prefix + TempSuffix();
       if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(),
                    AT_SYMLINK_FOLLOW) == 0) {
         named = true;
       } else if (errno != EEXIST) {
-        err = errno;
-        break;
+        break;  // no /proc, say: written again under a name below
       }
     }
-    if (!named && err == 0) err = EEXIST;
+    if (::close(anonymous_fd) != 0 && err == 0) err = errno;
+    if (err != 0) {
+      if (named) ::unlink(temp.c_str());
+      return ErrnoStatus(path, "write", err);
+    }
   }
-  if (::close(fd) != 0 && err == 0) err = errno;
+#endif
+  if (!named) {
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+      temp = prefix + TempSuffix();
+      fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) return ErrnoStatus(path, "open for writing", errno);
+    named = true;
+    err = WriteAll(fd, content);
+    if (err == 0 && exists) (void)::fchmod(fd, st.st_mode & 07777);
+    if (err == 0 && ::fsync(fd) != 0) err = errno;
+    if (::close(fd) != 0 && err == 0) err = errno;
+  }
   if (err == 0 && ::rename(temp.c_str(), target.c_str()) != 0) err = errno;
   if (err != 0) {
-    if (named) ::unlink(temp.c_str());
+    ::unlink(temp.c_str());
     return ErrnoStatus(path, "write", err);
   }
   // Make the rename itself durable (best effort: not every file system
@@ -335,6 +346,10 @@ absl::Status CheckOutputPath(const std::string& path,
   // access() says yes for directories where files cannot be created
   // (/proc, /sys, some network and FUSE mounts): create and remove a probe
   // file the way the writer will create its temporary file.
+  // The temporary file's name, .NAME.tmpXXXXXXXX, must fit NAME_MAX too.
+  if (name.size() + 13 > NAME_MAX) {
+    return ErrnoStatus(path, "write", ENAMETOOLONG);
+  }
   // (An unnamed O_TMPFILE probe where supported: nothing to clean up.)
 #ifdef O_TMPFILE
   const int anonymous =

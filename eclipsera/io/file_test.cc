@@ -1,6 +1,7 @@
 #include "eclipsera/io/file.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -114,6 +115,13 @@ TEST(FileTest, FailedWriteLeavesExistingFileUntouched) {
 // temporary file: it had no name yet.
 TEST(FileTest, KilledWriterLeavesNoTemporaryFile) {
   const std::string dir = MakeDir("killed");
+#ifdef O_TMPFILE
+  const int probe = ::open(dir.c_str(), O_TMPFILE | O_WRONLY, 0600);
+  if (probe < 0) GTEST_SKIP() << "no O_TMPFILE in " << dir;
+  ::close(probe);
+#else
+  GTEST_SKIP() << "no O_TMPFILE";
+#endif
   const std::string path = dir + "/keep.csv";
   ECLIPSERA_ASSERT_OK(WriteStringToFile(path, "precious\n"));
   const std::string big(1 << 20, 'x');
@@ -121,6 +129,8 @@ TEST(FileTest, KilledWriterLeavesNoTemporaryFile) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     std::signal(SIGXFSZ, SIG_DFL);
+    struct rlimit no_core = {0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);  // SIGXFSZ would dump core
     struct rlimit low;
     ::getrlimit(RLIMIT_FSIZE, &low);
     low.rlim_cur = 4096;
@@ -221,6 +231,18 @@ TEST(FileTest, CheckOutputPath) {
   ASSERT_EQ(::unlink(ro.c_str()), 0);
   // The probe files are gone.
   EXPECT_THAT(List(dir), ElementsAre("hard.csv", "in.csv", "soft.csv"));
+}
+
+// The temporary file's name (.NAME.tmpXXXXXXXX) must fit NAME_MAX: a name
+// that leaves no room is refused before any work.
+TEST(FileTest, CheckOutputPathRefusesNamesWithoutRoomForTheTemporary) {
+  const std::string dir = MakeDir("long");
+  EXPECT_THAT(CheckOutputPath(dir + "/" + std::string(250, 'a'), {}),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("File name too long")));
+  ECLIPSERA_ASSERT_OK(CheckOutputPath(dir + "/" + std::string(240, 'a'), {}));
+  ECLIPSERA_ASSERT_OK(
+      WriteStringToFile(dir + "/" + std::string(240, 'a'), "1\n"));
 }
 
 TEST(FileTest, SamePath) {
