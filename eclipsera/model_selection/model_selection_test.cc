@@ -3,6 +3,7 @@
 // determinism across n_jobs and pooling, failure handling and bad input.
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "eclipsera/cluster/kmeans.h"
+#include "eclipsera/core/random.h"
 #include "eclipsera/core/testing.h"
 #include "eclipsera/linear_model/logistic.h"
 #include "eclipsera/model_selection/parameter_grid.h"
@@ -611,6 +613,35 @@ TEST(GridSearchTest, ScoringMapNamesTheResults) {
                               StratifiedKFold(3), cv_map),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not a name -> scorer map")));
+}
+
+// Folds whose training set misses a class (scikit-learn's
+// _enforce_prediction_order): probabilities get 0 in its column, log
+// probabilities the lowest double; binary decision scores from a fold of
+// 3-class data are refused (they were written past the output before).
+TEST(CrossValPredictTest, FoldsMissingAClass) {
+  Random rng(3);
+  Matrix x(30, 3);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = rng.Normal();
+  std::vector<double> y(30);
+  for (int i = 0; i < 30; ++i) y[i] = i < 10 ? 0 : i < 20 ? 1 : 2;
+  for (int i = 0; i < 30; ++i) x(i, 0) += 3.0 * y[i];
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  const KFold cv(3);  // each training set misses one class
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      Matrix proba, CrossValPredict(*pipe, x, y, cv, "predict_proba"));
+  ASSERT_EQ(proba.cols(), 3);
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(proba(i, static_cast<int>(y[i])), 0.0) << i;  // unseen class
+    EXPECT_NEAR(proba.row(i).sum(), 1.0, 1e-12);
+  }
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      Matrix log_proba, CrossValPredict(*pipe, x, y, cv, "predict_log_proba"));
+  EXPECT_EQ(log_proba(0, 0), std::numeric_limits<double>::lowest());
+  EXPECT_THAT(CrossValPredict(*pipe, x, y, cv, "decision_function"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("only 2 class/es in training fold 0, but 3 "
+                                 "in overall dataset")));
 }
 
 std::vector<double> ResultsWithoutTimes(const CvResults& r) {

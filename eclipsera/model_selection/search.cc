@@ -802,8 +802,11 @@ absl::StatusOr<Matrix> CrossValPredict(const Estimator& estimator,
     const absl::Span<const double> c = est->classes();
     classes[s].assign(c.begin(), c.end());
   });
-  // Columns follow the classes of the whole y (a fold may miss a class:
-  // its column is 0 for probabilities, as scikit-learn fills).
+  // Columns follow the classes of the whole y. A fold may miss a class
+  // (scikit-learn's _enforce_prediction_order): its column holds 0 for
+  // probabilities and the lowest double for log-probabilities and decision
+  // scores; binary decision scores (one column) from a fold with fewer
+  // classes than y cannot be placed and are refused, as there.
   std::vector<double> all_classes;
   const bool per_class = method != "predict" && method != "transform" &&
                          !classes.empty() && !classes[0].empty();
@@ -813,23 +816,39 @@ absl::StatusOr<Matrix> CrossValPredict(const Estimator& estimator,
     all_classes.erase(std::unique(all_classes.begin(), all_classes.end()),
                       all_classes.end());
   }
+  const Index n_all = static_cast<Index>(all_classes.size());
+  const bool scores_1d =
+      per_class && method == "decision_function" && n_all == 2;
   Matrix out;
   for (size_t s = 0; s < splits.size(); ++s) {
     if (!parts[s].ok()) return parts[s].status();
     const Matrix& p = *parts[s];
-    const bool binary_scores = per_class && p.cols() == 1;
-    const Index cols = per_class && !binary_scores
-                           ? static_cast<Index>(all_classes.size())
-                           : p.cols();
+    const Index fold_classes = static_cast<Index>(classes[s].size());
+    if (per_class && fold_classes != n_all && method == "decision_function" &&
+        fold_classes <= 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cross_val_predict: only ", fold_classes,
+          " class/es in training fold ", s, ", but ", n_all,
+          " in overall dataset. This is not supported for decision_function "
+          "with imbalanced folds. To fix this, use a cross-validation "
+          "technique resulting in properly stratified folds"));
+    }
+    const Index cols = !per_class ? p.cols() : scores_1d ? 1 : n_all;
+    const Index expected = !per_class || scores_1d ? cols : fold_classes;
+    if (p.cols() != expected || (out.size() != 0 && out.cols() != cols)) {
+      return absl::InternalError(absl::StrCat("cross_val_predict: fold ", s,
+                                              "'s ", method, " has ", p.cols(),
+                                              " columns, expected ", expected));
+    }
     if (out.size() == 0) {
       out.setZero(x.rows(), cols);
-      if (per_class && method == "predict_log_proba") {
-        out.setConstant(-std::numeric_limits<double>::infinity());
+      if (per_class && method != "predict_proba") {
+        out.setConstant(std::numeric_limits<double>::lowest());
       }
     }
     for (size_t r = 0; r < splits[s].test.size(); ++r) {
-      if (per_class && !binary_scores) {
-        for (size_t k = 0; k < classes[s].size(); ++k) {
+      if (per_class && !scores_1d) {
+        for (Index k = 0; k < fold_classes; ++k) {
           const Index col = std::lower_bound(all_classes.begin(),
                                              all_classes.end(), classes[s][k]) -
                             all_classes.begin();
