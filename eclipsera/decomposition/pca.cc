@@ -84,12 +84,14 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed) {
 
 namespace {
 
-// Tall data with few features: the power iterations in the d-space of the
-// Gram matrix G = A^T A, formed once (n d^2 / 2 flops, on all cores), since
-// A^T (A Z) = G Z: the range A G^q Omega is the one the n-space iterations
-// find, at d^2 s flops per iteration instead of 2 n d s. The last steps
-// (Q = orth(A Z), B = Q^T A) run in n-space as usual, so B is as accurate
-// as there. Cheaper whenever d < 2 s (2 q + 1) or so.
+// Tall data with few features: all but the last power iteration in the
+// d-space of the Gram matrix G = A^T A, formed once (n d^2 / 2 flops, on
+// all cores), since A^T (A Z) = G Z: the range A G^q Omega is the one the
+// n-space iterations find, at d^2 s flops per iteration instead of
+// 2 n d s. G squares A's condition number, so the last iteration and the
+// final steps (Q = orth(A Z), B = Q^T A) run in n-space, which restores
+// the n-space accuracy of the small singular directions. Cheaper whenever
+// d < 4 s (q - 1); used for q >= 2.
 // nullopt when G overflows (sums of squares near the magnitude limit over
 // very many rows): the n-space iterations then run instead.
 std::optional<ThinSvd> GramSketchSvd(const ConstMatrixRef& a, Index k,
@@ -106,28 +108,41 @@ std::optional<ThinSvd> GramSketchSvd(const ConstMatrixRef& a, Index k,
   // Only directions matter: G scaled to a largest entry of 1, so that data
   // near the magnitude limits (1e-140: G ~ 1e-280) neither underflows nor
   // overflows in the orthonormalisation's own products.
+  // G's entries are sums of squares: data below ~1e-125 would leave them
+  // subnormal (or zero), data near the limit could overflow them; both
+  // take the n-space path.
   const double largest = g.cwiseAbs().maxCoeff();
-  if (!std::isfinite(largest)) return std::nullopt;
-  if (largest > 0.0) g /= largest;
-  for (int it = 0; it < n_iter; ++it) z = Orthonormal(ColMatrix(g * z));
-  // Y = A Z and B = Q^T A by fixed row chunks (partials added in chunk
+  if (!std::isfinite(largest) || largest < 1e-250) return std::nullopt;
+  g /= largest;
+  for (int it = 0; it + 1 < n_iter; ++it) z = Orthonormal(ColMatrix(g * z));
+  // The n-space products by fixed row chunks (partials added in chunk
   // order: results independent of the threads).
   constexpr Index kChunk = 8192;
-  ColMatrix y(n, samples);
-  ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
-    y.middleRows(begin, end - begin).noalias() =
-        a.middleRows(begin, end - begin) * z;
-  });
-  const ColMatrix q = Orthonormal(y);
   const Index n_chunks = NumChunks(n, kChunk);
   std::vector<ColMatrix> partial(n_chunks);
-  ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
-    partial[begin / kChunk].noalias() =
-        q.middleRows(begin, end - begin).transpose() *
-        a.middleRows(begin, end - begin);
-  });
-  ColMatrix b = partial[0];
-  for (Index c = 1; c < n_chunks; ++c) b += partial[c];
+  const auto times_a = [&](const ColMatrix& right) {  // A right
+    ColMatrix y(n, right.cols());
+    ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
+      y.middleRows(begin, end - begin).noalias() =
+          a.middleRows(begin, end - begin) * right;
+    });
+    return y;
+  };
+  const auto transposed_times_a = [&](const ColMatrix& left) {  // left^T A
+    ParallelForChunks(-1, n, kChunk, [&](Index begin, Index end, int) {
+      partial[begin / kChunk].noalias() =
+          left.middleRows(begin, end - begin).transpose() *
+          a.middleRows(begin, end - begin);
+    });
+    ColMatrix sum = partial[0];
+    for (Index c = 1; c < n_chunks; ++c) sum += partial[c];
+    return sum;
+  };
+  // The last power iteration in n-space.
+  ColMatrix q = Orthonormal(times_a(z));
+  z = Orthonormal(ColMatrix(transposed_times_a(q).transpose()));
+  q = Orthonormal(times_a(z));
+  const ColMatrix b = transposed_times_a(q);
   Eigen::BDCSVD<ColMatrix> svd(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
   ThinSvd out;
   out.u = (q * svd.matrixU()).leftCols(k);
@@ -175,9 +190,9 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
     out.u = t.vt.transpose();
     out.s = t.s;
     out.vt = t.u.transpose();
-  } else if (a.rows() >= a.cols() &&
-             a.cols() < 2 * std::min(k + n_oversamples, a.cols()) *
-                            (2 * static_cast<Index>(n_iter) + 1)) {
+  } else if (a.rows() >= a.cols() && n_iter >= 2 &&
+             a.cols() < 4 * std::min(k + n_oversamples, a.cols()) *
+                            (static_cast<Index>(n_iter) - 1)) {
     std::optional<ThinSvd> gram =
         GramSketchSvd(a, k, n_oversamples, n_iter, seed);
     out = gram.has_value() ? *std::move(gram)

@@ -57,9 +57,10 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed);
 // `transpose_wide`, a matrix with fewer rows than columns is sketched
 // through its transpose (scikit-learn's transpose='auto'). Signs by
 // svd_flip on U.
-// Tall data with few features (d < 2 (k + n_oversamples) (2 n_iter + 1))
-// runs the power iterations on the d x d Gram matrix A^T A instead (the
-// same range in exact arithmetic, far fewer flops).
+// Tall data with few features (n_iter >= 2, d < 4 (k + n_oversamples)
+// (n_iter - 1)) runs all but the last power iteration on the d x d Gram
+// matrix A^T A instead (the same range in exact arithmetic, far fewer
+// flops; the last iteration in n-space keeps its accuracy).
 ThinSvd RandomizedSvd(const ConstMatrixRef& a, Index k, Index n_oversamples,
                       int n_iter, uint64_t seed, bool transpose_wide);
 // A^T A (d x d, symmetric, both triangles) in fixed row chunks on all
