@@ -590,6 +590,18 @@ class NativeSearch(unittest.TestCase):
         np.testing.assert_allclose(got["test_a"], want["test_a"], rtol=1e-9)
         with self.assertRaises(ValueError):
             our_cv(pipe, X, y, cv=3, scoring={"a": get_scorer("accuracy")})
+        with self.assertRaises(ValueError):  # not a scorer name
+            our_cv(pipe, X, y, cv=3, scoring=["a=accuracy"])
+        # A class_weight dict is applied by the Python fit only: refused in
+        # the native folds rather than silently ignored.
+        with self.assertRaisesRegex(ValueError, "class_weight"):
+            our_cv(LogisticRegression(class_weight={0: 2.0}), X, y, cv=3)
+        with self.assertRaisesRegex(ValueError, "NaN"):
+            our_cv(LogisticRegression(), X, np.where(y == 0, np.nan, y), cv=3)
+        # String binary labels: scikit-learn's pos_label error.
+        names = np.array(["no", "yes"])[(y > 0).astype(int)]
+        with self.assertRaisesRegex(ValueError, "pos_label=1"):
+            our_cv(LogisticRegression(), X, names, cv=3, scoring="f1")
 
     def test_binary_scorers_use_scikit_learns_positive_label(self):
         # Labels {1, 2}: scikit-learn's f1 scores class 1 (pos_label=1), not

@@ -34,6 +34,14 @@ def _to_native(estimator):
     """The C++ estimator of an eclipsera estimator or of a scikit-learn
     Pipeline of them (scikit-learn's step names, so 'clf__C' works)."""
     if isinstance(estimator, _NativeEstimator):
+        if isinstance(estimator.__dict__.get("class_weight"), dict):
+            # Applied as sample weights by the Python fit only: the native
+            # folds would fit unweighted.
+            raise ValueError(
+                "eclipsera.model_selection: %s(class_weight=<dict>) is not "
+                "supported here (a dict is applied as sample weights in "
+                "Python); use sklearn.model_selection, or class_weight="
+                "'balanced'" % type(estimator).__name__)
         return estimator._new_native()
     if isinstance(estimator, Pipeline):
         steps = []
@@ -94,7 +102,7 @@ def _column(key, values, params):
                       dtype=np.float64)
 
 
-def _prepare(estimator, X, y, cv, groups=None):
+def _prepare(estimator, X, y, cv, groups=None, scoring=None):
     """X as C-contiguous float64, y as the C++ estimators take it, and
     scikit-learn's folds: (X, y_native, splits, classes or None). A
     classifier's numeric labels go as they are, so that binary scorers see
@@ -107,13 +115,15 @@ def _prepare(estimator, X, y, cv, groups=None):
     if y is not None:
         y = np.asarray(y)
         if classifier:
+            numeric = y.dtype.kind in "biuf"
+            if numeric and not np.all(np.isfinite(y.astype(np.float64))):
+                raise ValueError("Input y contains NaN or infinity.")
             classes, codes = np.unique(y, return_inverse=True)
-            numeric = y.dtype.kind in "biuf" and np.all(np.isfinite(
-                y.astype(np.float64)))
             yy = np.ascontiguousarray(
                 y if numeric else codes, dtype=np.float64).ravel()
         else:
             yy = np.ascontiguousarray(y, dtype=np.float64)
+    _check_pos_label(scoring, y, classes)
     cv = check_cv(cv, y, classifier=classifier)
     splits = [(np.asarray(tr, dtype=np.int64).tolist(),
                np.asarray(te, dtype=np.int64).tolist())
@@ -126,19 +136,47 @@ def _scoring_list(scoring):
     "name=scorer" entries (results under the names, as scikit-learn's)."""
     if scoring is None:
         return []
-    if isinstance(scoring, str):
-        return [scoring]
     if isinstance(scoring, dict):
-        if not all(isinstance(k, str) and isinstance(v, str) and
-                   "=" not in k for k, v in scoring.items()):
-            raise ValueError("eclipsera.model_selection: a scoring dict maps "
-                             "names to scorer names (strings), not callables")
+        for k, v in scoring.items():
+            if not isinstance(v, str):
+                raise ValueError(
+                    "eclipsera.model_selection: a scoring dict maps names to "
+                    "scorer names (strings), not callables; got %r for %r" %
+                    (v, k))
+            if not isinstance(k, str) or "=" in k or "=" in v:
+                raise ValueError(
+                    "eclipsera.model_selection: invalid scoring name %r "
+                    "(names are strings without '=')" % (k,))
         return ["%s=%s" % (k, v) for k, v in scoring.items()]
     if callable(scoring):
         raise ValueError("eclipsera.model_selection takes scorer names (a "
                          "string, a list or a name -> scorer name dict), not "
                          "callables")
-    return list(scoring)
+    names = [scoring] if isinstance(scoring, str) else list(scoring)
+    for n in names:
+        if not isinstance(n, str) or "=" in n:
+            raise ValueError("%r is not a valid scoring value" % (n,))
+    return names
+
+
+# Scorers whose binary form takes scikit-learn's default pos_label=1.
+_POS_LABEL_SCORERS = ("f1", "precision", "recall", "jaccard",
+                      "average_precision", "neg_brier_score")
+
+
+def _check_pos_label(scoring, y, classes):
+    """scikit-learn's error for a binary scorer with pos_label=1 on labels
+    without 1 (string labels, here passed as class codes)."""
+    if classes is None or len(classes) != 2 or \
+            np.asarray(y).dtype.kind in "biuf":
+        return
+    names = scoring.values() if isinstance(scoring, dict) else (
+        [scoring] if isinstance(scoring, str) else (scoring or []))
+    for n in names:
+        if n in _POS_LABEL_SCORERS:
+            raise ValueError(
+                "pos_label=1 is not a valid label. It should be one of %s" %
+                list(classes))
 
 
 def cross_validate(estimator, X, y=None, *, groups=None, scoring=None,
@@ -148,7 +186,7 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None,
     {"fit_time", "score_time", "test_score" (or "test_<name>" for several
     scorers), "train_..." with return_train_score, "estimator" with
     return_estimator (refitted from Python on each training set)}."""
-    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups, scoring)
     scores, warnings_ = _native.cross_validate(
         _to_native(estimator), Xc, yy, splits, _scoring_list(scoring),
         -1 if n_jobs is None else n_jobs, return_train_score, error_score,
@@ -175,6 +213,9 @@ def cross_val_predict(estimator, X, y=None, *, groups=None, cv=None,
                                     method, -1 if n_jobs is None else n_jobs)
     if method == "predict":
         out = out[:, 0]
+        if getattr(estimator, "_estimator_type", None) == "clusterer" and \
+                hasattr(estimator, "_label_dtype"):
+            return out.astype(estimator._label_dtype())
         if classes is not None:
             yarr = np.asarray(y)
             if yarr.dtype.kind in "biuf":
@@ -199,7 +240,7 @@ def validation_curve(estimator, X, y, *, param_name, param_range, groups=None,
     test_scores), one row per value of param_range, one column per split."""
     if fit_params:
         raise ValueError("validation_curve: fit_params are not supported")
-    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups, scoring)
     train, test, _, _, _, warnings_ = _native.curve(
         _to_native(estimator), Xc, yy, splits,
         _one_scorer(scoring, "validation_curve"),
@@ -227,7 +268,7 @@ def learning_curve(estimator, X, y, *, groups=None,
         raise ValueError("learning_curve: fit_params are not supported")
     sizes = np.asarray(train_sizes)
     fractions = bool(np.issubdtype(sizes.dtype, np.floating))
-    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups)
+    Xc, yy, splits, _ = _prepare(estimator, X, y, cv, groups, scoring)
     train, test, fit_times, score_times, abs_sizes, warnings_ = _native.curve(
         _to_native(estimator), Xc, yy, splits,
         _one_scorer(scoring, "learning_curve"),
@@ -265,7 +306,7 @@ class _BaseSearch(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("eclipsera.model_selection: a callable refit is "
                              "not supported; pass True, False or a metric")
         X, yy, splits, classes = _prepare(self.estimator, X, y, self.cv,
-                                          groups)
+                                          groups, self.scoring)
         if classes is not None:
             self.classes_ = classes
         self.n_features_in_ = X.shape[1]
