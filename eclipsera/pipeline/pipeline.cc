@@ -181,10 +181,10 @@ Pipeline::Pipeline(std::vector<PipelineStep> steps, bool verbose,
                    std::optional<int64_t> memory,
                    std::shared_ptr<TransformerCache> cache)
     : steps_(std::move(steps)),
-      verbose_(verbose),
-      pooling_disabled_(pool::PoolingDisabled()),
       memory_(memory),
-      cache_(std::move(cache)) {
+      cache_(std::move(cache)),
+      verbose_(verbose),
+      pooling_disabled_(pool::PoolingDisabled()) {
   for (const PipelineStep& s : steps_) {
     work_.push_back(s.estimator.prototype == nullptr
                         ? nullptr
