@@ -84,6 +84,19 @@ ThinSvd RandomizedSvd(const ConstMatrixRef& centred, Index k, uint64_t seed) {
 
 namespace {
 
+// The Gaussian test matrix of the randomized range finder for an n x d
+// matrix: d x min(k + n_oversamples, n, d) standard normal draws from
+// `seed`. Clips *k to min(n, d).
+ColMatrix GaussianSketch(Index n, Index d, Index* k, Index n_oversamples,
+                         uint64_t seed) {
+  const Index r = std::min(n, d);
+  *k = std::min(*k, r);
+  Random rng(seed);
+  ColMatrix omega(d, std::min(*k + n_oversamples, r));
+  for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
+  return omega;
+}
+
 // Tall data with few features: all but the last power iteration in the
 // d-space of the Gram matrix G = A^T A, formed once (n d^2 / 2 flops, on
 // all cores), since A^T (A Z) = G Z: the range A G^q Omega is the one the
@@ -97,18 +110,11 @@ namespace {
 std::optional<ThinSvd> GramSketchSvd(const ConstMatrixRef& a, Index k,
                                      Index n_oversamples, int n_iter,
                                      uint64_t seed) {
-  const Index n = a.rows(), d = a.cols();
-  const Index r = std::min(n, d);
-  k = std::min(k, r);
-  const Index samples = std::min(k + n_oversamples, r);
-  Random rng(seed);
-  ColMatrix z(d, samples);
-  for (Index i = 0; i < z.size(); ++i) z.data()[i] = rng.Normal();
+  const Index n = a.rows();
+  ColMatrix z = GaussianSketch(a.rows(), a.cols(), &k, n_oversamples, seed);
   ColMatrix g = GramMatrix(a);
-  // Only directions matter: G scaled to a largest entry of 1, so that data
-  // near the magnitude limits (1e-140: G ~ 1e-280) neither underflows nor
-  // overflows in the orthonormalisation's own products.
-  // G's entries are sums of squares: data below ~1e-125 would leave them
+  // Only directions matter: G is scaled to a largest entry of 1. Its
+  // entries are sums of squares: data below ~1e-125 would leave them
   // subnormal (or zero), data near the limit could overflow them; both
   // take the n-space path.
   const double largest = g.cwiseAbs().maxCoeff();
@@ -156,13 +162,8 @@ std::optional<ThinSvd> GramSketchSvd(const ConstMatrixRef& a, Index k,
 template <typename Derived>
 ThinSvd SketchSvd(const Eigen::MatrixBase<Derived>& a, Index k,
                   Index n_oversamples, int n_iter, uint64_t seed) {
-  const Index n = a.rows(), d = a.cols();
-  const Index r = std::min(n, d);
-  k = std::min(k, r);
-  const Index samples = std::min(k + n_oversamples, r);
-  Random rng(seed);
-  ColMatrix omega(d, samples);
-  for (Index i = 0; i < omega.size(); ++i) omega.data()[i] = rng.Normal();
+  const ColMatrix omega =
+      GaussianSketch(a.rows(), a.cols(), &k, n_oversamples, seed);
   ColMatrix q = a * omega;  // n x samples
   for (int it = 0; it < n_iter; ++it) {
     q = Orthonormal(q);
