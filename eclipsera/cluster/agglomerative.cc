@@ -138,6 +138,10 @@ void AgglomerativeClustering::set_options(
   Reset();
 }
 
+std::optional<WorkspaceStats> AgglomerativeClustering::workspace_stats() const {
+  return workspace_->stats();
+}
+
 void AgglomerativeClustering::Reset() { fitted_ = false; }
 
 absl::Status AgglomerativeClustering::DoFit(const ConstMatrixRef& x,

@@ -94,6 +94,7 @@ class AgglomerativeClustering
 
   EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override;
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
   // For the Python bindings (no RestoreFitted: nothing predicts from them).

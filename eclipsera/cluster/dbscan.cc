@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +16,7 @@
 #include "eclipsera/core/status_macros.h"
 #include "eclipsera/core/validation.h"
 #include "eclipsera/neighbors/neighbors.h"
+#include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::cluster {
 namespace {
@@ -41,13 +43,20 @@ inline double Reduced(Metric m, const double* a, const double* b, Index d) {
 }
 
 // scikit-learn's dbscan_inner: clusters grown from unlabelled core samples
-// in index order; `neighbours(p, &out)` lists p's eps-neighbours.
+// in index order; `neighbours(p, &out)` lists p's eps-neighbours. Labels go
+// to ws.labels (all -1 on entry).
 template <class Neighbours>
 int Expand(const std::vector<uint8_t>& core, Neighbours&& neighbours,
-           LabelVector& labels) {
+           DBSCANWorkspace& ws) {
   const Index n = static_cast<Index>(core.size());
-  std::vector<Index> stack;
-  std::vector<Index> nb;
+  std::vector<Index>& stack = ws.stack;
+  std::vector<Index>& nb = ws.neighbours;
+  GrowLabels& labels = ws.labels;
+  // Each sample is pushed at most once and has at most n neighbours:
+  // capacities that depend on n only, not on this fit's neighbourhoods.
+  stack.clear();
+  stack.reserve(n);
+  nb.reserve(n);
   int label = 0;
   for (Index i = 0; i < n; ++i) {
     if (labels[i] != -1 || !core[i]) continue;
@@ -69,16 +78,18 @@ int Expand(const std::vector<uint8_t>& core, Neighbours&& neighbours,
   return label;
 }
 
-// Disjoint sets over cells (path halving, union by smaller id).
-struct UnionFind {
-  std::vector<int32_t> parent;
-  explicit UnionFind(int32_t n) : parent(n) {
-    std::iota(parent.begin(), parent.end(), 0);
+// Disjoint sets over cells (path halving, union by smaller id), in a
+// workspace vector.
+class UnionFind {
+ public:
+  UnionFind(std::vector<int32_t>& parent, int32_t n) : parent_(parent) {
+    parent_.resize(n);
+    std::iota(parent_.begin(), parent_.end(), 0);
   }
   int32_t Find(int32_t a) {
-    while (parent[a] != a) {
-      parent[a] = parent[parent[a]];
-      a = parent[a];
+    while (parent_[a] != a) {
+      parent_[a] = parent_[parent_[a]];
+      a = parent_[a];
     }
     return a;
   }
@@ -86,177 +97,192 @@ struct UnionFind {
     a = Find(a);
     b = Find(b);
     if (a < b) std::swap(a, b);
-    if (a != b) parent[a] = b;
+    if (a != b) parent_[a] = b;
   }
+  bool IsRoot(int32_t a) const { return parent_[a] == a; }
+
+ private:
+  std::vector<int32_t>& parent_;
 };
 
-// The grid method. Returns false (and leaves labels untouched) when the
-// grid's cell keys would overflow; the caller then uses the k-d tree.
-bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
-                Metric metric, int n_jobs, LabelVector& labels,
-                std::vector<uint8_t>& core_out, int* n_clusters) {
-  const Index n = x.rows(), d = x.cols();
-  const double c = metric == Metric::kEuclidean   ? std::sqrt(double(d))
-                   : metric == Metric::kManhattan ? double(d)
-                                                  : 1.0;
-  // A small margin keeps "same cell => within eps" safe from rounding.
-  const double side = eps / c * (1.0 - 1e-9);
-  const int reach = static_cast<int>(std::floor(eps / side)) + 1;
-  const double eps_r = metric == Metric::kEuclidean ? eps * eps : eps;
+// The grid method, one named step per pass, over the fit's workspace.
+// Positions are samples sorted by cell; cell c holds positions
+// [start[c], start[c + 1]), its core samples first (up to core_end[c]).
+class Grid {
+ public:
+  Grid(const ConstMatrixRef& x, double eps, int min_samples, Metric metric,
+       int n_jobs, DBSCANWorkspace& ws)
+      : x_(x),
+        n_(x.rows()),
+        d_(x.cols()),
+        min_samples_(min_samples),
+        metric_(metric),
+        n_jobs_(n_jobs),
+        ws_(ws) {
+    const double c = metric == Metric::kEuclidean   ? std::sqrt(double(d_))
+                     : metric == Metric::kManhattan ? double(d_)
+                                                    : 1.0;
+    // A small margin keeps "same cell => within eps" safe from rounding.
+    side_ = eps / c * (1.0 - 1e-9);
+    reach_ = static_cast<int>(std::floor(eps / side_)) + 1;
+    eps_r_ = metric == Metric::kEuclidean ? eps * eps : eps;
+  }
 
   // Cell coordinates, padded by `reach` so neighbour keys never wrap.
-  std::vector<double> lo(d), hi(d);
-  for (Index j = 0; j < d; ++j) {
-    lo[j] = x.col(j).minCoeff();
-    hi[j] = x.col(j).maxCoeff();
-  }
-  std::vector<uint64_t> stride(d), extents(d);
-  long double total = 1.0L;
-  for (Index j = d - 1; j >= 0; --j) {
-    const long double extent =
-        std::floor((hi[j] - lo[j]) / side) + 1.0L + 2.0L * reach;
-    // Too fine a grid for 64-bit cell keys: the caller falls back to the
-    // k-d tree (checked before the cast, which would overflow).
-    if (!(extent < 4.0e18L) || total * extent > 4.0e18L) return false;
-    extents[j] = static_cast<uint64_t>(extent);
-    stride[j] = static_cast<uint64_t>(total);
-    total *= extent;
-    if (total > 4.0e18L) return false;
-  }
-  std::vector<std::pair<uint64_t, int32_t>> keyed(n);
-  for (Index i = 0; i < n; ++i) {
-    uint64_t key = 0;
-    for (Index j = 0; j < d; ++j) {
-      const auto cj =
-          static_cast<uint64_t>(std::floor((x(i, j) - lo[j]) / side)) + reach;
-      key += cj * stride[j];
+  // False when the grid is too fine for 64-bit cell keys: the caller falls
+  // back to the k-d tree (checked before the casts, which would overflow).
+  bool Layout() {
+    lo_.resize(d_);
+    stride_.resize(d_);
+    extents_.resize(d_);
+    total_ = 1.0L;
+    for (Index j = d_ - 1; j >= 0; --j) {
+      lo_[j] = x_.col(j).minCoeff();
+      const long double extent =
+          std::floor((x_.col(j).maxCoeff() - lo_[j]) / side_) + 1.0L +
+          2.0L * reach_;
+      if (!(extent < 4.0e18L) || total_ * extent > 4.0e18L) return false;
+      extents_[j] = static_cast<uint64_t>(extent);
+      stride_[j] = static_cast<uint64_t>(total_);
+      total_ *= extent;
+      if (total_ > 4.0e18L) return false;
     }
-    keyed[i] = {key, static_cast<int32_t>(i)};
+    return true;
   }
-  std::sort(keyed.begin(), keyed.end());
 
-  // Points contiguous in cell order; cells [start[c], start[c + 1]).
-  std::vector<double> pts(static_cast<size_t>(n * d));
-  std::vector<int32_t> orig(n);
-  std::vector<uint64_t> cell_key;
-  std::vector<Index> start;
-  for (Index i = 0; i < n; ++i) {
-    orig[i] = keyed[i].second;
-    for (Index j = 0; j < d; ++j) pts[i * d + j] = x(orig[i], j);
-    if (i == 0 || keyed[i].first != keyed[i - 1].first) {
-      cell_key.push_back(keyed[i].first);
-      start.push_back(i);
+  // Samples sorted by cell key; their rows copied contiguously in that
+  // order; the cells' keys and first positions.
+  void SortIntoCells() {
+    auto& keyed = ws_.keyed;
+    keyed.resize(n_);
+    for (Index i = 0; i < n_; ++i) {
+      uint64_t key = 0;
+      for (Index j = 0; j < d_; ++j) {
+        const auto cj =
+            static_cast<uint64_t>(std::floor((x_(i, j) - lo_[j]) / side_)) +
+            reach_;
+        key += cj * stride_[j];
+      }
+      keyed[i] = {key, static_cast<int32_t>(i)};
     }
+    std::sort(keyed.begin(), keyed.end());
+    ws_.pts.resize(static_cast<size_t>(n_ * d_));
+    ws_.orig.resize(n_);
+    // At most n cells: capacities that depend on n, not on the layout.
+    ws_.cell_key.clear();
+    ws_.cell_key.reserve(n_);
+    ws_.start.clear();
+    ws_.start.reserve(n_ + 1);
+    for (Index i = 0; i < n_; ++i) {
+      ws_.orig[i] = keyed[i].second;
+      for (Index j = 0; j < d_; ++j) {
+        ws_.pts[i * d_ + j] = x_(ws_.orig[i], j);
+      }
+      if (i == 0 || keyed[i].first != keyed[i - 1].first) {
+        ws_.cell_key.push_back(keyed[i].first);
+        ws_.start.push_back(i);
+      }
+    }
+    ws_.start.push_back(n_);
+    n_cells_ = static_cast<int32_t>(ws_.cell_key.size());
   }
-  start.push_back(n);
-  std::vector<std::pair<uint64_t, int32_t>>().swap(keyed);
-  const auto n_cells = static_cast<int32_t>(cell_key.size());
+
   // Cell key -> cell index. A dense table over the whole padded grid when
   // it is small (dense data: up to 8 entries per point plus 4 MiB): one
   // load per neighbour cell instead of a hash probe, which was most of the
   // time on dense 3-D data (about one point per cell, 100 neighbour cells
   // per point). A hash map otherwise (sparse data in a large box).
-  const bool dense_table =
-      total <= static_cast<long double>(8 * n + (Index{1} << 20));
-  std::vector<int32_t> dense_cell;
-  absl::flat_hash_map<uint64_t, int32_t> cell_of;
-  if (dense_table) {
-    dense_cell.assign(static_cast<size_t>(total), -1);
-    for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-      dense_cell[cell_key[cidx]] = cidx;
-    }
-  } else {
-    cell_of.reserve(n_cells);
-    for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-      cell_of[cell_key[cidx]] = cidx;
+  void IndexCells() {
+    dense_table_ =
+        total_ <= static_cast<long double>(8 * n_ + (Index{1} << 20));
+    if (dense_table_) {
+      const auto total = static_cast<size_t>(total_);
+      // Headroom: the next fold's bounding box may be a little larger.
+      if (total > ws_.dense_cell.capacity()) {
+        ws_.dense_cell.reserve(total + total / 4);
+      }
+      ws_.dense_cell.assign(total, -1);
+      for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+        ws_.dense_cell[ws_.cell_key[cidx]] = cidx;
+      }
+    } else {
+      cell_of_.reserve(n_cells_);
+      for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+        cell_of_[ws_.cell_key[cidx]] = cidx;
+      }
     }
   }
 
-  // Neighbour offsets whose cells can hold a point within eps (self first).
-  std::vector<int64_t> offsets = {0};
-  {
-    std::vector<int> o(d, -reach);
+  // Neighbour offsets whose cells can hold a point within eps (self
+  // first), and those to cells with a larger key (so a larger index: cells
+  // are in key order), for the symmetric pass that visits each pair once.
+  void NeighbourOffsets() {
+    offsets_.assign(1, 0);
+    std::vector<int> o(d_, -reach_);
     while (true) {
       double gap = 0.0;
       bool zero = true;
       int64_t delta = 0;
-      for (Index j = 0; j < d; ++j) {
-        const double g = std::max(std::abs(o[j]) - 1, 0) * side;
-        gap = metric == Metric::kEuclidean   ? gap + g * g
-              : metric == Metric::kManhattan ? gap + g
-                                             : std::max(gap, g);
+      for (Index j = 0; j < d_; ++j) {
+        const double g = std::max(std::abs(o[j]) - 1, 0) * side_;
+        gap = metric_ == Metric::kEuclidean   ? gap + g * g
+              : metric_ == Metric::kManhattan ? gap + g
+                                              : std::max(gap, g);
         zero = zero && o[j] == 0;
-        delta += static_cast<int64_t>(o[j]) * static_cast<int64_t>(stride[j]);
+        delta += static_cast<int64_t>(o[j]) * static_cast<int64_t>(stride_[j]);
       }
-      if (!zero && gap <= eps_r) offsets.push_back(delta);
+      if (!zero && gap <= eps_r_) offsets_.push_back(delta);
       Index j = 0;
-      while (j < d && ++o[j] > reach) o[j++] = -reach;
-      if (j == d) break;
+      while (j < d_ && ++o[j] > reach_) o[j++] = -reach_;
+      if (j == d_) break;
+    }
+    forward_.clear();
+    for (int64_t off : offsets_) {
+      if (off > 0) forward_.push_back(off);
     }
   }
-  // Offsets to cells with a larger key (so a larger index: cells are in
-  // key order), for the symmetric pass that visits each pair once.
-  std::vector<int64_t> forward;
-  for (int64_t off : offsets) {
-    if (off > 0) forward.push_back(off);
-  }
-  auto for_each_cell_in = [&](const std::vector<int64_t>& offs, int32_t cidx,
-                              auto&& fn) {
-    for (int64_t off : offs) {
-      if (off == 0) {
-        if (!fn(cidx)) return;
-        continue;
-      }
-      const uint64_t key = cell_key[cidx] + static_cast<uint64_t>(off);
-      if (dense_table) {
-        const int32_t nc = dense_cell[key];
-        if (nc >= 0 && !fn(nc)) return;
-        continue;
-      }
-      auto it = cell_of.find(key);
-      if (it != cell_of.end() && !fn(it->second)) return;
-    }
-  };
-  auto for_each_neighbour_cell = [&](int32_t cidx, auto&& fn) {
-    for_each_cell_in(offsets, cidx, fn);
-  };
 
   // Pass 1: core flags (in cell order), with early exit at min_samples.
-  std::vector<uint8_t> core(n, 0);
-  ParallelForChunks(n_jobs, n_cells, 64, [&](Index b, Index e, int) {
-    for (Index ci = b; ci < e; ++ci) {
-      const auto cidx = static_cast<int32_t>(ci);
-      const Index size = start[cidx + 1] - start[cidx];
-      if (size >= min_samples) {
-        std::fill(core.begin() + start[cidx], core.begin() + start[cidx + 1],
-                  1);
-        continue;
-      }
-      for (Index p = start[cidx]; p < start[cidx + 1]; ++p) {
-        Index count = size;  // the whole own cell is within eps
-        const double* pp = pts.data() + p * d;
-        for_each_neighbour_cell(cidx, [&](int32_t nc) {
-          if (nc == cidx) return true;
-          for (Index q = start[nc]; q < start[nc + 1]; ++q) {
-            if (Reduced(metric, pp, pts.data() + q * d, d) <= eps_r &&
-                ++count >= min_samples) {
-              return false;
+  void MarkCores() {
+    std::vector<uint8_t>& core = ws_.cell_core;
+    core.assign(n_, 0);
+    const std::vector<Index>& start = ws_.start;
+    ParallelForChunks(n_jobs_, n_cells_, 64, [&](Index b, Index e, int) {
+      for (Index ci = b; ci < e; ++ci) {
+        const auto cidx = static_cast<int32_t>(ci);
+        const Index size = start[cidx + 1] - start[cidx];
+        if (size >= min_samples_) {
+          std::fill(core.begin() + start[cidx], core.begin() + start[cidx + 1],
+                    1);
+          continue;
+        }
+        for (Index p = start[cidx]; p < start[cidx + 1]; ++p) {
+          Index count = size;  // the whole own cell is within eps
+          const double* pp = Point(p);
+          ForEachCellIn(offsets_, cidx, [&](int32_t nc) {
+            if (nc == cidx) return true;
+            for (Index q = start[nc]; q < start[nc + 1]; ++q) {
+              if (Reduced(metric_, pp, Point(q), d_) <= eps_r_ &&
+                  ++count >= min_samples_) {
+                return false;
+              }
             }
-          }
-          return true;
-        });
-        core[p] = count >= min_samples;
+            return true;
+          });
+          core[p] = count >= min_samples_;
+        }
       }
-    }
-  });
+    });
+  }
 
-  // Put each cell's core points first (stable), so cores are contiguous.
-  std::vector<Index> core_end(n_cells);
-  {
-    std::vector<double> tmp_pts;
-    std::vector<int32_t> tmp_orig;
-    for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-      const Index b = start[cidx], e = start[cidx + 1];
+  // Puts each cell's core points first (stable), so cores are contiguous.
+  void CoresFirst() {
+    std::vector<uint8_t>& core = ws_.cell_core;
+    std::vector<double>& pts = ws_.pts;
+    std::vector<int32_t>& orig = ws_.orig;
+    ws_.core_end.resize(n_cells_);
+    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+      const Index b = ws_.start[cidx], e = ws_.start[cidx + 1];
       Index w = b;
       bool sorted = true;
       for (Index p = b; p < e; ++p) {
@@ -265,16 +291,17 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
           ++w;
         }
       }
-      core_end[cidx] = w;
+      ws_.core_end[cidx] = w;
       if (sorted) continue;
-      tmp_pts.assign(pts.begin() + b * d, pts.begin() + e * d);
-      tmp_orig.assign(orig.begin() + b, orig.begin() + e);
+      ws_.tmp_pts.assign(pts.begin() + b * d_, pts.begin() + e * d_);
+      ws_.tmp_orig.assign(orig.begin() + b, orig.begin() + e);
       Index out = b;
       for (int pass = 1; pass >= 0; --pass) {
         for (Index p = b; p < e; ++p) {
           if (core[p] != pass) continue;
-          std::copy_n(tmp_pts.begin() + (p - b) * d, d, pts.begin() + out * d);
-          orig[out] = tmp_orig[p - b];
+          std::copy_n(ws_.tmp_pts.begin() + (p - b) * d_, d_,
+                      pts.begin() + out * d_);
+          orig[out] = ws_.tmp_orig[p - b];
           ++out;
         }
       }
@@ -283,106 +310,181 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
     }
   }
 
-  // Reduced distance from a point to a cell's box (slightly enlarged so
-  // rounding in the cell assignment never excludes a true neighbour): a
-  // lower bound used to skip points that cannot reach the cell.
-  auto box_reduced = [&](const double* p, int32_t cidx) {
-    double acc = 0.0;
-    const uint64_t key = cell_key[cidx];
-    for (Index j = 0; j < d; ++j) {
-      const auto cj = static_cast<int64_t>((key / stride[j]) % extents[j]);
-      const double blo = lo[j] + (cj - reach) * side - 1e-9 * side;
-      const double bhi = blo + side * (1.0 + 2e-9);
-      const double g = std::max(std::max(blo - p[j], p[j] - bhi), 0.0);
-      acc = metric == Metric::kEuclidean   ? acc + g * g
-            : metric == Metric::kManhattan ? acc + g
-                                           : std::max(acc, g);
-    }
-    return acc;
-  };
-
-  // Pass 2: join cells that share a core pair within eps.
-  UnionFind uf(n_cells);
-  for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-    if (core_end[cidx] == start[cidx]) continue;
-    for_each_cell_in(forward, cidx, [&](int32_t nc) {
-      if (core_end[nc] == start[nc]) return true;
-      if (uf.Find(cidx) == uf.Find(nc)) return true;
-      for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
-        const double* pp = pts.data() + p * d;
-        if (box_reduced(pp, nc) > eps_r) continue;
-        for (Index q = start[nc]; q < core_end[nc]; ++q) {
-          if (Reduced(metric, pp, pts.data() + q * d, d) <= eps_r) {
-            uf.Union(cidx, nc);
-            return true;
+  // Pass 2: joins cells that share a core pair within eps.
+  void JoinCells() {
+    uf_.emplace(ws_.parent, n_cells_);
+    const std::vector<Index>& start = ws_.start;
+    const std::vector<Index>& core_end = ws_.core_end;
+    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+      if (core_end[cidx] == start[cidx]) continue;
+      ForEachCellIn(forward_, cidx, [&](int32_t nc) {
+        if (core_end[nc] == start[nc]) return true;
+        if (uf_->Find(cidx) == uf_->Find(nc)) return true;
+        for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
+          const double* pp = Point(p);
+          if (BoxReduced(pp, nc) > eps_r_) continue;
+          for (Index q = start[nc]; q < core_end[nc]; ++q) {
+            if (Reduced(metric_, pp, Point(q), d_) <= eps_r_) {
+              uf_->Union(cidx, nc);
+              return true;
+            }
           }
         }
-      }
-      return true;
-    });
+        return true;
+      });
+    }
   }
 
   // Cluster numbers: components ordered by their smallest core index.
-  std::vector<int32_t> min_core(n_cells, std::numeric_limits<int32_t>::max());
-  for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-    const int32_t root = uf.Find(cidx);
-    for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
-      min_core[root] = std::min(min_core[root], orig[p]);
+  // Returns the number of clusters.
+  int NumberClusters() {
+    constexpr int32_t kNone = std::numeric_limits<int32_t>::max();
+    ws_.min_core.assign(n_cells_, kNone);
+    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+      const int32_t root = uf_->Find(cidx);
+      for (Index p = ws_.start[cidx]; p < ws_.core_end[cidx]; ++p) {
+        ws_.min_core[root] = std::min(ws_.min_core[root], ws_.orig[p]);
+      }
     }
-  }
-  std::vector<std::pair<int32_t, int32_t>> roots;  // (min core, root)
-  for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-    if (uf.parent[cidx] == cidx &&
-        min_core[cidx] != std::numeric_limits<int32_t>::max()) {
-      roots.emplace_back(min_core[cidx], cidx);
+    ws_.roots.clear();
+    ws_.roots.reserve(n_);
+    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+      if (uf_->IsRoot(cidx) && ws_.min_core[cidx] != kNone) {
+        ws_.roots.emplace_back(ws_.min_core[cidx], cidx);
+      }
     }
+    std::sort(ws_.roots.begin(), ws_.roots.end());
+    ws_.root_label.assign(n_cells_, -1);
+    for (size_t r = 0; r < ws_.roots.size(); ++r) {
+      ws_.root_label[ws_.roots[r].second] = static_cast<int32_t>(r);
+    }
+    ws_.cell_label.assign(n_cells_, -1);
+    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
+      if (ws_.core_end[cidx] > ws_.start[cidx]) {
+        ws_.cell_label[cidx] = ws_.root_label[uf_->Find(cidx)];
+      }
+    }
+    return static_cast<int>(ws_.roots.size());
   }
-  std::sort(roots.begin(), roots.end());
-  std::vector<int32_t> root_label(n_cells, -1);
-  for (size_t r = 0; r < roots.size(); ++r) {
-    root_label[roots[r].second] = static_cast<int32_t>(r);
+
+  // Pass 3: labels and core flags in sample order; a border sample takes
+  // the lowest cluster number among the core samples within eps
+  // (scikit-learn's first-reached rule).
+  void LabelSamples() {
+    GrowLabels& labels = ws_.labels;
+    std::vector<uint8_t>& core_out = ws_.core;
+    const std::vector<Index>& start = ws_.start;
+    const std::vector<Index>& core_end = ws_.core_end;
+    const std::vector<int32_t>& orig = ws_.orig;
+    const std::vector<int32_t>& cell_label = ws_.cell_label;
+    ParallelForChunks(n_jobs_, n_cells_, 64, [&](Index b, Index e, int) {
+      for (Index ci = b; ci < e; ++ci) {
+        const auto cidx = static_cast<int32_t>(ci);
+        for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
+          labels[orig[p]] = cell_label[cidx];
+          core_out[orig[p]] = 1;
+        }
+        for (Index p = core_end[cidx]; p < start[cidx + 1]; ++p) {
+          const double* pp = Point(p);
+          int32_t best = std::numeric_limits<int32_t>::max();
+          ForEachCellIn(offsets_, cidx, [&](int32_t nc) {
+            const int32_t l = cell_label[nc];
+            if (l < 0 || l >= best) return true;
+            if (nc == cidx) {
+              best = l;  // same cell: within eps
+              return true;
+            }
+            for (Index q = start[nc]; q < core_end[nc]; ++q) {
+              if (Reduced(metric_, pp, Point(q), d_) <= eps_r_) {
+                best = l;
+                break;
+              }
+            }
+            return true;
+          });
+          if (best != std::numeric_limits<int32_t>::max()) {
+            labels[orig[p]] = best;
+          }
+        }
+      }
+    });
   }
-  std::vector<int32_t> cell_label(n_cells, -1);
-  for (int32_t cidx = 0; cidx < n_cells; ++cidx) {
-    if (core_end[cidx] > start[cidx]) {
-      cell_label[cidx] = root_label[uf.Find(cidx)];
+
+ private:
+  const double* Point(Index p) const { return ws_.pts.data() + p * d_; }
+
+  // Calls fn(neighbour cell) for each offset in `offs` that lands on an
+  // occupied cell, until fn returns false.
+  template <class Fn>
+  void ForEachCellIn(const std::vector<int64_t>& offs, int32_t cidx,
+                     Fn&& fn) const {
+    for (int64_t off : offs) {
+      if (off == 0) {
+        if (!fn(cidx)) return;
+        continue;
+      }
+      const uint64_t key = ws_.cell_key[cidx] + static_cast<uint64_t>(off);
+      if (dense_table_) {
+        const int32_t nc = ws_.dense_cell[key];
+        if (nc >= 0 && !fn(nc)) return;
+        continue;
+      }
+      auto it = cell_of_.find(key);
+      if (it != cell_of_.end() && !fn(it->second)) return;
     }
   }
 
-  // Pass 3: labels; a border sample takes the lowest cluster number among
-  // the core samples within eps (scikit-learn's first-reached rule).
-  labels.setConstant(n, -1);
-  core_out.assign(n, 0);
-  ParallelForChunks(n_jobs, n_cells, 64, [&](Index b, Index e, int) {
-    for (Index ci = b; ci < e; ++ci) {
-      const auto cidx = static_cast<int32_t>(ci);
-      for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
-        labels[orig[p]] = cell_label[cidx];
-        core_out[orig[p]] = 1;
-      }
-      for (Index p = core_end[cidx]; p < start[cidx + 1]; ++p) {
-        const double* pp = pts.data() + p * d;
-        int32_t best = std::numeric_limits<int32_t>::max();
-        for_each_neighbour_cell(cidx, [&](int32_t nc) {
-          const int32_t l = cell_label[nc];
-          if (l < 0 || l >= best) return true;
-          if (nc == cidx) {
-            best = l;  // same cell: within eps
-            return true;
-          }
-          for (Index q = start[nc]; q < core_end[nc]; ++q) {
-            if (Reduced(metric, pp, pts.data() + q * d, d) <= eps_r) {
-              best = l;
-              break;
-            }
-          }
-          return true;
-        });
-        if (best != std::numeric_limits<int32_t>::max()) labels[orig[p]] = best;
-      }
+  // Reduced distance from a point to a cell's box (slightly enlarged so
+  // rounding in the cell assignment never excludes a true neighbour): a
+  // lower bound used to skip points that cannot reach the cell.
+  double BoxReduced(const double* p, int32_t cidx) const {
+    double acc = 0.0;
+    const uint64_t key = ws_.cell_key[cidx];
+    for (Index j = 0; j < d_; ++j) {
+      const auto cj = static_cast<int64_t>((key / stride_[j]) % extents_[j]);
+      const double blo = lo_[j] + (cj - reach_) * side_ - 1e-9 * side_;
+      const double bhi = blo + side_ * (1.0 + 2e-9);
+      const double g = std::max(std::max(blo - p[j], p[j] - bhi), 0.0);
+      acc = metric_ == Metric::kEuclidean   ? acc + g * g
+            : metric_ == Metric::kManhattan ? acc + g
+                                            : std::max(acc, g);
     }
-  });
-  *n_clusters = static_cast<int>(roots.size());
+    return acc;
+  }
+
+  const ConstMatrixRef& x_;
+  const Index n_, d_;
+  const int min_samples_;
+  const Metric metric_;
+  const int n_jobs_;
+  DBSCANWorkspace& ws_;
+  double side_ = 0.0, eps_r_ = 0.0;
+  int reach_ = 1;
+  std::vector<double> lo_;
+  std::vector<uint64_t> stride_, extents_;
+  long double total_ = 1.0L;
+  int32_t n_cells_ = 0;
+  bool dense_table_ = false;
+  absl::flat_hash_map<uint64_t, int32_t> cell_of_;
+  std::vector<int64_t> offsets_, forward_;
+  std::optional<UnionFind> uf_;
+};
+
+// The grid method. Returns false (and leaves the labels untouched) when
+// the grid's cell keys would overflow; the caller then uses the k-d tree.
+bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
+                Metric metric, int n_jobs, DBSCANWorkspace& ws,
+                int* n_clusters) {
+  Grid grid(x, eps, min_samples, metric, n_jobs, ws);
+  if (!grid.Layout()) return false;
+  grid.SortIntoCells();
+  grid.IndexCells();
+  grid.NeighbourOffsets();
+  grid.MarkCores();
+  grid.CoresFirst();
+  grid.JoinCells();
+  *n_clusters = grid.NumberClusters();
+  grid.LabelSamples();
   return true;
 }
 
@@ -406,6 +508,17 @@ const ParamSchema<DBSCANOptions>& DBSCANOptions::Schema() {
     return s;
   }();
   return *schema;
+}
+
+WorkspaceStats DBSCANWorkspace::stats() const {
+  WorkspaceStats s =
+      SumStats(core, labels, stack, neighbours, scratch, keyed, pts, orig,
+               cell_core, cell_key, start, core_end, dense_cell, tmp_pts,
+               tmp_orig, parent, min_core, roots, root_label, cell_label);
+  for (const neighbors::QueryScratch& q : scratch) {
+    s += SumStats(q.stack, q.heap);
+  }
+  return s;
 }
 
 void DBSCAN::Reset() {
@@ -458,8 +571,8 @@ absl::Status ValidateOptions(const DBSCANOptions& o) {
 // counting, then clusters expanded through each row.
 absl::StatusOr<int> PrecomputedDbscan(const ConstMatrixRef& x,
                                       const DBSCANOptions& o,
-                                      std::vector<uint8_t>& core,
-                                      LabelVector& labels) {
+                                      DBSCANWorkspace& ws) {
+  std::vector<uint8_t>& core = ws.core;
   const Index n = x.rows(), d = x.cols();
   if (n != d) {
     return absl::InvalidArgumentError(
@@ -490,15 +603,15 @@ absl::StatusOr<int> PrecomputedDbscan(const ConstMatrixRef& x,
           if (x(p, j) <= o.eps) nb->push_back(j);
         }
       },
-      labels);
+      ws);
 }
 
 // DBSCAN through a k-d tree or brute-force radius index: core samples by
 // bounded radius counts (in parallel), then the serial expansion.
 absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
                                 Metric metric, neighbors::Algorithm algorithm,
-                                std::vector<uint8_t>& core,
-                                LabelVector& labels) {
+                                DBSCANWorkspace& ws) {
+  std::vector<uint8_t>& core = ws.core;
   const Index n = x.rows(), d = x.cols();
   const int min_samples = o.min_samples;
   absl::StatusOr<std::unique_ptr<neighbors::NeighborIndex>> index =
@@ -511,8 +624,10 @@ absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
     contiguous = x;
     data = contiguous.data();
   }
-  std::vector<neighbors::QueryScratch> scratch(
-      NumWorkers(o.n_jobs, NumChunks(n, kChunk)));
+  std::vector<neighbors::QueryScratch>& scratch = ws.scratch;
+  const auto workers =
+      static_cast<size_t>(NumWorkers(o.n_jobs, NumChunks(n, kChunk)));
+  if (scratch.size() < workers) scratch.resize(workers);
   ParallelForChunks(o.n_jobs, n, kChunk, [&](Index b, Index e, int w) {
     for (Index i = b; i < e; ++i) {
       core[i] = idx.RadiusCount(data + i * d, o.eps, scratch[w], min_samples) >=
@@ -524,7 +639,7 @@ absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
       [&](Index p, std::vector<Index>* nb) {
         idx.RadiusQuery(data + p * d, o.eps, scratch[0], nb);
       },
-      labels);
+      ws);
 }
 
 }  // namespace
@@ -536,13 +651,16 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   ECLIPSERA_RETURN_IF_ERROR(CheckData(kContext, "X", x));
   ECLIPSERA_RETURN_IF_ERROR(ValidateOptions(o));
   const Index n = x.rows(), d = x.cols();
-  std::vector<uint8_t> core(n, 0);
-  LabelVector labels = LabelVector::Constant(n, -1);
+  // ECLIPSERA_DISABLE_POOLING=1: the v1.0 behaviour, fresh buffers.
+  if (pool::PoolingDisabled()) ws_ = DBSCANWorkspace();
+  DBSCANWorkspace& ws = ws_;
+  ws.core.assign(n, 0);
+  ws.labels.resize(n);
+  ws.labels.setConstant(-1);
   int n_clusters = 0;
   std::string algorithm = o.algorithm;
   if (o.metric == "precomputed") {
-    ECLIPSERA_ASSIGN_OR_RETURN(n_clusters,
-                               PrecomputedDbscan(x, o, core, labels));
+    ECLIPSERA_ASSIGN_OR_RETURN(n_clusters, PrecomputedDbscan(x, o, ws));
     algorithm = "precomputed";
   } else {
     const Metric metric = *neighbors::ParseMetric(o.metric);
@@ -556,7 +674,7 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     }
     bool done = false;
     if (algorithm == "grid") {
-      done = GridDbscan(x, o.eps, o.min_samples, metric, o.n_jobs, labels, core,
+      done = GridDbscan(x, o.eps, o.min_samples, metric, o.n_jobs, ws,
                         &n_clusters);
       if (!done) algorithm = "kd_tree";  // grid too fine for 64-bit keys
     }
@@ -566,16 +684,17 @@ absl::Status DBSCAN::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
           IndexDbscan(x, o, metric,
                       algorithm == "brute" ? neighbors::Algorithm::kBrute
                                            : neighbors::Algorithm::kKDTree,
-                      core, labels));
+                      ws));
     }
   }
-  StoreResults(x, core, std::move(labels), n_clusters, algorithm);
+  StoreResults(x, ws.core, ws.labels, n_clusters, algorithm);
   return absl::OkStatus();
 }
 
 void DBSCAN::StoreResults(const ConstMatrixRef& x,
-                          const std::vector<uint8_t>& core, LabelVector labels,
-                          int n_clusters, std::string algorithm) {
+                          const std::vector<uint8_t>& core,
+                          const GrowLabels& labels, int n_clusters,
+                          std::string algorithm) {
   Index n_core = 0;
   for (uint8_t c : core) n_core += c;
   core_.resize(n_core);
@@ -586,7 +705,7 @@ void DBSCAN::StoreResults(const ConstMatrixRef& x,
       components_.row(w++) = x.row(i);
     }
   }
-  labels_ = std::move(labels);
+  labels_ = labels;
   n_clusters_ = n_clusters;
   algorithm_used_ = std::move(algorithm);
   fitted_ = true;

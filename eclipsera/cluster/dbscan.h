@@ -22,7 +22,10 @@
 #ifndef ECLIPSERA_CLUSTER_DBSCAN_H_
 #define ECLIPSERA_CLUSTER_DBSCAN_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,6 +35,8 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
+#include "eclipsera/neighbors/neighbors.h"
 
 namespace eclipsera::cluster {
 
@@ -48,6 +53,36 @@ struct DBSCANOptions {
   int n_jobs = -1;     // all available cores (see kNJobsDoc); 1 serial.
 
   static const ParamSchema<DBSCANOptions>& Schema();
+};
+
+// Buffers of one fit, grow-only (std::vectors sized with resize/assign and
+// GrowBuffers), kept by Reset(): a fit on data that is not larger reuses
+// them. The grid's cell table is sized by the data's bounding box in cells
+// and keeps a quarter of headroom. The k-d tree of the index paths and the
+// sparse grid's hash map are built per fit.
+struct DBSCANWorkspace {
+  std::vector<uint8_t> core;  // n: core flags (cell order on the grid)
+  GrowLabels labels;          // n
+  // Cluster expansion (k-d tree, brute force, precomputed).
+  std::vector<Index> stack, neighbours;
+  std::vector<neighbors::QueryScratch> scratch;  // per worker
+  // The grid.
+  std::vector<std::pair<uint64_t, int32_t>> keyed;  // n: (cell key, sample)
+  std::vector<double> pts;                          // n x d, in cell order
+  std::vector<int32_t> orig;        // n: sample of each position
+  std::vector<uint8_t> cell_core;   // n: core flags in cell order
+  std::vector<uint64_t> cell_key;   // per cell
+  std::vector<Index> start;         // cells + 1: first position per cell
+  std::vector<Index> core_end;      // per cell: end of its core positions
+  std::vector<int32_t> dense_cell;  // the padded grid -> cell (dense table)
+  std::vector<double> tmp_pts;      // one cell's rows while reordering
+  std::vector<int32_t> tmp_orig;
+  std::vector<int32_t> parent;    // per cell: union-find
+  std::vector<int32_t> min_core;  // per cell: smallest core sample
+  std::vector<std::pair<int32_t, int32_t>> roots;  // (min core, root)
+  std::vector<int32_t> root_label, cell_label;     // per cell
+
+  WorkspaceStats stats() const;
 };
 
 class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
@@ -82,6 +117,9 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
   EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
   bool fitted() const override { return fitted_; }
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return ws_.stats();
+  }
   FittedScalarList FittedScalars() const override;
   // For the Python bindings (no RestoreFitted: nothing predicts from them).
   FittedArrayList FittedArrays() const override;
@@ -95,7 +133,8 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
  private:
   // Keeps the fit's results (labels, core samples and their rows).
   void StoreResults(const ConstMatrixRef& x, const std::vector<uint8_t>& core,
-                    LabelVector labels, int n_clusters, std::string algorithm);
+                    const GrowLabels& labels, int n_clusters,
+                    std::string algorithm);
 
   DBSCANOptions options_;
   LabelVector labels_;
@@ -104,6 +143,7 @@ class DBSCAN : public EstimatorWithOptions<DBSCAN, DBSCANOptions> {
   int n_clusters_ = 0;
   std::string algorithm_used_;
   bool fitted_ = false;
+  DBSCANWorkspace ws_;
 };
 
 // Registers "DBSCAN" (main output: labels).

@@ -6,6 +6,7 @@
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
 #include "eclipsera/core/testing.h"
+#include "eclipsera/pool/pooling_switch.h"
 #include "eclipsera/testing/alloc_counter.h"
 #include "eclipsera/testing/golden.h"
 #include "gmock/gmock.h"
@@ -134,6 +135,44 @@ TEST(DBSCANTest, AlgorithmsAgreeOnDenseRandomData) {
         }
       }
     }
+}
+
+// The workspace is grow-only on every path: after a fit on 3000 rows,
+// Reset() and fits on the next folds (shorter, then full again) reallocate
+// nothing and give a fresh estimator's labels; the v1.0 mode
+// (ECLIPSERA_DISABLE_POOLING=1) gives the same labels from fresh buffers.
+TEST(DBSCANTest, WorkspaceKeptAcrossFoldsOnEveryPath) {
+  Random rng(7);
+  Matrix x(3000, 2);
+  for (Index i = 0; i < x.rows(); ++i) {
+    const int group = static_cast<int>(rng.UniformInt(4));
+    for (Index j = 0; j < 2; ++j) x(i, j) = rng.Normal() * 0.5 + group;
+  }
+  for (const char* algorithm : {"grid", "kd_tree", "brute"}) {
+    DBSCANOptions o;
+    o.eps = 0.1;
+    o.min_samples = 4;
+    o.algorithm = algorithm;
+    DBSCAN reused(o);
+    ECLIPSERA_ASSERT_OK(reused.Fit(x));
+    const WorkspaceStats first = *reused.workspace_stats();
+    EXPECT_GT(first.bytes, 3000 * 5) << algorithm;
+    for (Index n : {2999, 2900, 3000}) {
+      reused.Reset();
+      ECLIPSERA_ASSERT_OK(reused.Fit(x.topRows(n)));
+      EXPECT_EQ(reused.workspace_stats()->reallocations, first.reallocations)
+          << algorithm << " n=" << n;
+      EXPECT_EQ(reused.workspace_stats()->bytes, first.bytes)
+          << algorithm << " n=" << n;
+      DBSCAN fresh(o);
+      ECLIPSERA_ASSERT_OK(fresh.Fit(x.topRows(n)));
+      EXPECT_TRUE(reused.labels() == fresh.labels()) << algorithm << " " << n;
+      pool::ScopedPoolingDisabled v1_mode(true);
+      DBSCAN v1(o);
+      ECLIPSERA_ASSERT_OK(v1.Fit(x.topRows(n)));
+      EXPECT_TRUE(v1.labels() == fresh.labels()) << algorithm << " " << n;
+    }
+  }
 }
 
 TEST(DBSCANTest, AutoPicksGridForLowDimensions) {

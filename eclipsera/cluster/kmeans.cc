@@ -20,7 +20,7 @@ namespace eclipsera::cluster {
 namespace {
 
 // Number of distinct labels in [0, k) (for the duplicate-points warning).
-Index CountDistinctLabels(const LabelVector& labels, Index k) {
+Index CountDistinctLabels(const ConstLabelRef& labels, Index k) {
   std::vector<char> seen(static_cast<size_t>(k), 0);
   Index distinct = 0;
   for (Index i = 0; i < labels.size(); ++i) {
@@ -39,15 +39,14 @@ using cluster_internal::kTileRows;
 using cluster_internal::ReductionChunkRows;
 using cluster_internal::SquaredDistance;
 
-// Resizes only when the shape changes, so a workspace reused for data of
-// the same shape never reallocates.
+// Sizes a grow-only buffer: it reallocates only beyond its capacity.
 template <class M>
 void Size(M& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+  m.resize(rows, cols);
 }
 template <class V>
 void Size(V& v, Index n) {
-  if (v.size() != n) v.resize(n);
+  v.resize(n);
 }
 
 // Everything one run (one init) needs, borrowed from the workspace.
@@ -66,13 +65,13 @@ struct RunContext {
   Index n_chunks;
 };
 
-void RowSquaredNorms(const ConstMatrixRef& m, Vector& out) {
+void RowSquaredNorms(const ConstMatrixRef& m, VectorRef out) {
   for (Index i = 0; i < m.rows(); ++i) out(i) = m.row(i).squaredNorm();
 }
 
 // Weighted inertia, reduced per chunk in chunk order.
-double Inertia(const RunContext& rc, const Matrix& centers,
-               const LabelVector& labels, Vector& chunk_partials) {
+double Inertia(const RunContext& rc, const ConstMatrixRef& centers,
+               const ConstLabelRef& labels, VectorRef chunk_partials) {
   ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
     double s = 0.0;
     for (Index i = b; i < e; ++i) {
@@ -89,13 +88,14 @@ double Inertia(const RunContext& rc, const Matrix& centers,
 // scikit-learn's _relocate_empty_clusters_dense: each empty cluster takes
 // the point farthest from its current center (largest first; scikit-learn
 // uses argpartition, whose order among several far points is unspecified).
-void RelocateEmptyClusters(const RunContext& rc, const Matrix& old_centers,
-                           const LabelVector& labels, Matrix& centers_new,
-                           Vector& weight_in_clusters) {
+void RelocateEmptyClusters(const RunContext& rc,
+                           const ConstMatrixRef& old_centers,
+                           const ConstLabelRef& labels, MatrixRef centers_new,
+                           VectorRef weight_in_clusters) {
   Index n_empty = 0;
   for (Index j = 0; j < rc.k; ++j) n_empty += weight_in_clusters(j) == 0.0;
   if (n_empty == 0) return;
-  Vector& dist = rc.ws->distances;
+  GrowVector& dist = rc.ws->distances;
   for (Index i = 0; i < rc.n; ++i) {
     dist(i) = SquaredDistance(rc.x.row(i).data(),
                               old_centers.row(labels(i)).data(), rc.d);
@@ -126,8 +126,8 @@ void RelocateEmptyClusters(const RunContext& rc, const Matrix& old_centers,
 
 // Sums the per-chunk partial sums in chunk order, relocates empty clusters,
 // divides by the weights and measures the center shift.
-void FinishCenters(const RunContext& rc, const Matrix& centers,
-                   const LabelVector& labels, Matrix& centers_new) {
+void FinishCenters(const RunContext& rc, const ConstMatrixRef& centers,
+                   const ConstLabelRef& labels, MatrixRef centers_new) {
   KMeansWorkspace& ws = *rc.ws;
   centers_new.setZero();
   ws.weight_in_clusters.setZero();
@@ -148,7 +148,7 @@ void FinishCenters(const RunContext& rc, const Matrix& centers,
 
 // Accumulates w * x of rows [b, e) into chunk c's partial sums by label.
 void AccumulateRows(const RunContext& rc, Index c, Index b, Index e,
-                    const LabelVector& labels) {
+                    const ConstLabelRef& labels) {
   KMeansWorkspace& ws = *rc.ws;
   simd::AddRowsByLabel(
       rc.x.row(b).data(), e - b, rc.x.outerStride(), rc.weights + b,
@@ -163,7 +163,7 @@ void ZeroChunk(const RunContext& rc, Index c) {
 
 // Accumulates w * x of chunk [b, e) into its partial sums by label.
 void AccumulateChunk(const RunContext& rc, Index b, Index e,
-                     const LabelVector& labels) {
+                     const ConstLabelRef& labels) {
   const Index c = b / rc.chunk_rows;
   ZeroChunk(rc, c);
   AccumulateRows(rc, c, b, e, labels);
@@ -171,8 +171,8 @@ void AccumulateChunk(const RunContext& rc, Index b, Index e,
 
 // One Lloyd iteration (scikit-learn's lloyd_iter_chunked_dense): labels
 // from `centers`, and when update_centers, new centers and shifts.
-void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
-               LabelVector& labels, bool update_centers) {
+void LloydIter(const RunContext& rc, const ConstMatrixRef& centers,
+               MatrixRef centers_new, LabelRef labels, bool update_centers) {
   KMeansWorkspace& ws = *rc.ws;
   RowSquaredNorms(centers, ws.c_sqnorms);
   ParallelForChunks(
@@ -206,8 +206,8 @@ void LloydIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
 
 // The roadmap's v1.0 step: a fresh n x k distance matrix and fresh center
 // buffers every iteration; the same math as LloydIter.
-void LloydIterAllocating(const RunContext& rc, const Matrix& centers,
-                         Matrix& centers_new, LabelVector& labels) {
+void LloydIterAllocating(const RunContext& rc, const ConstMatrixRef& centers,
+                         MatrixRef centers_new, LabelRef labels) {
   Vector c_sqnorms = centers.rowwise().squaredNorm();
   Matrix distances = -2.0 * (rc.x * centers.transpose());
   distances.rowwise() += c_sqnorms.transpose();
@@ -278,7 +278,7 @@ RunResult RunIterations(const RunContext& rc, IterFn iter,
     ws.labels_old = ws.labels;
   }
   if (!strict_convergence) final_labels();
-  Vector& partials = ws.distances;  // reused as chunk partials
+  GrowVector& partials = ws.distances;  // reused as chunk partials
   const double inertia = Inertia(rc, ws.centers, ws.labels, partials);
   return {inertia, std::min(i + 1, rc.max_iter)};
 }
@@ -299,7 +299,7 @@ RunResult RunLloyd(const RunContext& rc) {
 
 // Pairwise center half-distances and, per center, half the distance to its
 // nearest other center.
-void CenterHalfDistances(const RunContext& rc, const Matrix& centers) {
+void CenterHalfDistances(const RunContext& rc, const ConstMatrixRef& centers) {
   KMeansWorkspace& ws = *rc.ws;
   for (Index a = 0; a < rc.k; ++a) {
     ws.center_half_distances(a, a) = 0.0;
@@ -321,7 +321,7 @@ void CenterHalfDistances(const RunContext& rc, const Matrix& centers) {
 }
 
 // scikit-learn's init_bounds_dense.
-void ElkanInitBounds(const RunContext& rc, const Matrix& centers) {
+void ElkanInitBounds(const RunContext& rc, const ConstMatrixRef& centers) {
   KMeansWorkspace& ws = *rc.ws;
   ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
     for (Index i = b; i < e; ++i) {
@@ -348,8 +348,8 @@ void ElkanInitBounds(const RunContext& rc, const Matrix& centers) {
 }
 
 // scikit-learn's elkan_iter_chunked_dense.
-void ElkanIter(const RunContext& rc, const Matrix& centers, Matrix& centers_new,
-               bool update_centers) {
+void ElkanIter(const RunContext& rc, const ConstMatrixRef& centers,
+               MatrixRef centers_new, bool update_centers) {
   KMeansWorkspace& ws = *rc.ws;
   ParallelForChunks(rc.n_jobs, rc.n, rc.chunk_rows, [&](Index b, Index e, int) {
     for (Index i = b; i < e; ++i) {
@@ -429,8 +429,8 @@ RunResult RunElkan(const RunContext& rc) {
 // upper bound exceeds max(lower bound, half the distance from its center to
 // the nearest other center). Labels are those of exact distances, as
 // Elkan's; the iteration, convergence and relocation rules are Lloyd's.
-void HamerlyIter(const RunContext& rc, const Matrix& centers,
-                 Matrix& centers_new, bool update_centers) {
+void HamerlyIter(const RunContext& rc, const ConstMatrixRef& centers,
+                 MatrixRef centers_new, bool update_centers) {
   KMeansWorkspace& ws = *rc.ws;
   CenterHalfDistances(rc, centers);
   const bool use_tree = cluster_internal::CenterTree::Useful(rc.k, rc.d);
@@ -496,7 +496,7 @@ RunResult RunHamerly(const RunContext& rc) {
 
 // True when a and b define the same partition (scikit-learn's
 // _is_same_clustering).
-bool SameClustering(const LabelVector& a, const LabelVector& b, Index k,
+bool SameClustering(const ConstLabelRef& a, const ConstLabelRef& b, Index k,
                     std::vector<int32_t>& mapping) {
   mapping.assign(k, -1);
   for (Index i = 0; i < a.size(); ++i) {
@@ -533,6 +533,15 @@ absl::Status CheckSampleWeight(absl::Span<const double> w, Index n) {
 }
 
 }  // namespace
+
+WorkspaceStats KMeansWorkspace::stats() const {
+  return SumStats(x, x_sqnorms, weights, centers, centers_new, best_centers,
+                  c_sqnorms, weight_in_clusters, center_shift, labels,
+                  labels_old, best_labels, distances, tiles, partial_sums,
+                  partial_weights, upper_bounds, lower_bounds,
+                  center_half_distances, distance_next_center, hamerly_lower,
+                  candidate_dist, cumsum);
+}
 
 const ParamSchema<KMeansOptions>& KMeansOptions::Schema() {
   static const auto* schema = [] {

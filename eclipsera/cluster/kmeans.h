@@ -18,6 +18,7 @@
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
 
 namespace eclipsera::cluster {
 
@@ -45,35 +46,38 @@ struct KMeansOptions {
   static const ParamSchema<KMeansOptions>& Schema();
 };
 
-// Buffers of one fit, sized once and reused by later fits of the same
-// shape (roadmap section 2.2). Only KMeans uses its members.
+// Buffers of one fit, grow-only (core/workspace.h): a later fit on data
+// that is not larger reuses them without allocating (roadmap section 2.2).
+// Only KMeans uses its members.
 struct KMeansWorkspace {
-  Matrix x;             // centered copy of X
-  Vector x_sqnorms;     // ||x_i||^2
-  Vector weights;       // sample weights
-  Matrix centers;       // current centers
-  Matrix centers_new;   // next centers
-  Matrix best_centers;  // best run so far
-  Vector c_sqnorms;     // ||c_j||^2
-  Vector weight_in_clusters;
-  Vector center_shift;
-  LabelVector labels, labels_old, best_labels;
-  Vector distances;        // per-sample distance (relocation, k-means++)
-  Matrix tiles;            // per-worker distance tiles
-  Matrix partial_sums;     // per-chunk center sums (n_chunks * k x d)
-  Matrix partial_weights;  // per-chunk weights (n_chunks x k)
+  GrowMatrix x;             // centered copy of X
+  GrowVector x_sqnorms;     // ||x_i||^2
+  GrowVector weights;       // sample weights
+  GrowMatrix centers;       // current centers
+  GrowMatrix centers_new;   // next centers
+  GrowMatrix best_centers;  // best run so far
+  GrowVector c_sqnorms;     // ||c_j||^2
+  GrowVector weight_in_clusters;
+  GrowVector center_shift;
+  GrowLabels labels, labels_old, best_labels;
+  GrowVector distances;        // per-sample distance (relocation, k-means++)
+  GrowMatrix tiles;            // per-worker distance tiles
+  GrowMatrix partial_sums;     // per-chunk center sums (n_chunks * k x d)
+  GrowMatrix partial_weights;  // per-chunk weights (n_chunks x k)
   // Elkan bounds.
-  Vector upper_bounds;
-  Matrix lower_bounds;
-  Matrix center_half_distances;
-  Vector distance_next_center;
+  GrowVector upper_bounds;
+  GrowMatrix lower_bounds;
+  GrowMatrix center_half_distances;
+  GrowVector distance_next_center;
   // Hamerly's per-sample lower bound (second-closest center), and a k-d
   // tree over the centers for its full searches in low dimension.
-  Vector hamerly_lower;
+  GrowVector hamerly_lower;
   cluster_internal::CenterTree center_tree;
   // k-means++ scratch.
-  Matrix candidate_dist;
-  Vector cumsum;
+  GrowMatrix candidate_dist;
+  GrowVector cumsum;
+
+  WorkspaceStats stats() const;
 };
 
 class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
@@ -110,6 +114,9 @@ class KMeans : public EstimatorWithOptions<KMeans, KMeansOptions> {
     return fitted_ ? cluster_centers_.rows() : 0;
   }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return ws_.stats();
+  }
   bool fitted() const override { return fitted_; }
   FittedScalarList FittedScalars() const override;
   // cluster_centers and labels.

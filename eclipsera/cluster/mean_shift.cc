@@ -117,6 +117,16 @@ Matrix GetBinSeeds(const ConstMatrixRef& x, double bin_size, int min_bin_freq) {
   return seeds;
 }
 
+WorkspaceStats MeanShiftWorkspace::stats() const {
+  WorkspaceStats s =
+      SumStats(seed_centers, intensity, iterations, order, unique, neighbours);
+  s += StatsOf(workers);
+  for (const Worker& w : workers) {
+    s += SumStats(w.scratch.stack, w.scratch.heap, w.mean, w.old_mean, w.sum);
+  }
+  return s;
+}
+
 const ParamSchema<MeanShiftOptions>& MeanShiftOptions::Schema() {
   static const auto* schema = [] {
     auto* s = new ParamSchema<MeanShiftOptions>("MeanShift");
@@ -227,7 +237,7 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     xdata = contiguous.data();
   }
 
-  // Workspace: sized once per fit, reused across fits.
+  // Workspace: grow-only, reused across fits.
   const int workers = NumWorkers(o.n_jobs, NumChunks(n_seeds, kSeedChunk));
   if (static_cast<int>(ws_.workers.size()) < workers) {
     ws_.workers.resize(workers);
@@ -238,6 +248,11 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     w.sum.resize(d);
   }
   ws_.seed_centers.resize(n_seeds, d);
+  // The post-processing lists hold at most n_seeds entries: reserving that
+  // keeps their capacity a function of the fit's size, not of its result.
+  ws_.order.reserve(n_seeds);
+  ws_.unique.reserve(n_seeds);
+  ws_.neighbours.reserve(n_seeds);
   ws_.intensity.resize(n_seeds);
   ws_.iterations.resize(n_seeds);
   const double stop_thresh = 1e-3 * bw;
@@ -299,7 +314,7 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
 
   // Seeds that found samples; equal centers collapse as dictionary keys
   // (the later seed's intensity wins, as in scikit-learn's dict).
-  const Matrix& sc = ws_.seed_centers;
+  const GrowMatrix& sc = ws_.seed_centers;
   auto& order = ws_.order;
   order.clear();
   int n_iter = 0;

@@ -23,6 +23,7 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
 #include "eclipsera/neighbors/neighbors.h"
 
 namespace eclipsera::cluster {
@@ -56,15 +57,17 @@ struct MeanShiftOptions {
 struct MeanShiftWorkspace {
   struct Worker {
     neighbors::QueryScratch scratch;
-    Vector mean, old_mean, sum;
+    GrowVector mean, old_mean, sum;
   };
   std::vector<Worker> workers;
-  Matrix seed_centers;           // n_seeds x d, where each seed ended
+  GrowMatrix seed_centers;       // n_seeds x d, where each seed ended
   std::vector<Index> intensity;  // samples within bandwidth at the end
   std::vector<int> iterations;   // completed iterations per seed
   std::vector<Index> order;      // post-processing permutation
   std::vector<uint8_t> unique;
   std::vector<Index> neighbours;
+
+  WorkspaceStats stats() const;
 };
 
 class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
@@ -97,6 +100,9 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
 
   EstimatorKind kind() const override { return EstimatorKind::kClusterer; }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return ws_.stats();
+  }
   bool fitted() const override { return fitted_; }
   FittedArrayList FittedArrays() const override;
   absl::Status RestoreFitted(const FittedArrayList& arrays,

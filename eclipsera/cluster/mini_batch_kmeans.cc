@@ -36,6 +36,12 @@ void Size(V& v, Index n) {
 
 }  // namespace
 
+WorkspaceStats MiniBatchKMeansWorkspace::stats() const {
+  return SumStats(batch, batch_weights, batch_indices, batch_labels,
+                  centers_new, tiles, c_sqnorms, partials, permutation,
+                  to_reassign, order);
+}
+
 const ParamSchema<MiniBatchKMeansOptions>& MiniBatchKMeansOptions::Schema() {
   using O = MiniBatchKMeansOptions;
   static const auto* schema = [] {
@@ -206,9 +212,9 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   MiniBatchKMeansWorkspace& ws = ws_;
   const Index b = static_cast<Index>(indices.size()), d = x.cols();
   const Index k = centers_.rows();
-  Matrix fresh_batch, fresh_tiles;
-  Matrix& batch = pooling_ ? ws.batch : fresh_batch;
-  Matrix& tiles = pooling_ ? ws.tiles : fresh_tiles;
+  GrowMatrix fresh_batch, fresh_tiles;
+  GrowMatrix& batch = pooling_ ? ws.batch : fresh_batch;
+  GrowMatrix& tiles = pooling_ ? ws.tiles : fresh_tiles;
   if (!pooling_) {
     // v1.0: fresh buffers for this step.
     batch.resize(b, d);
@@ -236,7 +242,7 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   for (Index c = 0; c < NumChunks(b, kTileRows); ++c) inertia += ws.partials(c);
 
   // _minibatch_update_dense: per-center running means.
-  Vector& wsum = ws.c_sqnorms;  // reused: per-center batch weight
+  GrowVector& wsum = ws.c_sqnorms;  // reused: per-center batch weight
   wsum.setZero();
   // Labels come from the argmin kernels (always in [0, k)); the guards keep
   // every write through a label in bounds by construction.

@@ -18,6 +18,7 @@
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
 
 namespace eclipsera::cluster {
 
@@ -42,17 +43,19 @@ struct MiniBatchKMeansOptions {
 
 // Buffers of the mini-batch loop, sized once per fit.
 struct MiniBatchKMeansWorkspace {
-  Matrix batch;  // gathered batch rows
-  Vector batch_weights;
+  GrowMatrix batch;  // gathered batch rows
+  GrowVector batch_weights;
   std::vector<Index> batch_indices;
-  LabelVector batch_labels;
-  Matrix centers_new;
-  Matrix tiles;  // per-worker distance tiles
-  Vector c_sqnorms;
-  Vector partials;                 // per-chunk inertia
+  GrowLabels batch_labels;
+  GrowMatrix centers_new;
+  GrowMatrix tiles;  // per-worker distance tiles
+  GrowVector c_sqnorms;
+  GrowVector partials;             // per-chunk inertia
   std::vector<Index> permutation;  // reassignment sampling
   std::vector<uint8_t> to_reassign;
   std::vector<Index> order;
+
+  WorkspaceStats stats() const;
 };
 
 class MiniBatchKMeans
@@ -86,6 +89,9 @@ class MiniBatchKMeans
     return fitted_ ? centers_.rows() : 0;
   }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return ws_.stats();
+  }
   bool fitted() const override { return fitted_; }
   FittedArrayList FittedArrays() const override;
   absl::Status RestoreFitted(const FittedArrayList& arrays,

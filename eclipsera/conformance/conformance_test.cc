@@ -478,6 +478,32 @@ TEST_P(ConformanceTest, ResetAndRefitOnAnotherFold) {
   }
 }
 
+// Every iterative estimator keeps a grow-only workspace (roadmap Phase 2):
+// after a fit on 61 rows, Reset() and fits on the next folds (59, 60 and
+// 61 rows) neither reallocate a workspace buffer nor change the heap it
+// holds. Estimators without iterations may have no workspace.
+TEST_P(ConformanceTest, WorkspaceKeepsItsCapacityAcrossFolds) {
+  static const char* const kIterative[] = {
+      "KMeans",    "MiniBatchKMeans",         "DBSCAN",
+      "MeanShift", "AgglomerativeClustering", "GaussianMixture",
+      "TSNE"};
+  const bool iterative = std::find(std::begin(kIterative), std::end(kIterative),
+                                   GetParam()) != std::end(kIterative);
+  std::unique_ptr<Estimator> est = Make();
+  EXPECT_EQ(est->workspace_stats().has_value(), iterative);
+  if (!est->workspace_stats().has_value()) return;
+  ECLIPSERA_ASSERT_OK(FitOn(*est, Blobs(61)));
+  const WorkspaceStats after_first = *est->workspace_stats();
+  EXPECT_GT(after_first.bytes, 0);
+  for (Index n : {59, 60, 61}) {
+    est->Reset();
+    ECLIPSERA_ASSERT_OK(FitOn(*est, Blobs(n)));
+    const WorkspaceStats now = *est->workspace_stats();
+    EXPECT_EQ(now.reallocations, after_first.reallocations) << "n=" << n;
+    EXPECT_EQ(now.bytes, after_first.bytes) << "n=" << n;
+  }
+}
+
 // The *Into forms equal the allocating ones; const methods run
 // concurrently on one fitted estimator (checked under TSan).
 TEST_P(ConformanceTest, IntoFormsAndConcurrentConstCalls) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "absl/types/span.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
+#include "eclipsera/core/workspace.h"
 
 namespace eclipsera {
 
@@ -210,6 +212,15 @@ class Estimator {
   // The counters of this estimator's cache of fitted steps (a Pipeline
   // with `memory`, shared with its clones); zeros without one.
   virtual CacheStatistics cache_statistics() const { return {}; }
+
+  // Iterative estimators keep their buffers in a grow-only workspace
+  // (core/workspace.h) that Reset() keeps: the heap it holds and how many
+  // times its buffers reallocated since construction. A Reset() and a Fit
+  // on data that is not larger leave `reallocations` unchanged. nullopt
+  // for estimators without a workspace.
+  virtual std::optional<WorkspaceStats> workspace_stats() const {
+    return std::nullopt;
+  }
 
   // Warnings of the last Fit, as scikit-learn's ConvergenceWarning and
   // friends (fewer distinct clusters than requested, no convergence within

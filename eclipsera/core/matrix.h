@@ -26,6 +26,7 @@ using MatrixRef = Eigen::Ref<Matrix>;
 using ConstMatrixRef = Eigen::Ref<const Matrix>;
 using VectorRef = Eigen::Ref<Vector>;
 using ConstVectorRef = Eigen::Ref<const Vector>;
+using LabelRef = Eigen::Ref<LabelVector>;
 using ConstLabelRef = Eigen::Ref<const LabelVector>;
 
 }  // namespace eclipsera

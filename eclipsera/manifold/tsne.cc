@@ -113,8 +113,16 @@ const ParamSchema<TSNEOptions>& TSNEOptions::Schema() {
   return *schema;
 }
 
+WorkspaceStats TSNEWorkspace::stats() const {
+  WorkspaceStats s = SumStats(p_dense_, p_sparse_.indptr, p_sparse_.indices,
+                              p_sparse_.values, grad_, update_, gains_);
+  s += exact_.stats();
+  s += barnes_hut_.stats();
+  return s;
+}
+
 size_t TSNEWorkspace::p_bytes() const {
-  return static_cast<size_t>(p_dense_.size()) * sizeof(double) +
+  return static_cast<size_t>(p_dense_.bytes()) +
          p_sparse_.values.capacity() * sizeof(double) +
          p_sparse_.indices.capacity() * sizeof(int32_t) +
          p_sparse_.indptr.capacity() * sizeof(int64_t);
@@ -266,8 +274,10 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
   double* p = embedding_.data();
   TSNEWorkspace& ws = workspace_;
   // As scikit-learn, every call starts with zero update and unit gains.
-  ws.update_.setZero(size);
-  ws.gains_.setOnes(size);
+  ws.update_.resize(size);
+  ws.update_.setZero();
+  ws.gains_.resize(size);
+  ws.gains_.setOnes();
   ws.grad_.resize(size);
   double error = std::numeric_limits<double>::max();
   double best_error = std::numeric_limits<double>::max();
@@ -380,8 +390,9 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
     if (o.verbose && !precomputed) {
       std::fprintf(stderr, "[t-SNE] Computing pairwise distances...\n");
     }
+    ws.p_dense_.resize(n, n);
     manifold_internal::JointProbabilitiesDense(x, precomputed, o.perplexity,
-                                               o.n_jobs, &ws.p_dense_);
+                                               o.n_jobs, ws.p_dense_);
     ws.p_sparse_ = manifold_internal::CsrMatrix();
   } else {
     const Index k =
@@ -399,7 +410,7 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
     }
     manifold_internal::JointProbabilitiesNn(knn, o.perplexity, o.n_jobs,
                                             &ws.p_sparse_);
-    ws.p_dense_.resize(0, 0);
+    ws.p_dense_.release();  // no n x n P kept for Barnes-Hut
   }
   if (o.verbose) {
     std::fprintf(stderr,

@@ -52,6 +52,7 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
 #include "eclipsera/manifold/internal/gradient.h"
 #include "eclipsera/manifold/internal/perplexity.h"
 
@@ -87,14 +88,16 @@ class TSNEWorkspace {
  public:
   // Bytes held by the n x n or sparse P.
   size_t p_bytes() const;
+  // Every buffer: P, the descent's vectors and the gradient scratch.
+  WorkspaceStats stats() const;
 
  private:
   friend class TSNE;
-  Matrix p_dense_;
+  GrowMatrix p_dense_;
   manifold_internal::CsrMatrix p_sparse_;
-  Vector grad_;
-  Vector update_;
-  Vector gains_;
+  GrowVector grad_;
+  GrowVector update_;
+  GrowVector gains_;
   manifold_internal::ExactGradient exact_;
   manifold_internal::BarnesHutGradient barnes_hut_;
 };
@@ -113,6 +116,9 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
 
   EstimatorKind kind() const override { return EstimatorKind::kTransformer; }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return workspace_.stats();
+  }
   bool fitted() const override { return fitted_; }
 
   // n_samples x n_components.

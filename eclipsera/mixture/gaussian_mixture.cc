@@ -238,23 +238,12 @@ bool UseLowRankFull(CovType type, Index n, Index d) {
   return type == CovType::kFull && 4 * n <= d;
 }
 
-// Sizes the workspace for (n, d, k, type, workers); allocates only when a
-// size changes.
+// Sizes the workspace for (n, d, k, type, workers); the grow-only buffers
+// allocate only beyond their capacity.
 void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
              CovType type, int workers) {
-  bool grew = false;
-  auto size = [&grew](Matrix& m, Index r, Index c) {
-    if (m.rows() != r || m.cols() != c) {
-      if (m.size() != r * c) grew = true;
-      m.resize(r, c);
-    }
-  };
-  auto vsize = [&grew](Vector& v, Index r) {
-    if (v.size() != r) {
-      grew = true;
-      v.resize(r);
-    }
-  };
+  auto size = [](GrowMatrix& m, Index r, Index c) { m.resize(r, c); };
+  auto vsize = [](GrowVector& v, Index r) { v.resize(r); };
   const Index n_blocks = NumChunks(n, BlockRows(n));
   size(ws.resp, n, k);
   vsize(ws.log_prob_norm, n);
@@ -277,23 +266,20 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   const bool wide = UseLowRankFull(type, n, d);
   size(ws.wide_u, wide ? n : 0, wide ? d : 0);
   vsize(ws.wide_sum, wide ? d : 0);
-  if (grew) ++ws.resizes;
 }
 
 // Sizes only what the E-step reads (prediction needs no M-step buffers).
 void PrepareEStep(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
                   CovType type, int workers) {
-  auto size = [](Matrix& m, Index r, Index c) {
-    if (m.rows() != r || m.cols() != c) m.resize(r, c);
-  };
+  auto size = [](GrowMatrix& m, Index r, Index c) { m.resize(r, c); };
   const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
   const bool tied = type == CovType::kTied;
   size(ws.resp, n, k);
-  if (ws.log_prob_norm.size() != n) ws.log_prob_norm.resize(n);
+  ws.log_prob_norm.resize(n);
   size(ws.worker_scratch,
        tied ? static_cast<Index>(workers) * std::min(kChunk, n) : 0, d);
   size(ws.proj_means, k, d);
-  if (ws.log_const.size() != k) ws.log_const.resize(k);
+  ws.log_const.resize(k);
   size(ws.lin_coef, d, k);
   size(ws.quad_coef, d, k);
   size(ws.diag_coef, diag ? k : 0, diag ? 2 * d : 0);
@@ -577,7 +563,7 @@ absl::Status MStep(const EmContext& c, int n_jobs, bool initial,
     case CovType::kDiag:
     case CovType::kSpherical: {
       ws.proj_means.setZero();  // reused as sum resp^T X^2
-      Matrix& sx2 = ws.proj_means;
+      GrowMatrix& sx2 = ws.proj_means;
       for (Index blk = 0; blk < n_blocks; ++blk) {
         sx2 += ws.block_sx2.middleRows(blk * k, k);
       }
@@ -852,7 +838,7 @@ absl::Status Initialize(const EmContext& c, const GaussianMixtureOptions& o,
   if (!all_given) {
     // The responsibilities of the init method; with all three arrays given
     // scikit-learn computes and then discards them, so we skip it.
-    Matrix& resp = ws.resp;
+    GrowMatrix& resp = ws.resp;
     // The k-means and k-means++ initialisations only pick labels or rows,
     // which do not depend on X's scale; on tiny data (squared distances
     // would underflow, see CheckNotTooSmall) they run on X times a power of
@@ -1042,14 +1028,10 @@ const ParamSchema<GaussianMixtureOptions>& GaussianMixtureOptions::Schema() {
   return *s;
 }
 
-int64_t GaussianMixtureWorkspace::bytes() const {
-  const int64_t doubles =
-      resp.size() + log_prob_norm.size() + xtx.size() + block_nk.size() +
-      block_sx.size() + block_sx2.size() + block_cov.size() +
-      worker_scratch.size() + proj_means.size() + log_const.size() +
-      lin_coef.size() + quad_coef.size() + nk.size() + diag_coef.size() +
-      kernel_scratch.size() + wide_u.size() + wide_sum.size();
-  return doubles * static_cast<int64_t>(sizeof(double));
+WorkspaceStats GaussianMixtureWorkspace::stats() const {
+  return SumStats(resp, log_prob_norm, xtx, block_nk, block_sx, block_sx2,
+                  block_cov, worker_scratch, proj_means, log_const, lin_coef,
+                  quad_coef, diag_coef, kernel_scratch, nk, wide_u, wide_sum);
 }
 
 }  // namespace eclipsera::mixture

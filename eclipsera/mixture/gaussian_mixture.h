@@ -26,6 +26,7 @@
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/params.h"
 #include "eclipsera/core/registry.h"
+#include "eclipsera/core/workspace.h"
 #include "eclipsera/pool/shared_pool.h"
 
 namespace eclipsera::mixture {
@@ -78,33 +79,34 @@ struct GaussianMixtureParams {
   bool cholesky_lower = false;
 };
 
-// Buffers of the EM loop, sized once per fit and kept across fits (Reset
-// keeps them). Contents are scratch; only the sizes matter to callers.
+// Buffers of the EM loop, grow-only (core/workspace.h) and kept across
+// fits (Reset keeps them): a fit on data that is not larger reallocates
+// nothing. Contents are scratch; only the sizes matter to callers.
 struct GaussianMixtureWorkspace {
-  Matrix resp;            // n_samples x n_components: weighted log-densities,
-                          // then responsibilities.
-  Vector log_prob_norm;   // n_samples: log p(x_i).
-  Matrix xtx;             // n_features x n_features ('tied'): X^T X.
-  Matrix block_nk;        // n_blocks x n_components: per-block partial sums.
-  Matrix block_sx;        // (n_blocks * n_components) x n_features.
-  Matrix block_sx2;       // (n_blocks * n_components) x n_features.
-  Matrix block_cov;       // (n_blocks * n_components * d) x d ('full').
-  Matrix worker_scratch;  // (workers * chunk) x n_features ('tied').
+  GrowMatrix resp;  // n_samples x n_components: weighted log-densities,
+                    // then responsibilities.
+  GrowVector log_prob_norm;  // n_samples: log p(x_i).
+  GrowMatrix xtx;            // n_features x n_features ('tied'): X^T X.
+  GrowMatrix block_nk;       // n_blocks x n_components: per-block partial sums.
+  GrowMatrix block_sx;       // (n_blocks * n_components) x n_features.
+  GrowMatrix block_sx2;      // (n_blocks * n_components) x n_features.
+  GrowMatrix block_cov;      // (n_blocks * n_components * d) x d ('full').
+  GrowMatrix worker_scratch;  // (workers * chunk) x n_features ('tied').
   // E-step constants derived from the parameters.
-  Matrix proj_means;      // n x d: mean_k * P_k ('full', 'tied').
-  Vector log_const;       // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
-  Matrix lin_coef;        // d x n ('diag', 'spherical').
-  Matrix quad_coef;       // d x n ('diag', 'spherical').
-  Matrix diag_coef;       // n x 2d: [lin_coef^T | quad_coef^T] per component.
-  Matrix kernel_scratch;  // workers x SIMD kernel scratch.
-  Vector nk;              // n
-  Matrix wide_u;          // n_samples x d ('full', n_samples * 4 <= d): the
-                          // scaled centred samples of one component.
-  Vector wide_sum;        // d ('full' on wide data): substitution sums.
-  int64_t resizes = 0;    // how many times Prepare had to (re)allocate.
+  GrowMatrix proj_means;  // n x d: mean_k * P_k ('full', 'tied').
+  GrowVector log_const;   // n: -d/2 log(2 pi) + log det P_k + log w_k (...).
+  GrowMatrix lin_coef;    // d x n ('diag', 'spherical').
+  GrowMatrix quad_coef;   // d x n ('diag', 'spherical').
+  GrowMatrix diag_coef;   // n x 2d: [lin_coef^T | quad_coef^T] per component.
+  GrowMatrix kernel_scratch;  // workers x SIMD kernel scratch.
+  GrowVector nk;              // n
+  GrowMatrix wide_u;          // n_samples x d ('full', n_samples * 4 <= d): the
+                              // scaled centred samples of one component.
+  GrowVector wide_sum;        // d ('full' on wide data): substitution sums.
 
-  // Heap bytes held by the buffers.
-  int64_t bytes() const;
+  // Heap held by the buffers, and how often they reallocated.
+  WorkspaceStats stats() const;
+  int64_t bytes() const { return stats().bytes; }
 };
 
 // A sample drawn from a fitted mixture: rows grouped by component.
@@ -129,6 +131,9 @@ class GaussianMixture
     return EstimatorKind::kDensityEstimator;
   }
   void Reset() override;
+  std::optional<WorkspaceStats> workspace_stats() const override {
+    return ws_.stats();
+  }
   bool fitted() const override { return fitted_; }
 
   // Fit(x) is Estimator::Fit: InvalidArgument on bad options, shapes,

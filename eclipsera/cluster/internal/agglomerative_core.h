@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "eclipsera/core/matrix.h"
+#include "eclipsera/core/workspace.h"
 
 namespace eclipsera::cluster_internal {
 
@@ -81,6 +82,14 @@ struct AgglomerativeWorkspace {
   std::vector<int32_t> count;    // 2n-1
   std::vector<int64_t> heap;     // _hc_cut
   std::vector<int64_t> stack;    // _hc_cut descendants
+
+  // Heap held (every member is a std::vector sized with resize/assign, so
+  // grow-only).
+  WorkspaceStats stats() const {
+    return SumStats(coords, sizes, penalty, norms, slot, row, min_dist, point,
+                    condensed, int_sizes, chain, chunk_min, remap, merges,
+                    order, parent, count, heap, stack);
+  }
 };
 
 struct TreeOptions {

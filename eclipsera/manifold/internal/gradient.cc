@@ -3,6 +3,7 @@
 #include "eclipsera/manifold/internal/gradient.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -38,7 +39,7 @@ void ExactGradient::Resize(Index n, int d, int n_jobs) {
   rep_.resize(n, d);
   const int workers = NumWorkers(n_jobs, NumChunks(n, kExactRowChunk));
   if (static_cast<int>(rows_.size()) < workers) rows_.resize(workers);
-  for (Vector& r : rows_) r.resize(n);
+  for (GrowVector& r : rows_) r.resize(n);
 }
 
 // Kernel row i for dof != 1 (into `w`), where the SIMD kernels cannot
@@ -69,9 +70,9 @@ const double* ExactGradient::KernelValues(Index i, int worker) {
 void ExactGradient::RowTerms(Index begin, Index end, int worker) {
   for (Index i = begin; i < end; ++i) {
     double max_d2 = 0.0;
-    row_z_(i) = simd::TsneExactRowTerms(
-        yt_.data(), n_, d_, n_, i, p_->data() + i * n_, KernelValues(i, worker),
-        &attr_(i, 0), &rep_(i, 0), &max_d2);
+    row_z_(i) = simd::TsneExactRowTerms(yt_.data(), n_, d_, n_, i, p_ + i * n_,
+                                        KernelValues(i, worker), &attr_(i, 0),
+                                        &rep_(i, 0), &max_d2);
     row_max_(i) = max_d2;
   }
 }
@@ -79,7 +80,7 @@ void ExactGradient::RowTerms(Index begin, Index end, int worker) {
 void ExactGradient::ClampedRows(Index begin, Index end) {
   const double c = 2.0 * (dof_ + 1.0) / dof_;
   for (Index i = begin; i < end; ++i) {
-    const double* prow = p_->data() + i * n_;
+    const double* prow = p_ + i * n_;
     for (int k = 0; k < d_; ++k) grad_[i * d_ + k] = 0.0;
     for (Index j = 0; j < n_; ++j) {
       if (j == i) continue;
@@ -102,15 +103,22 @@ void ExactGradient::ClampedRows(Index begin, Index end) {
 void ExactGradient::ErrorRows(Index begin, Index end, int worker) {
   for (Index i = begin; i < end; ++i) {
     row_kl_(i) =
-        simd::TsneExactKlRow(yt_.data(), n_, d_, n_, i, p_->data() + i * n_,
+        simd::TsneExactKlRow(yt_.data(), n_, d_, n_, i, p_ + i * n_,
                              KernelValues(i, worker), sum_w_, kMachineEpsilon);
   }
 }
 
-double ExactGradient::Compute(const Matrix& p, const double* y, int dof,
+WorkspaceStats ExactGradient::stats() const {
+  WorkspaceStats s = SumStats(yt_, row_z_, row_max_, row_kl_, attr_, rep_);
+  for (const GrowVector& r : rows_) s += r.stats();
+  return s;
+}
+
+double ExactGradient::Compute(const ConstMatrixRef& p, const double* y, int dof,
                               bool compute_error, int n_jobs, double* grad,
                               Matrix* kernel_matrix) {
-  p_ = &p;
+  assert(p.outerStride() == n_);  // rows are read as p_ + i * n_
+  p_ = p.data();
   dof_ = dof;
   grad_ = grad;
   for (Index i = 0; i < n_; ++i) {
@@ -166,6 +174,10 @@ double ExactGradient::Compute(const Matrix& p, const double* y, int dof,
   double kl = 0.0;
   for (Index i = 0; i < n_; ++i) kl += row_kl_(i);
   return 2.0 * kl;
+}
+
+WorkspaceStats BarnesHutGradient::stats() const {
+  return SumStats(neg_, pos_, row_q_, row_error_);
 }
 
 void BarnesHutGradient::Resize(Index n, int d, int n_jobs) {

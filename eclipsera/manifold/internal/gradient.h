@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eclipsera/core/matrix.h"
+#include "eclipsera/core/workspace.h"
 #include "eclipsera/manifold/internal/perplexity.h"
 #include "eclipsera/manifold/internal/space_tree.h"
 
@@ -29,8 +30,12 @@ class ExactGradient {
   // Returns the KL divergence, or NaN when !compute_error. When
   // `kernel_matrix` is not null it is an n x n buffer that receives the
   // kernel values first (the allocating "v1.0" path; same results).
-  double Compute(const Matrix& p, const double* y, int dof, bool compute_error,
-                 int n_jobs, double* grad, Matrix* kernel_matrix = nullptr);
+  double Compute(const ConstMatrixRef& p, const double* y, int dof,
+                 bool compute_error, int n_jobs, double* grad,
+                 Matrix* kernel_matrix = nullptr);
+
+  // Heap held by the scratch buffers.
+  WorkspaceStats stats() const;
 
  private:
   void KernelRow(Index i, double* w) const;
@@ -42,17 +47,17 @@ class ExactGradient {
   Index n_ = 0;
   int d_ = 0;
   int dof_ = 1;
-  const Matrix* p_ = nullptr;
+  const double* p_ = nullptr;  // n x n, row-major
   const Matrix* w_ = nullptr;
   double* grad_ = nullptr;
   double sum_w_ = 0.0;
-  Matrix yt_;                 // d x n: coordinates, one row per dimension
-  Vector row_z_;              // n
-  Vector row_max_;            // n: largest squared distance per row
-  Vector row_kl_;             // n
-  Matrix attr_;               // n x d
-  Matrix rep_;                // n x d
-  std::vector<Vector> rows_;  // per worker: one kernel row (dof != 1)
+  GrowMatrix yt_;                 // d x n: coordinates, one row per dimension
+  GrowVector row_z_;              // n
+  GrowVector row_max_;            // n: largest squared distance per row
+  GrowVector row_kl_;             // n
+  GrowMatrix attr_;               // n x d
+  GrowMatrix rep_;                // n x d
+  std::vector<GrowVector> rows_;  // per worker: one kernel row (dof != 1)
 };
 
 // scikit-learn's _kl_divergence_bh (in double precision): positive forces
@@ -65,6 +70,9 @@ class BarnesHutGradient {
                  bool compute_error, int n_jobs, double* grad);
 
   const SpaceTree& tree() const { return tree_; }
+
+  // Heap held by the force buffers (the tree's own storage excluded).
+  WorkspaceStats stats() const;
 
  private:
   void Forces(Index begin, Index end);
@@ -79,10 +87,10 @@ class BarnesHutGradient {
   const double* y_ = nullptr;
   SpaceTree tree_;
   std::vector<SpaceTree::Scratch> scratch_;  // per worker
-  Vector neg_;                               // n x d
-  Vector pos_;                               // n x d
-  Vector row_q_;                             // n
-  Vector row_error_;                         // n
+  GrowVector neg_;                           // n x d
+  GrowVector pos_;                           // n x d
+  GrowVector row_q_;                         // n
+  GrowVector row_error_;                     // n
 };
 
 }  // namespace eclipsera::manifold_internal

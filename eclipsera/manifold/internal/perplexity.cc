@@ -66,7 +66,7 @@ struct DenseJob {
   Vector sqnorms;
   std::vector<Matrix> dist;               // per worker: chunk x n
   std::vector<std::vector<float>> row32;  // per worker: n
-  Matrix* p;
+  MatrixRef* p;
   Vector partial;  // per row: sum over j > i of the symmetrised values
 
   void Conditional(Index begin, Index end, int worker) {
@@ -125,8 +125,14 @@ struct DenseJob {
 
 void JointProbabilitiesDense(const ConstMatrixRef& x, bool precomputed,
                              double perplexity, int n_jobs, Matrix* p) {
+  p->resize(x.rows(), x.rows());
+  JointProbabilitiesDense(x, precomputed, perplexity, n_jobs, MatrixRef(*p));
+}
+
+void JointProbabilitiesDense(const ConstMatrixRef& x, bool precomputed,
+                             double perplexity, int n_jobs, MatrixRef p_out) {
   const Index n = x.rows();
-  p->resize(n, n);
+  MatrixRef* p = &p_out;
   DenseJob job;
   job.x = &x;
   job.precomputed = precomputed;

@@ -38,6 +38,9 @@ struct CsrMatrix {
 // n x n storage is *p.
 void JointProbabilitiesDense(const ConstMatrixRef& x, bool precomputed,
                              double perplexity, int n_jobs, Matrix* p);
+// The same into a caller's n x n buffer (a t-SNE workspace's grow-only P).
+void JointProbabilitiesDense(const ConstMatrixRef& x, bool precomputed,
+                             double perplexity, int n_jobs, MatrixRef p);
 
 // scikit-learn's _joint_probabilities_nn: conditional P over each sample's
 // nearest neighbours (in column order), P = (C + C^T) / sum as a CSR matrix.
