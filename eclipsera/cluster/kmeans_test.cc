@@ -180,18 +180,25 @@ TEST(KMeansTest, IterationsDoNotAllocate) {
       o.max_iter = 1;
       KMeans km(o);
       ECLIPSERA_ASSERT_OK(km.Fit(x));  // sizes the workspace
+      const int64_t reallocations = km.workspace_stats()->reallocations;
+      // The next cross-validation fold, one row shorter: within capacity.
+      const Matrix fold = x.topRows(x.rows() - 1);
       ::eclipsera::testing::AllocationCounter one;
-      ECLIPSERA_ASSERT_OK(km.Fit(x));
+      ECLIPSERA_ASSERT_OK(km.Fit(fold));
       const int64_t allocs_one = one.allocations();
       KMeansOptions many = km.options();
       many.max_iter = 25;
       // set_options keeps the workspace (Reset keeps reusable buffers).
       km.set_options(many);
-      ::eclipsera::testing::AllocationCounter counter;
+      // Back to the full size, so the counted fit is again a first fit on
+      // the shorter fold (its labels_ result is resized in both).
       ECLIPSERA_ASSERT_OK(km.Fit(x));
+      ::eclipsera::testing::AllocationCounter counter;
+      ECLIPSERA_ASSERT_OK(km.Fit(fold));
       const int64_t allocs_many = counter.allocations();
       EXPECT_EQ(km.n_iter(), 25);
       EXPECT_EQ(allocs_many, allocs_one) << algorithm << " n_jobs=" << n_jobs;
+      EXPECT_EQ(km.workspace_stats()->reallocations, reallocations);
     }
   }
   KMeansOptions o;
