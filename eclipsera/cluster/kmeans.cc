@@ -617,28 +617,26 @@ absl::Status KMeans::Validate(const ConstMatrixRef& x,
   return CheckSampleWeight(sample_weight, x.rows());
 }
 
-absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
-                           const FitArgs& args) {
-  const absl::Span<const double> sample_weight = args.sample_weight;
-  ECLIPSERA_RETURN_IF_ERROR(Validate(x, sample_weight));
-  Reset();
-  const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
-  std::string algorithm = options_.algorithm;
-  if (algorithm == "full") algorithm = "lloyd";
-  if (algorithm == "auto") {
-    // Bounds pay off in low dimension, where a distance costs little next to
-    // the GEMM's per-tile overhead and most samples keep their center;
-    // Hamerly's O(n) bounds, unlike Elkan's n x k, fit any n and k.
-    algorithm = (d <= 16 && k > 1) ? "hamerly" : "lloyd";
-  }
-  const bool elkan = algorithm == "elkan" && k > 1;
-  const bool hamerly = algorithm == "hamerly" && k > 1;
-  algorithm_used_ = elkan ? "elkan" : hamerly ? "hamerly" : "lloyd";
+namespace {
 
-  KMeansWorkspace& ws = ws_;
-  const Index chunk_rows = ReductionChunkRows(n);
-  const Index n_chunks = NumChunks(n, chunk_rows);
-  const int workers = NumWorkers(options_.n_jobs, n_chunks);
+// The algorithm a fit runs: scikit-learn's alias 'full' is lloyd; 'auto'
+// picks hamerly in low dimension, where a distance costs little next to
+// the GEMM's per-tile overhead and most samples keep their center
+// (Hamerly's O(n) bounds, unlike Elkan's n x k, fit any n and k); bounds
+// are pointless for one cluster.
+std::string ResolveAlgorithm(std::string algorithm, Index d, Index k) {
+  if (algorithm == "full") algorithm = "lloyd";
+  if (algorithm == "auto") algorithm = d <= 16 ? "hamerly" : "lloyd";
+  if (k == 1 || (algorithm != "elkan" && algorithm != "hamerly")) {
+    return "lloyd";
+  }
+  return algorithm;
+}
+
+// Sizes every buffer the fit uses (grow-only: nothing reallocates within
+// capacity).
+void SizeWorkspace(KMeansWorkspace& ws, Index n, Index d, Index k,
+                   Index n_chunks, int workers, const std::string& algorithm) {
   Size(ws.x, n, d);
   Size(ws.x_sqnorms, n);
   Size(ws.weights, n);
@@ -655,34 +653,36 @@ absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   Size(ws.tiles, std::max(1, workers), AssignScratchSize(k, d));
   Size(ws.partial_sums, n_chunks * k, d);
   Size(ws.partial_weights, n_chunks, k);
-  if (elkan || hamerly) {
-    Size(ws.upper_bounds, n);
-    Size(ws.center_half_distances, k, k);
-    Size(ws.distance_next_center, k);
-  }
-  if (hamerly) Size(ws.hamerly_lower, n);
-  if (elkan) {
-    Size(ws.lower_bounds, n, k);
-    Size(ws.center_half_distances, k, k);
-    Size(ws.distance_next_center, k);
-  }
+  if (algorithm == "lloyd") return;
+  Size(ws.upper_bounds, n);
+  Size(ws.center_half_distances, k, k);
+  Size(ws.distance_next_center, k);
+  if (algorithm == "hamerly") Size(ws.hamerly_lower, n);
+  if (algorithm == "elkan") Size(ws.lower_bounds, n, k);
+}
 
-  // Center the data (scikit-learn does, for precision of the distances).
-  // The column means from per-chunk row sums (fixed chunks, added in chunk
-  // order: the same for any n_jobs), in the partial-sum rows the Lloyd
-  // step overwrites later. Eigen's colwise() on row-major data walks every
-  // row once per pair of columns.
-  ParallelForChunks(options_.n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
+// Centers X into ws.x (scikit-learn does, for precision of the distances),
+// with the row norms and the weights; returns the column means. The means
+// come from per-chunk row sums (fixed chunks, added in chunk order: the
+// same for any n_jobs), in the partial-sum rows the Lloyd step overwrites
+// later. Eigen's colwise() on row-major data walks every row once per pair
+// of columns.
+Eigen::RowVectorXd CenterData(const ConstMatrixRef& x,
+                              absl::Span<const double> sample_weight, Index k,
+                              Index chunk_rows, Index n_chunks, int n_jobs,
+                              KMeansWorkspace& ws) {
+  const Index n = x.rows();
+  ParallelForChunks(n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
     auto acc = ws.partial_sums.row((b / chunk_rows) * k);
     acc.setZero();
     for (Index i = b; i < e; ++i) acc += x.row(i);
   });
-  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(d);
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(x.cols());
   for (Index c = 0; c < n_chunks; ++c) mean += ws.partial_sums.row(c * k);
   mean /= static_cast<double>(n);
   // Centering and row norms in one parallel pass (each row on its own, so
   // the values do not depend on n_jobs).
-  ParallelForChunks(options_.n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
+  ParallelForChunks(n_jobs, n, chunk_rows, [&](Index b, Index e, int) {
     for (Index i = b; i < e; ++i) {
       ws.x.row(i).noalias() = x.row(i) - mean;
       ws.x_sqnorms(i) = ws.x.row(i).squaredNorm();
@@ -693,16 +693,56 @@ absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   } else {
     ws.weights = Eigen::Map<const Vector>(sample_weight.data(), n);
   }
-  // scikit-learn's _tolerance: mean feature variance times tol.
-  const double tol_abs =
-      options_.tol == 0.0
-          ? 0.0
-          : (ws.x.array().square().colwise().sum() / static_cast<double>(n))
-                    .mean() *
-                options_.tol;
+  return mean;
+}
 
+// scikit-learn's _tolerance: the mean feature variance of the centered X
+// times tol.
+double AbsoluteTolerance(const GrowMatrix& x, double tol) {
+  if (tol == 0.0) return 0.0;
+  return (x.array().square().colwise().sum() / static_cast<double>(x.rows()))
+             .mean() *
+         tol;
+}
+
+// One run's initial centers in ws.centers (centered coordinates): the
+// explicit ones, k-means++ or k distinct random rows.
+absl::Status InitCenters(const KMeansOptions& o, const Eigen::RowVectorXd& mean,
+                         Random& random, KMeansWorkspace& ws) {
+  const Index k = o.n_clusters;
+  if (o.init_centers.has_value()) {
+    ws.centers = o.init_centers->rowwise() - mean;
+  } else if (o.init == "k-means++") {
+    ECLIPSERA_ASSIGN_OR_RETURN(
+        ws.centers,
+        KMeansPlusPlus(ws.x, static_cast<int>(k), random, -1, o.n_jobs));
+  } else {
+    const std::vector<int64_t> rows = random.SampleIndices(ws.x.rows(), k);
+    for (Index j = 0; j < k; ++j) ws.centers.row(j) = ws.x.row(rows[j]);
+  }
+  if (o.verbose) std::fprintf(stderr, "Initialization complete\n");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                           const FitArgs& args) {
+  const absl::Span<const double> sample_weight = args.sample_weight;
+  ECLIPSERA_RETURN_IF_ERROR(Validate(x, sample_weight));
+  Reset();
+  const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
+  algorithm_used_ = ResolveAlgorithm(options_.algorithm, d, k);
+  KMeansWorkspace& ws = ws_;
+  const Index chunk_rows = ReductionChunkRows(n);
+  const Index n_chunks = NumChunks(n, chunk_rows);
+  SizeWorkspace(ws, n, d, k, n_chunks, NumWorkers(options_.n_jobs, n_chunks),
+                algorithm_used_);
+  const Eigen::RowVectorXd mean = CenterData(x, sample_weight, k, chunk_rows,
+                                             n_chunks, options_.n_jobs, ws);
   RunContext rc{ws.x, ws.x_sqnorms.data(), ws.weights.data(), n, d, k,
-                options_.n_jobs, options_.verbose, tol_abs, options_.max_iter,
+                options_.n_jobs, options_.verbose,
+                AbsoluteTolerance(ws.x, options_.tol), options_.max_iter,
                 // ECLIPSERA_DISABLE_POOLING=1: v1.0's fresh buffers.
                 !pool::PoolingDisabled(), &ws, chunk_rows, n_chunks};
 
@@ -718,20 +758,10 @@ absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   int best_n_iter = 0;
   std::vector<int32_t> mapping;
   for (int run = 0; run < n_init; ++run) {
-    if (options_.init_centers.has_value()) {
-      ws.centers = options_.init_centers->rowwise() - mean;
-    } else if (options_.init == "k-means++") {
-      ECLIPSERA_ASSIGN_OR_RETURN(
-          ws.centers, KMeansPlusPlus(ws.x, static_cast<int>(k), random, -1,
-                                     options_.n_jobs));
-    } else {
-      const std::vector<int64_t> rows = random.SampleIndices(n, k);
-      for (Index j = 0; j < k; ++j) ws.centers.row(j) = ws.x.row(rows[j]);
-    }
-    if (options_.verbose) std::fprintf(stderr, "Initialization complete\n");
-    const RunResult r = elkan     ? RunElkan(rc)
-                        : hamerly ? RunHamerly(rc)
-                                  : RunLloyd(rc);
+    ECLIPSERA_RETURN_IF_ERROR(InitCenters(options_, mean, random, ws));
+    const RunResult r = algorithm_used_ == "elkan"     ? RunElkan(rc)
+                        : algorithm_used_ == "hamerly" ? RunHamerly(rc)
+                                                       : RunLloyd(rc);
     if (run == 0 || (r.inertia < best_inertia &&
                      !SameClustering(ws.labels, ws.best_labels, k, mapping))) {
       best_inertia = r.inertia;
