@@ -25,14 +25,98 @@ using cluster_internal::AssignScratchSize;
 using cluster_internal::kTileRows;
 using cluster_internal::SquaredDistance;
 
-template <class M>
-void Size(M& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+// Sizes the step buffers for batches of `batch` rows (grow-only: nothing
+// reallocates within capacity).
+void SizeWorkspace(MiniBatchKMeansWorkspace& ws, Index batch, Index d, Index k,
+                   int n_jobs) {
+  ws.batch.resize(batch, d);
+  ws.batch_weights.resize(batch);
+  ws.batch_indices.resize(batch);
+  ws.batch_labels.resize(batch);
+  ws.centers_new.resize(k, d);
+  ws.tiles.resize(std::max(1, NumWorkers(n_jobs, NumChunks(batch, kTileRows))),
+                  AssignScratchSize(k, d));
+  ws.c_sqnorms.resize(k);
+  ws.partials.resize(NumChunks(batch, kTileRows));
+  ws.permutation.resize(batch);
+  ws.to_reassign.resize(k);
+  ws.order.resize(k);
 }
-template <class V>
-void Size(V& v, Index n) {
-  if (static_cast<Index>(v.size()) != n) v.resize(n);
+
+// scikit-learn's _tolerance: tol times the mean feature variance of X.
+double AbsoluteTolerance(const ConstMatrixRef& x, double tol) {
+  if (!(tol > 0.0)) return 0.0;
+  const Eigen::RowVectorXd mean = x.colwise().mean();
+  return ((x.rowwise() - mean).array().square().colwise().sum() /
+          static_cast<double>(x.rows()))
+             .mean() *
+         tol;
 }
+
+// scikit-learn's _mini_batch_convergence: an exponentially weighted average
+// (ewa) of the mean batch inertia; the fit stops on a small center change
+// (tol) or after max_no_improvement steps without a new smallest ewa.
+class ConvergenceMonitor {
+ public:
+  ConvergenceMonitor(const MiniBatchKMeansOptions& o, Index n, Index batch,
+                     int64_t n_steps, double tol)
+      : o_(o), n_(n), batch_(batch), n_steps_(n_steps), tol_(tol) {}
+
+  // After step `step` (1-based) with the batch's mean inertia and the
+  // squared center shift: true when the fit has converged.
+  bool Converged(int64_t step, double batch_inertia, double shift) {
+    if (step == 1) {
+      Log("Minibatch step %ld/%ld: mean batch inertia: %g\n", step,
+          batch_inertia);
+      return false;
+    }
+    if (!ewa_.has_value()) {
+      ewa_ = batch_inertia;
+    } else {
+      const double alpha = std::min(1.0, batch_ * 2.0 / (n_ + 1));
+      ewa_ = *ewa_ * (1 - alpha) + batch_inertia * alpha;
+    }
+    if (o_.verbose) {
+      std::fprintf(stderr,
+                   "Minibatch step %ld/%ld: mean batch inertia: %g, ewa "
+                   "inertia: %g\n",
+                   static_cast<long>(step), static_cast<long>(n_steps_),
+                   batch_inertia, *ewa_);
+    }
+    if (tol_ > 0.0 && shift <= tol_) {
+      Log("Converged (small centers change) at step %ld/%ld\n", step);
+      return true;
+    }
+    if (!ewa_min_.has_value() || *ewa_ < *ewa_min_) {
+      no_improvement_ = 0;
+      ewa_min_ = ewa_;
+    } else {
+      ++no_improvement_;
+    }
+    if (o_.max_no_improvement >= 0 &&
+        no_improvement_ >= o_.max_no_improvement) {
+      Log("Converged (lack of improvement in inertia) at step %ld/%ld\n", step);
+      return true;
+    }
+    return false;
+  }
+
+  const std::optional<double>& ewa() const { return ewa_; }
+
+ private:
+  void Log(const char* format, int64_t step, double value = 0.0) const {
+    if (!o_.verbose) return;
+    std::fprintf(stderr, format, static_cast<long>(step),
+                 static_cast<long>(n_steps_), value);
+  }
+
+  const MiniBatchKMeansOptions& o_;
+  const Index n_, batch_;
+  const int64_t n_steps_;
+  const double tol_;
+  std::optional<double> ewa_, ewa_min_;
+  int no_improvement_ = 0;
+};
 
 }  // namespace
 
@@ -321,17 +405,8 @@ double MiniBatchKMeans::Step(const ConstMatrixRef& x, const double* weights,
   return inertia;
 }
 
-absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
-                                    absl::Span<const double>,
-                                    const FitArgs& args) {
-  const char* ctx = "MiniBatchKMeans::Fit";
-  const absl::Span<const double> sample_weight = args.sample_weight;
-  // ECLIPSERA_DISABLE_POOLING=1: fresh step buffers every step (v1.0).
-  pooling_ = !pool::PoolingDisabled();
-  ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
-  Reset();
-  const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
-  const Index batch = std::min<Index>(options_.batch_size, n);
+Index MiniBatchKMeans::InitSize(Index n, Index batch) {
+  const Index k = options_.n_clusters;
   Index init_size = options_.init_size;
   if (init_size < 0) {
     init_size = 3 * batch;
@@ -342,38 +417,15 @@ absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
                             ". Setting it to min(3*n_clusters, n_samples)"));
     init_size = 3 * k;
   }
-  init_size = std::min(init_size, n);
-  const double* weights =
-      sample_weight.empty() ? nullptr : sample_weight.data();
+  return std::min(init_size, n);
+}
 
-  MiniBatchKMeansWorkspace& ws = ws_;
-  Size(ws.batch, batch, d);
-  Size(ws.batch_weights, batch);
-  Size(ws.batch_indices, batch);
-  Size(ws.batch_labels, batch);
-  Size(ws.centers_new, k, d);
-  Size(ws.tiles,
-       std::max(1, NumWorkers(options_.n_jobs, NumChunks(batch, kTileRows))),
-       AssignScratchSize(k, d));
-  Size(ws.c_sqnorms, k);
-  Size(ws.partials, NumChunks(batch, kTileRows));
-  Size(ws.permutation, batch);
-  Size(ws.to_reassign, k);
-  Size(ws.order, k);
-
-  // scikit-learn's _tolerance: tol times the mean feature variance.
-  double tol = 0.0;
-  if (options_.tol > 0.0) {
-    const Eigen::RowVectorXd mean = x.colwise().mean();
-    tol = ((x.rowwise() - mean).array().square().colwise().sum() /
-           static_cast<double>(n))
-              .mean() *
-          options_.tol;
-  }
-
-  Random random = Random::FromRandomState(options_.random_state);
+absl::Status MiniBatchKMeans::BestInit(const ConstMatrixRef& x,
+                                       const double* weights, Random& random,
+                                       Index init_size) {
   // Validation subset for choosing among the initialisations.
-  Matrix x_valid(init_size, d);
+  const Index n = x.rows();
+  Matrix x_valid(init_size, x.cols());
   Vector w_valid(init_size);
   for (Index i = 0; i < init_size; ++i) {
     const Index r = static_cast<Index>(random.UniformInt(n));
@@ -402,68 +454,44 @@ absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
     }
   }
   centers_ = best;
+  return absl::OkStatus();
+}
+
+absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
+                                    absl::Span<const double>,
+                                    const FitArgs& args) {
+  const char* ctx = "MiniBatchKMeans::Fit";
+  const absl::Span<const double> sample_weight = args.sample_weight;
+  // ECLIPSERA_DISABLE_POOLING=1: fresh step buffers every step (v1.0).
+  pooling_ = !pool::PoolingDisabled();
+  ECLIPSERA_RETURN_IF_ERROR(Validate(ctx, x, sample_weight));
+  Reset();
+  const Index n = x.rows(), d = x.cols(), k = options_.n_clusters;
+  const Index batch = std::min<Index>(options_.batch_size, n);
+  const Index init_size = InitSize(n, batch);
+  const double* weights =
+      sample_weight.empty() ? nullptr : sample_weight.data();
+  MiniBatchKMeansWorkspace& ws = ws_;
+  SizeWorkspace(ws, batch, d, k, options_.n_jobs);
+  const double tol = AbsoluteTolerance(x, options_.tol);
+  Random random = Random::FromRandomState(options_.random_state);
+  ECLIPSERA_RETURN_IF_ERROR(BestInit(x, weights, random, init_size));
   counts_ = Vector::Zero(k);
 
   const int64_t n_steps = (static_cast<int64_t>(options_.max_iter) * n) / batch;
-  std::optional<double> ewa, ewa_min;
-  int no_improvement = 0;
+  ConvergenceMonitor monitor(options_, n, batch, n_steps, tol);
   int64_t i = 0;
   for (; i < n_steps; ++i) {
     for (Index r = 0; r < batch; ++r) {
       ws.batch_indices[r] = static_cast<Index>(random.UniformInt(n));
     }
-    double batch_inertia =
+    const double batch_inertia =
         Step(x, weights, ws.batch_indices, random, RandomReassign(batch));
-    double shift = 0.0;
-    if (tol > 0.0) shift = (ws.centers_new - centers_).squaredNorm();
+    const double shift =
+        tol > 0.0 ? (ws.centers_new - centers_).squaredNorm() : 0.0;
     centers_.swap(ws.centers_new);
-    // _mini_batch_convergence.
-    batch_inertia /= static_cast<double>(batch);
-    const int64_t step = i + 1;
-    if (step == 1) {
-      if (options_.verbose) {
-        std::fprintf(stderr, "Minibatch step %ld/%ld: mean batch inertia: %g\n",
-                     static_cast<long>(step), static_cast<long>(n_steps),
-                     batch_inertia);
-      }
-      continue;
-    }
-    if (!ewa.has_value()) {
-      ewa = batch_inertia;
-    } else {
-      const double alpha = std::min(1.0, batch * 2.0 / (n + 1));
-      ewa = *ewa * (1 - alpha) + batch_inertia * alpha;
-    }
-    if (options_.verbose) {
-      std::fprintf(stderr,
-                   "Minibatch step %ld/%ld: mean batch inertia: %g, ewa "
-                   "inertia: %g\n",
-                   static_cast<long>(step), static_cast<long>(n_steps),
-                   batch_inertia, *ewa);
-    }
-    if (tol > 0.0 && shift <= tol) {
-      if (options_.verbose) {
-        std::fprintf(stderr,
-                     "Converged (small centers change) at step %ld/%ld\n",
-                     static_cast<long>(step), static_cast<long>(n_steps));
-      }
-      ++i;
-      break;
-    }
-    if (!ewa_min.has_value() || *ewa < *ewa_min) {
-      no_improvement = 0;
-      ewa_min = ewa;
-    } else {
-      ++no_improvement;
-    }
-    if (options_.max_no_improvement >= 0 &&
-        no_improvement >= options_.max_no_improvement) {
-      if (options_.verbose) {
-        std::fprintf(stderr,
-                     "Converged (lack of improvement in inertia) at step "
-                     "%ld/%ld\n",
-                     static_cast<long>(step), static_cast<long>(n_steps));
-      }
+    if (monitor.Converged(i + 1, batch_inertia / static_cast<double>(batch),
+                          shift)) {
       ++i;
       break;
     }
@@ -473,7 +501,7 @@ absl::Status MiniBatchKMeans::DoFit(const ConstMatrixRef& x,
   if (options_.compute_labels) {
     inertia_ = LabelsInertia(x, weights, &labels_);
   } else {
-    inertia_ = ewa.value_or(0.0) * n;
+    inertia_ = monitor.ewa().value_or(0.0) * n;
   }
   random_ = random;
   ECLIPSERA_RETURN_IF_ERROR(CheckFittedFinite(ctx, "cluster center", centers_));
@@ -501,19 +529,7 @@ absl::Status MiniBatchKMeans::PartialFit(
     counts_ = Vector::Zero(k);
   }
   MiniBatchKMeansWorkspace& ws = ws_;
-  Size(ws.batch, n, d);
-  Size(ws.batch_weights, n);
-  Size(ws.batch_labels, n);
-  Size(ws.centers_new, k, d);
-  Size(ws.tiles,
-       std::max(1, NumWorkers(options_.n_jobs, NumChunks(n, kTileRows))),
-       AssignScratchSize(k, d));
-  Size(ws.c_sqnorms, k);
-  Size(ws.partials, NumChunks(n, kTileRows));
-  Size(ws.permutation, n);
-  Size(ws.to_reassign, k);
-  Size(ws.order, k);
-  Size(ws.batch_indices, n);
+  SizeWorkspace(ws, n, d, k, options_.n_jobs);
   std::iota(ws.batch_indices.begin(), ws.batch_indices.end(), 0);
   // partial_fit's batch is all of x.
   const bool reassign = RandomReassign(n);

@@ -115,6 +115,14 @@ class MiniBatchKMeans
                         absl::Span<const double> sample_weight) const;
   absl::StatusOr<Matrix> InitCenters(const ConstMatrixRef& x, Random& random,
                                      Index init_size);
+  // scikit-learn's init_size: 3 * batch (at least 3 * n_clusters) by
+  // default, warned about and raised to 3 * n_clusters when too small;
+  // at most n.
+  Index InitSize(Index n, Index batch);
+  // n_init initialisations scored on a random validation subset of
+  // init_size rows; the best ones are left in centers_.
+  absl::Status BestInit(const ConstMatrixRef& x, const double* weights,
+                        Random& random, Index init_size);
   // One step on the rows `indices` of x; returns the batch inertia (sum).
   double Step(const ConstMatrixRef& x, const double* weights,
               absl::Span<const Index> indices, Random& random, bool reassign);
