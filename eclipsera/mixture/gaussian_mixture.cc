@@ -1069,6 +1069,79 @@ void GaussianMixture::Reset() {
   train_bic_ = train_aic_ = 0.0;
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The state of one initialisation's EM loop.
+struct EmRun {
+  double lower_bound;
+  int n_iter = 0;
+};
+
+// One initialisation's EM iterations on `cur` until |change| < tol (which
+// sets *converged, shared by the initialisations as scikit-learn's
+// converged_) or max_iter. ECLIPSERA_DISABLE_POOLING=1 (!pooling): v1.0's
+// fresh workspace every iteration, in `fresh`. Verbose timings count from
+// `init_start`, before the initialisation, as scikit-learn's.
+absl::StatusOr<EmRun> RunEm(const EmContext& ctx,
+                            const GaussianMixtureOptions& o, int workers,
+                            bool pooling, double lower_bound,
+                            const std::function<void(int)>& callback,
+                            GaussianMixtureWorkspace& fresh,
+                            GaussianMixtureParams* cur, bool* converged,
+                            Clock::time_point init_start) {
+  EmRun run{lower_bound};
+  auto iter_prev = init_start;
+  for (run.n_iter = 1; run.n_iter <= o.max_iter; ++run.n_iter) {
+    const double prev = run.lower_bound;
+    EmContext step = ctx;
+    if (!pooling) {
+      fresh = GaussianMixtureWorkspace();
+      Prepare(fresh, ctx.n, ctx.d, ctx.k, ctx.type, workers);
+      step.ws = &fresh;
+      PrecomputeX(step);
+    }
+    run.lower_bound = EStep(step, o.n_jobs);
+    if (!std::isfinite(run.lower_bound)) return NonFiniteError("lower bound");
+    ECLIPSERA_RETURN_IF_ERROR(MStep(step, o.n_jobs, /*initial=*/false,
+                                    /*skip_cholesky=*/false, cur));
+    const double change = run.lower_bound - prev;
+    if (o.verbose >= 1 && run.n_iter % o.verbose_interval == 0) {
+      if (o.verbose == 1) {
+        std::fprintf(stderr, "  Iteration %d\n", run.n_iter);
+      } else {
+        const auto now = Clock::now();
+        std::fprintf(
+            stderr, "  Iteration %d\t time lapse %.5fs\t ll change %.5f\n",
+            run.n_iter, std::chrono::duration<double>(now - iter_prev).count(),
+            change);
+        iter_prev = now;
+      }
+    }
+    if (callback) callback(run.n_iter);
+    if (std::abs(change) < o.tol) {
+      *converged = true;
+      break;
+    }
+  }
+  if (run.n_iter > o.max_iter) run.n_iter = o.max_iter;
+  return run;
+}
+
+// A success means finite output: the parameters (one pass over arrays of
+// O(k d) or O(k d^2), small next to an EM iteration) are checked before
+// anything is committed, so a failure keeps the previous fitted state.
+absl::Status CheckParamsFinite(const GaussianMixtureParams& p) {
+  if (!p.weights.allFinite()) return NonFiniteError("weights");
+  if (!p.means.allFinite()) return NonFiniteError("means");
+  if (!p.covariances.allFinite()) return NonFiniteError("covariances");
+  if (!p.precisions_cholesky.allFinite()) return NonFiniteError("precisions");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
                                     absl::Span<const double>, const FitArgs&) {
   const GaussianMixtureOptions& o = options_;
@@ -1105,61 +1178,27 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
   GaussianMixtureParams best;
   int best_n_iter = 0;
   bool have_best = false;
-  using Clock = std::chrono::steady_clock;
-  // ECLIPSERA_DISABLE_POOLING=1: v1.0's fresh workspace every iteration.
   const bool pooling = !pool::PoolingDisabled();
   GaussianMixtureWorkspace fresh;
   for (int init_i = 0; init_i < n_init; ++init_i) {
     if (o.verbose >= 1) std::fprintf(stderr, "Initialization %d\n", init_i);
     const auto init_start = Clock::now();
-    auto iter_prev = init_start;
     if (do_init) {
       ECLIPSERA_RETURN_IF_ERROR(Initialize(ctx, o, init, rng, o.n_jobs, &cur));
     } else {
       cur = params_;
     }
-    double lower_bound =
-        do_init ? -std::numeric_limits<double>::infinity() : lower_bound_;
-    int n_iter = 0;
     if (o.max_iter == 0) {
       best = cur;
       have_best = true;
       best_n_iter = 0;
       continue;
     }
-    for (n_iter = 1; n_iter <= o.max_iter; ++n_iter) {
-      const double prev = lower_bound;
-      EmContext step = ctx;
-      if (!pooling) {
-        fresh = GaussianMixtureWorkspace();
-        Prepare(fresh, n, d, k, type, workers);
-        step.ws = &fresh;
-        PrecomputeX(step);
-      }
-      lower_bound = EStep(step, o.n_jobs);
-      if (!std::isfinite(lower_bound)) return NonFiniteError("lower bound");
-      ECLIPSERA_RETURN_IF_ERROR(MStep(step, o.n_jobs, /*initial=*/false,
-                                      /*skip_cholesky=*/false, &cur));
-      const double change = lower_bound - prev;
-      if (o.verbose >= 1 && n_iter % o.verbose_interval == 0) {
-        if (o.verbose == 1) {
-          std::fprintf(stderr, "  Iteration %d\n", n_iter);
-        } else {
-          const auto now = Clock::now();
-          std::fprintf(
-              stderr, "  Iteration %d\t time lapse %.5fs\t ll change %.5f\n",
-              n_iter, std::chrono::duration<double>(now - iter_prev).count(),
-              change);
-          iter_prev = now;
-        }
-      }
-      if (iteration_callback_) iteration_callback_(n_iter);
-      if (std::abs(change) < o.tol) {
-        converged = true;
-        break;
-      }
-    }
-    if (n_iter > o.max_iter) n_iter = o.max_iter;
+    ECLIPSERA_ASSIGN_OR_RETURN(
+        const EmRun run,
+        RunEm(ctx, o, workers, pooling,
+              do_init ? -std::numeric_limits<double>::infinity() : lower_bound_,
+              iteration_callback_, fresh, &cur, &converged, init_start));
     if (o.verbose == 1) {
       std::fprintf(stderr, "Initialization converged: %s\n",
                    converged ? "True" : "False");
@@ -1168,27 +1207,18 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
           stderr, "Initialization converged: %s\t time lapse %.5fs\t ll %.5f\n",
           converged ? "True" : "False",
           std::chrono::duration<double>(Clock::now() - init_start).count(),
-          lower_bound);
+          run.lower_bound);
     }
-    if (lower_bound > max_lower_bound ||
+    if (run.lower_bound > max_lower_bound ||
         max_lower_bound == -std::numeric_limits<double>::infinity()) {
-      max_lower_bound = lower_bound;
+      max_lower_bound = run.lower_bound;
       best = cur;
       have_best = true;
-      best_n_iter = n_iter;
+      best_n_iter = run.n_iter;
     }
   }
   if (!have_best) best = cur;
-  // A success means finite output: check the parameters (one pass over
-  // arrays of O(k d) or O(k d^2), small next to an EM iteration) and the
-  // final E-step's likelihood before anything is committed, so a failure
-  // keeps the previous fitted state.
-  if (!best.weights.allFinite()) return NonFiniteError("weights");
-  if (!best.means.allFinite()) return NonFiniteError("means");
-  if (!best.covariances.allFinite()) return NonFiniteError("covariances");
-  if (!best.precisions_cholesky.allFinite()) {
-    return NonFiniteError("precisions");
-  }
+  ECLIPSERA_RETURN_IF_ERROR(CheckParamsFinite(best));
   // Final E-step (scikit-learn's fit_predict): labels consistent with the
   // final parameters, and the training score for BIC / AIC.
   EmContext fin = ctx;
