@@ -538,6 +538,104 @@ std::optional<Failure> RunPipeline(const EstimatorRegistry& registry,
                       err);
 }
 
+// The command's flags, checked before anything is read: a bad flag or file
+// name never costs a fit. `apply`: the generic path (Fit, then a method).
+std::optional<Failure> CheckFitCommand(const EstimatorEntry& entry,
+                                       const Estimator& est,
+                                       const FitCommand& cmd, bool apply) {
+  if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.input);
+      !f.ok()) {
+    return Usage(std::string(f.status().message()));
+  }
+  if (!cmd.output.empty()) {
+    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.output);
+        !f.ok()) {
+      return Usage(std::string(f.status().message()));
+    }
+  }
+  if (!cmd.labels.empty() && cmd.plot.empty()) {
+    return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
+  }
+  const bool supervised = entry.output == MainOutput::kPredict;
+  if (supervised && cmd.target.empty()) {
+    return Usage(absl::StrCat(
+        est.name(), " is a ", EstimatorKindName(est.kind()),
+        ": it needs --target=y.(csv|npy), one value per input row"));
+  }
+  if (apply && !cmd.plot.empty()) {
+    return Usage(
+        "--plot draws a clusterer's labels or a transformer's output; it "
+        "does not combine with --target, --predict or --method");
+  }
+  for (const std::string* path : {&cmd.target, &cmd.predict}) {
+    if (path->empty()) continue;
+    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(*path); !f.ok()) {
+      return Usage(std::string(f.status().message()));
+    }
+  }
+  return CheckOutputs(cmd);
+}
+
+// --target: one value per input row.
+absl::StatusOr<std::vector<double>> ReadTarget(const std::string& path,
+                                               Index n_rows) {
+  std::vector<double> y;
+  if (path.empty()) return y;
+  absl::StatusOr<Matrix> t = io::ReadMatrix(path);
+  if (!t.ok()) return t.status();
+  if (t->cols() != 1 || t->rows() != n_rows) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": --target needs one column with one value per input "
+                     "row (",
+                     n_rows, "); got ", t->rows(), " x ", t->cols()));
+  }
+  y.assign(t->data(), t->data() + t->size());
+  return y;
+}
+
+// --plot: a clusterer's input coloured by its labels (or --labels), or a
+// transformer's first two output columns.
+absl::Status WritePlot(const FitCommand& cmd, const Estimator& est,
+                       bool labels_out, const Matrix& x,
+                       const Matrix& transformed, const LabelVector& labels) {
+  const Matrix& points = labels_out ? x : transformed;
+  if (points.cols() < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--plot needs at least 2 columns to draw, the ",
+                     labels_out ? "input has " : "result has ", points.cols()));
+  }
+  std::vector<double> colour;
+  if (!cmd.labels.empty()) {
+    absl::StatusOr<Matrix> y = io::ReadMatrix(cmd.labels);
+    if (!y.ok()) return y.status();
+    if (y->rows() != points.rows() || y->cols() != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(cmd.labels,
+                       ": --labels needs one column with one label per "
+                       "input row (",
+                       points.rows(), "); got ", y->rows(), " x ", y->cols()));
+    }
+    colour.assign(y->data(), y->data() + y->size());
+  } else if (labels_out) {
+    colour.assign(labels.data(), labels.data() + labels.size());
+  }
+  return plot::WriteScatterSvg(cmd.plot, points.leftCols(2), colour,
+                               est.name());
+}
+
+// The JSON line's cluster counts: distinct non-negative labels and noise.
+void AddClusterCounts(const LabelVector& labels, JsonObject& json) {
+  std::set<int32_t> distinct;
+  int64_t noise = 0;
+  for (Index i = 0; i < labels.size(); ++i) {
+    if (labels(i) >= 0) distinct.insert(labels(i));
+    if (labels(i) == -1) ++noise;
+  }
+  json.Add("n_clusters_found", static_cast<int64_t>(distinct.size()));
+  json.Add("n_noise", noise);
+}
+
 std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
                                     absl::string_view algo,
                                     const EstimatorEntry* const* entry,
@@ -553,41 +651,14 @@ std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
   if (absl::Status s = est->SetParams(cmd.params); !s.ok()) {
     return Usage(std::string(s.message()));
   }
-  if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.input);
-      !f.ok()) {
-    return Usage(std::string(f.status().message()));
-  }
-  if (!cmd.output.empty()) {
-    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(cmd.output);
-        !f.ok()) {
-      return Usage(std::string(f.status().message()));
-    }
-  }
-  if (!cmd.labels.empty() && cmd.plot.empty()) {
-    return Usage("--labels only colours a --plot; give --plot=OUT.svg too");
-  }
   const bool supervised = (*entry)->output == MainOutput::kPredict;
-  if (supervised && cmd.target.empty()) {
-    return Usage(absl::StrCat(
-        est->name(), " is a ", EstimatorKindName(est->kind()),
-        ": it needs --target=y.(csv|npy), one value per input row"));
-  }
   // The generic path: Fit, then a method on --predict data (or the input).
   const bool apply = supervised || (*entry)->output == MainOutput::kNeighbors ||
                      !cmd.target.empty() || !cmd.predict.empty() ||
                      !cmd.method.empty();
-  if (apply && !cmd.plot.empty()) {
-    return Usage(
-        "--plot draws a clusterer's labels or a transformer's output; it "
-        "does not combine with --target, --predict or --method");
+  if (std::optional<Failure> f = CheckFitCommand(**entry, *est, cmd, apply)) {
+    return f;
   }
-  for (const std::string* path : {&cmd.target, &cmd.predict}) {
-    if (path->empty()) continue;
-    if (absl::StatusOr<io::DataFormat> f = io::FormatFromPath(*path); !f.ok()) {
-      return Usage(std::string(f.status().message()));
-    }
-  }
-  if (std::optional<Failure> f = CheckOutputs(cmd)) return f;
 
   using Clock = std::chrono::steady_clock;
   const Clock::time_point read_start = Clock::now();
@@ -606,21 +677,10 @@ std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
         << est->name() << "\n";
   }
 
-  std::vector<double> y;
-  if (!cmd.target.empty()) {
-    absl::StatusOr<Matrix> t = io::ReadMatrix(cmd.target);
-    if (!t.ok()) return Fail(t.status());
-    if (t->cols() != 1 || t->rows() != x->rows()) {
-      return Fail(absl::InvalidArgumentError(
-          absl::StrCat(cmd.target,
-                       ": --target needs one column with one value per input "
-                       "row (",
-                       x->rows(), "); got ", t->rows(), " x ", t->cols())));
-    }
-    y.assign(t->data(), t->data() + t->size());
-  }
+  absl::StatusOr<std::vector<double>> y = ReadTarget(cmd.target, x->rows());
+  if (!y.ok()) return Fail(y.status());
   if (apply) {
-    return RunApply(*entry, *est, cmd, *x, y, read_seconds, out, err);
+    return RunApply(*entry, *est, cmd, *x, *y, read_seconds, out, err);
   }
 
   JsonObject json;
@@ -661,30 +721,9 @@ std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
   }
 
   if (!cmd.plot.empty()) {
-    const bool labels_out = (*entry)->output == MainOutput::kLabels;
-    const Matrix& points = labels_out ? *x : transformed;
-    if (points.cols() < 2) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "--plot needs at least 2 columns to draw, the ",
-          labels_out ? "input has " : "result has ", points.cols())));
-    }
-    std::vector<double> colour;
-    if (!cmd.labels.empty()) {
-      absl::StatusOr<Matrix> y = io::ReadMatrix(cmd.labels);
-      if (!y.ok()) return Fail(y.status());
-      if (y->rows() != points.rows() || y->cols() != 1) {
-        return Fail(absl::InvalidArgumentError(absl::StrCat(
-            cmd.labels,
-            ": --labels needs one column with one label per "
-            "input row (",
-            points.rows(), "); got ", y->rows(), " x ", y->cols())));
-      }
-      colour.assign(y->data(), y->data() + y->size());
-    } else if (labels_out) {
-      colour.assign(labels.data(), labels.data() + labels.size());
-    }
-    const absl::Status s = plot::WriteScatterSvg(cmd.plot, points.leftCols(2),
-                                                 colour, est->name());
+    const absl::Status s =
+        WritePlot(cmd, *est, (*entry)->output == MainOutput::kLabels, *x,
+                  transformed, labels);
     if (!s.ok()) return Fail(s);
     if (cmd.verbose > 0) err << "eclipsera: plotted " << cmd.plot << "\n";
   }
@@ -692,16 +731,7 @@ std::optional<Failure> RunEstimator(const EstimatorRegistry& registry,
   const bool label_output = (*entry)->output == MainOutput::kLabels;
   // The tool's own keys win over an estimator scalar of the same name.
   AddScalars(*est, json);
-  if (label_output) {
-    std::set<int32_t> distinct;
-    int64_t noise = 0;
-    for (Index i = 0; i < labels.size(); ++i) {
-      if (labels(i) >= 0) distinct.insert(labels(i));
-      if (labels(i) == -1) ++noise;
-    }
-    json.Add("n_clusters_found", static_cast<int64_t>(distinct.size()));
-    json.Add("n_noise", noise);
-  }
+  if (label_output) AddClusterCounts(labels, json);
   json.Add("read_seconds", read_seconds);
   json.Add("fit_seconds", fit_seconds);
   json.AddStrings("warnings", est->warnings());
