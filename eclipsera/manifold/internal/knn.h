@@ -1,8 +1,10 @@
-// Brute-force squared Euclidean distances and k-nearest-neighbour search
-// (chunked GEMM identity), used by t-SNE until eclipsera/neighbors lands.
+// Exact t-SNE's chunked squared Euclidean distances, and the k nearest
+// neighbours of Barnes-Hut t-SNE (eclipsera/neighbors' search, or a
+// selection over a precomputed distance matrix).
 #ifndef ECLIPSERA_MANIFOLD_INTERNAL_KNN_H_
 #define ECLIPSERA_MANIFOLD_INTERNAL_KNN_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "Eigen/Core"
@@ -21,9 +23,13 @@ Index DistanceChunkRows(Index n);
 // row of x into out ((end - begin) x n, row-major), as scikit-learn's
 // euclidean_distances(X, squared=True) computes them: -2 x.y + ||x||^2 +
 // ||y||^2, clamped at 0, exactly 0 on the diagonal. `sqnorms` holds the
-// squared row norms of x. Allocates Eigen's GEMM blocking scratch.
+// squared row norms of x; `scratch` has DistanceScratchSize(n, d) doubles.
+// The blocked SIMD kernel (simd::SquaredL2Block) computes them, except
+// below 32 rows, where Eigen's product does (and allocates its blocking
+// scratch).
+size_t DistanceScratchSize(Index n, Index d);
 void SquaredDistanceRows(const ConstMatrixRef& x, const Vector& sqnorms,
-                         Index begin, Index end, double* out);
+                         Index begin, Index end, double* out, double* scratch);
 
 // The k nearest neighbours of every sample (itself excluded), sorted by
 // increasing distance then index.
@@ -32,9 +38,9 @@ struct KnnGraph {
   Matrix sq_distances;  // n x k, squared Euclidean (or squared precomputed)
 };
 
-// Brute force over x (n x d) in row chunks, parallel over chunks with
-// n_jobs; deterministic for any n_jobs. When `precomputed`, x is an n x n
-// distance matrix and the distances are squared. Requires 1 <= k < n.
+// Through eclipsera/neighbors (KNearestAll, excluding self), or, when
+// `precomputed`, a selection over x as an n x n distance matrix (squared
+// here); deterministic for any n_jobs. Requires finite x and 1 <= k < n.
 void NearestNeighbors(const ConstMatrixRef& x, bool precomputed, Index k,
                       int n_jobs, KnnGraph* out);
 

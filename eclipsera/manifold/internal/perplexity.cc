@@ -64,15 +64,17 @@ struct DenseJob {
   float perplexity;
   Index chunk;
   Vector sqnorms;
-  std::vector<Matrix> dist;               // per worker: chunk x n
-  std::vector<std::vector<float>> row32;  // per worker: n
+  std::vector<Matrix> dist;                  // per worker: chunk x n
+  std::vector<std::vector<double>> scratch;  // per worker: distance kernel
+  std::vector<std::vector<float>> row32;     // per worker: n
   MatrixRef* p;
   Vector partial;  // per row: sum over j > i of the symmetrised values
 
   void Conditional(Index begin, Index end, int worker) {
     const Index n = x->rows();
     if (!precomputed) {
-      SquaredDistanceRows(*x, sqnorms, begin, end, dist[worker].data());
+      SquaredDistanceRows(*x, sqnorms, begin, end, dist[worker].data(),
+                          scratch[worker].data());
     }
     float* f = row32[worker].data();
     for (Index i = begin; i < end; ++i) {
@@ -143,6 +145,8 @@ void JointProbabilitiesDense(const ConstMatrixRef& x, bool precomputed,
   if (!precomputed) {
     job.sqnorms = x.rowwise().squaredNorm();
     job.dist.assign(workers, Matrix(job.chunk, n));
+    job.scratch.assign(workers,
+                       std::vector<double>(DistanceScratchSize(n, x.cols())));
   }
   job.row32.assign(workers, std::vector<float>(n));
   job.partial.setZero(n);
