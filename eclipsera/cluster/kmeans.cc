@@ -204,34 +204,26 @@ void LloydIter(const RunContext& rc, const ConstMatrixRef& centers,
   if (update_centers) FinishCenters(rc, centers, labels, centers_new);
 }
 
-// The roadmap's v1.0 step: a fresh n x k distance matrix and fresh center
-// buffers every iteration; the same math as LloydIter.
+// The roadmap's v1.0 step (ECLIPSERA_DISABLE_POOLING=1): LloydIter on
+// buffers allocated for this iteration and freed after it, so the results
+// are the pooled path's bit for bit, from the one distance kernel.
 void LloydIterAllocating(const RunContext& rc, const ConstMatrixRef& centers,
                          MatrixRef centers_new, LabelRef labels) {
-  Vector c_sqnorms = centers.rowwise().squaredNorm();
-  Matrix distances = -2.0 * (rc.x * centers.transpose());
-  distances.rowwise() += c_sqnorms.transpose();
-  for (Index i = 0; i < rc.n; ++i) {
-    Index best;
-    distances.row(i).minCoeff(&best);
-    labels(i) = static_cast<int32_t>(best);
-  }
-  Matrix sums = Matrix::Zero(rc.k, rc.d);
-  Vector counts = Vector::Zero(rc.k);
-  for (Index i = 0; i < rc.n; ++i) {
-    sums.row(labels(i)) += rc.weights[i] * rc.x.row(i);
-    counts(labels(i)) += rc.weights[i];
-  }
-  centers_new = sums;
-  rc.ws->weight_in_clusters = counts;
-  RelocateEmptyClusters(rc, centers, labels, centers_new,
-                        rc.ws->weight_in_clusters);
-  for (Index j = 0; j < rc.k; ++j) {
-    if (rc.ws->weight_in_clusters(j) > 0.0) {
-      centers_new.row(j) /= rc.ws->weight_in_clusters(j);
-    }
-  }
-  rc.ws->center_shift = (centers_new - centers).rowwise().norm();
+  KMeansWorkspace& ws = *rc.ws;
+  KMeansWorkspace fresh;
+  fresh.c_sqnorms.resize(rc.k);
+  fresh.tiles.resize(ws.tiles.rows(), ws.tiles.cols());
+  fresh.partial_sums.resize(ws.partial_sums.rows(), ws.partial_sums.cols());
+  fresh.partial_weights.resize(ws.partial_weights.rows(),
+                               ws.partial_weights.cols());
+  fresh.weight_in_clusters.resize(rc.k);
+  fresh.center_shift.resize(rc.k);
+  fresh.distances.resize(ws.distances.size());
+  RunContext step = rc;
+  step.ws = &fresh;
+  LloydIter(step, centers, centers_new, labels, true);
+  ws.weight_in_clusters = fresh.weight_in_clusters;
+  ws.center_shift = fresh.center_shift;
 }
 
 struct RunResult {
