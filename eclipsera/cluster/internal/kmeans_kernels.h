@@ -43,6 +43,10 @@ void AssignNearest(const ConstMatrixRef& x, Index begin, Index end,
 // center queries in low dimension, where scanning all k centers dominates
 // Hamerly's iterations. Rebuilt once per iteration; after the first build
 // of a given k it never allocates. Queries are thread-safe.
+// Not neighbors::KDTree, on purpose: that tree copies and owns its data,
+// keeps per-node boxes, counts and sums for radius queries, and allocates
+// per build; this one is rebuilt in place every iteration over k points
+// and answers only "nearest two", so it indexes the center rows directly.
 class CenterTree {
  public:
   // Worth it when centers are many and the dimension low.
