@@ -152,11 +152,10 @@ void MeanShift::Reset() {
   bandwidth_ = 0.0;
 }
 
-absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
-                              const FitArgs&) {
-  Reset();
-  ClearWarnings();
-  const MeanShiftOptions& o = options_;
+namespace {
+
+// The options' and X's checks, in scikit-learn's order.
+absl::Status ValidateFit(const MeanShiftOptions& o, const ConstMatrixRef& x) {
   absl::Status s = CheckData(kContext, "X", x);
   if (!s.ok()) return s;
   if (o.bandwidth.has_value()) {
@@ -188,73 +187,76 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     }
     if (!(s = CheckFinite(kContext, "seeds", o.seeds)).ok()) return s;
   }
-  double bw;
-  if (o.bandwidth.has_value()) {
-    bw = *o.bandwidth;
-  } else {
-    absl::StatusOr<double> est =
-        EstimateBandwidth(x, 0.3, std::nullopt, 0, o.n_jobs);
-    if (!est.ok()) return est.status();
-    bw = *est;
-    // An estimate of 0 (each sample's nearest quantile of neighbours are
-    // copies of it, e.g. 3 distinct rows) is used as scikit-learn uses it:
-    // radius 0 (radii are inclusive), so every distinct row is a mode.
-    if (!(bw >= 0.0) || !std::isfinite(bw)) {
-      return absl::InternalError(absl::StrCat(kContext,
-                                              ": the estimated bandwidth is ",
-                                              bw, "; give a bandwidth > 0"));
-    }
-  }
-  const Index d = x.cols();
-  Matrix bin_seeds;
-  const Matrix* seeds_ptr = &o.seeds;
-  if (o.seeds.size() == 0) {
-    if (o.bin_seeding) {
-      bin_seeds = GetBinSeeds(x, bw, o.min_bin_freq);
-      if (bw != 0.0 && bin_seeds.rows() == x.rows()) {
-        // scikit-learn's get_bin_seeds: as many bins as samples.
-        AddWarning(absl::StrFormat(
-            "Binning data failed with provided bin_size=%f, using data "
-            "points as seeds.",
-            bw));
-      }
-    } else {
-      bin_seeds = x;
-    }
-    seeds_ptr = &bin_seeds;
-  }
-  const Matrix& seeds = *seeds_ptr;
-  const Index n_seeds = seeds.rows();
+  return absl::OkStatus();
+}
 
-  absl::StatusOr<std::unique_ptr<neighbors::NeighborIndex>> built =
-      neighbors::BuildIndex(x, Metric::kEuclidean, neighbors::Algorithm::kAuto);
-  if (!built.ok()) return built.status();
-  const neighbors::NeighborIndex& index = **built;
-  Matrix contiguous;
-  const double* xdata = x.data();
-  if (x.outerStride() != d) {
-    contiguous = x;
-    xdata = contiguous.data();
+// The bandwidth: the given one, or scikit-learn's estimate_bandwidth
+// (quantile 0.3 over all samples).
+absl::StatusOr<double> ResolveBandwidth(const MeanShiftOptions& o,
+                                        const ConstMatrixRef& x) {
+  if (o.bandwidth.has_value()) return *o.bandwidth;
+  absl::StatusOr<double> est =
+      EstimateBandwidth(x, 0.3, std::nullopt, 0, o.n_jobs);
+  if (!est.ok()) return est.status();
+  const double bw = *est;
+  // An estimate of 0 (each sample's nearest quantile of neighbours are
+  // copies of it, e.g. 3 distinct rows) is used as scikit-learn uses it:
+  // radius 0 (radii are inclusive), so every distinct row is a mode.
+  if (!(bw >= 0.0) || !std::isfinite(bw)) {
+    return absl::InternalError(absl::StrCat(kContext,
+                                            ": the estimated bandwidth is ", bw,
+                                            "; give a bandwidth > 0"));
   }
+  return bw;
+}
 
-  // Workspace: grow-only, reused across fits.
-  const int workers = NumWorkers(o.n_jobs, NumChunks(n_seeds, kSeedChunk));
-  if (static_cast<int>(ws_.workers.size()) < workers) {
-    ws_.workers.resize(workers);
+// Sizes the workspace for n_seeds seeds of dimension d (grow-only).
+void SizeWorkspace(MeanShiftWorkspace& ws, int workers, Index n_seeds,
+                   Index d) {
+  if (static_cast<int>(ws.workers.size()) < workers) {
+    ws.workers.resize(workers);
   }
-  for (auto& w : ws_.workers) {
+  for (auto& w : ws.workers) {
     w.mean.resize(d);
     w.old_mean.resize(d);
     w.sum.resize(d);
   }
-  ws_.seed_centers.resize(n_seeds, d);
+  ws.seed_centers.resize(n_seeds, d);
   // The post-processing lists hold at most n_seeds entries: reserving that
   // keeps their capacity a function of the fit's size, not of its result.
-  ws_.order.reserve(n_seeds);
-  ws_.unique.reserve(n_seeds);
-  ws_.neighbours.reserve(n_seeds);
-  ws_.intensity.resize(n_seeds);
-  ws_.iterations.resize(n_seeds);
+  ws.order.reserve(n_seeds);
+  ws.unique.reserve(n_seeds);
+  ws.neighbours.reserve(n_seeds);
+  ws.intensity.resize(n_seeds);
+  ws.iterations.resize(n_seeds);
+}
+
+}  // namespace
+
+const Matrix& MeanShift::ChooseSeeds(const ConstMatrixRef& x, double bw,
+                                     Matrix* storage) {
+  const MeanShiftOptions& o = options_;
+  if (o.seeds.size() > 0) return o.seeds;
+  if (o.bin_seeding) {
+    *storage = GetBinSeeds(x, bw, o.min_bin_freq);
+    if (bw != 0.0 && storage->rows() == x.rows()) {
+      // scikit-learn's get_bin_seeds: as many bins as samples.
+      AddWarning(absl::StrFormat(
+          "Binning data failed with provided bin_size=%f, using data "
+          "points as seeds.",
+          bw));
+    }
+  } else {
+    *storage = x;
+  }
+  return *storage;
+}
+
+void MeanShift::ClimbSeeds(const Matrix& seeds,
+                           const neighbors::NeighborIndex& index,
+                           const double* xdata, double bw) {
+  const MeanShiftOptions& o = options_;
+  const Index n_seeds = seeds.rows(), d = seeds.cols();
   const double stop_thresh = 1e-3 * bw;
   // ECLIPSERA_DISABLE_POOLING=1: v1.0's per-iteration arrays.
   const bool use_ws = !pool::PoolingDisabled();
@@ -311,7 +313,10 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
           ws_.iterations[si] = completed;
         }
       });
+}
 
+absl::StatusOr<int> MeanShift::SelectCenters(Index d, double bw) {
+  const Index n_seeds = ws_.seed_centers.rows();
   // Seeds that found samples; equal centers collapse as dictionary keys
   // (the later seed's intensity wins, as in scikit-learn's dict).
   const GrowMatrix& sc = ws_.seed_centers;
@@ -373,12 +378,17 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     if (ws_.unique[i]) centers_.row(w++) = sorted_centers.row(i);
   }
 
+  return n_iter;
+}
+
+absl::Status MeanShift::AssignLabels(const ConstMatrixRef& x, double bw) {
+  const MeanShiftOptions& o = options_;
   // Labels: nearest center.
   neighbors::KDTree center_tree(centers_, Metric::kEuclidean);
   neighbors::IndexMatrix nearest;
   Matrix nearest_dist;
-  s = neighbors::KNearestAll(center_tree, x, 1, o.n_jobs, &nearest,
-                             &nearest_dist);
+  absl::Status s = neighbors::KNearestAll(center_tree, x, 1, o.n_jobs, &nearest,
+                                          &nearest_dist);
   if (!s.ok()) return s;
   labels_.resize(x.rows());
   for (Index i = 0; i < x.rows(); ++i) {
@@ -386,6 +396,33 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
                      ? static_cast<int32_t>(nearest(i, 0))
                      : -1;
   }
+  return absl::OkStatus();
+}
+
+absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
+                              const FitArgs&) {
+  Reset();
+  ClearWarnings();
+  const MeanShiftOptions& o = options_;
+  ECLIPSERA_RETURN_IF_ERROR(ValidateFit(o, x));
+  ECLIPSERA_ASSIGN_OR_RETURN(const double bw, ResolveBandwidth(o, x));
+  const Index d = x.cols();
+  Matrix bin_seeds;
+  const Matrix& seeds = ChooseSeeds(x, bw, &bin_seeds);
+  absl::StatusOr<std::unique_ptr<neighbors::NeighborIndex>> built =
+      neighbors::BuildIndex(x, Metric::kEuclidean, neighbors::Algorithm::kAuto);
+  if (!built.ok()) return built.status();
+  Matrix contiguous;
+  const double* xdata = x.data();
+  if (x.outerStride() != d) {
+    contiguous = x;
+    xdata = contiguous.data();
+  }
+  SizeWorkspace(ws_, NumWorkers(o.n_jobs, NumChunks(seeds.rows(), kSeedChunk)),
+                seeds.rows(), d);
+  ClimbSeeds(seeds, **built, xdata, bw);
+  ECLIPSERA_ASSIGN_OR_RETURN(const int n_iter, SelectCenters(d, bw));
+  ECLIPSERA_RETURN_IF_ERROR(AssignLabels(x, bw));
   n_iter_ = n_iter;
   bandwidth_ = bw;
   fitted_ = true;

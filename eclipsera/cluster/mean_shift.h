@@ -126,6 +126,21 @@ class MeanShift : public EstimatorWithOptions<MeanShift, MeanShiftOptions> {
                                       absl::Span<const double> y) override;
 
  private:
+  // The fit's seeds: the given ones, the bins of get_bin_seeds (in
+  // *storage), or X itself (copied to *storage).
+  const Matrix& ChooseSeeds(const ConstMatrixRef& x, double bw,
+                            Matrix* storage);
+  // Every seed's hill climb (parallel over seeds) into the workspace's
+  // seed_centers, intensity and iterations.
+  void ClimbSeeds(const Matrix& seeds, const neighbors::NeighborIndex& index,
+                  const double* xdata, double bw);
+  // scikit-learn's post-processing of the climbed seeds into centers_:
+  // distinct centers by decreasing intensity, those within bw of a
+  // stronger one removed. Returns the largest iteration count.
+  absl::StatusOr<int> SelectCenters(Index d, double bw);
+  // labels_: the nearest center, or -1 beyond bw without cluster_all.
+  absl::Status AssignLabels(const ConstMatrixRef& x, double bw);
+
   MeanShiftOptions options_;
   MeanShiftWorkspace ws_;
   Matrix centers_;
