@@ -351,39 +351,32 @@ int TSNE::GradientDescent(int it, int n_iter, double momentum,
   return i == n_iter ? n_iter - 1 : i;
 }
 
-absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
-                         const FitArgs&) {
-  fitted_ = false;
-  // ECLIPSERA_DISABLE_POOLING=1: the roadmap's v1.0 path (fresh arrays every
-  // iteration, the exact kernel materialised as an n x n matrix).
-  pooling_ = !pool::PoolingDisabled();
-  absl::Status s = Validate(x_in);
-  if (!s.ok()) return s;
-  const TSNEOptions& o = options_;
-  const Index n = x_in.rows();
-  const int nc = o.n_components;
-  const bool exact = o.method == "exact";
-  const bool precomputed = o.metric == "precomputed";
-  // t-SNE is scale-invariant (P through the perplexity calibration, the PCA
-  // init through its normalisation): extreme magnitudes, whose squared
-  // distances would leave float32's range or the perplexity search's reach
-  // (beta halves or doubles at most 100 times from 1), are brought near 1
-  // by an exact power of two.
+namespace {
+
+// t-SNE is scale-invariant (P through the perplexity calibration, the PCA
+// init through its normalisation): extreme magnitudes, whose squared
+// distances would leave float32's range or the perplexity search's reach
+// (beta halves or doubles at most 100 times from 1), are brought near 1
+// by an exact power of two.
+// Returns the rescaled copy, or an empty matrix when x needs none.
+Matrix PowerOfTwoRescale(const ConstMatrixRef& x) {
   Matrix rescaled;
-  const double max_abs = x_in.size() > 0 ? x_in.cwiseAbs().maxCoeff() : 0.0;
+  const double max_abs = x.size() > 0 ? x.cwiseAbs().maxCoeff() : 0.0;
   if (max_abs > 0.0 && (max_abs > std::ldexp(1.0, kScaleExp) ||
                         max_abs < std::ldexp(1.0, -kScaleExp))) {
     // Two exact steps: 2^-e alone overflows for denormal maxima (e > 1023).
     const int e = -std::ilogb(max_abs);
-    rescaled = x_in * std::ldexp(1.0, e / 2);
+    rescaled = x * std::ldexp(1.0, e / 2);
     rescaled *= std::ldexp(1.0, e - e / 2);
   }
-  const ConstMatrixRef x =
-      rescaled.size() > 0 ? ConstMatrixRef(rescaled) : ConstMatrixRef(x_in);
-  const bool identical = AllRowsIdentical(x, precomputed);
-  learning_rate_ = o.learning_rate.has_value()
-                       ? *o.learning_rate
-                       : std::max(n / o.early_exaggeration / 4.0, 50.0);
+  return rescaled;
+}
+
+}  // namespace
+
+void TSNE::ComputeP(const ConstMatrixRef& x, bool exact, bool precomputed) {
+  const TSNEOptions& o = options_;
+  const Index n = x.rows();
   TSNEWorkspace& ws = workspace_;
   const auto t0 = std::chrono::steady_clock::now();
   if (exact) {
@@ -418,8 +411,12 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
                  "%lld / %lld\n",
                  static_cast<long long>(n), static_cast<long long>(n));
   }
+}
 
-  // Initial embedding.
+void TSNE::InitEmbedding(const ConstMatrixRef& x, bool identical) {
+  const TSNEOptions& o = options_;
+  const Index n = x.rows();
+  const int nc = o.n_components;
   if (o.init_array.size() != 0) {
     embedding_ = o.init_array;
   } else if (o.init == "pca" && identical) {
@@ -437,41 +434,11 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
       embedding_.data()[i] = 1e-4 * rng.Normal();
     }
   }
+}
 
-  if (!embedding_.allFinite()) {
-    embedding_.resize(0, 0);
-    return absl::InvalidArgumentError(
-        absl::StrCat(kFit, ": the initial embedding (init='", o.init,
-                     "') is not finite; rescale X"));
-  }
-  if (n > 1 && AllRowsEqual(embedding_)) {
-    if (identical) {
-      // Every sample is the same point: P and Q are uniform, so the
-      // coincident embedding is an exact optimum (KL divergence 0, zero
-      // gradient). Barnes-Hut cannot evaluate it (it skips coincident
-      // points), so the degenerate result is returned as is.
-      kl_divergence_ = 0.0;
-      n_iter_ = 0;
-      fitted_ = true;
-      AddWarning(
-          "All samples are identical: the embedding is a single point and "
-          "the KL divergence is 0.");
-      return absl::OkStatus();
-    }
-    embedding_.resize(0, 0);
-    return absl::InvalidArgumentError(absl::StrCat(
-        kFit,
-        ": every row of the initial embedding is the same point; t-SNE's "
-        "gradient is then zero and the points can never separate. Use "
-        "init='pca', init='random' or an initial array with distinct rows"));
-  }
-
-  const int dof = std::max(nc - 1, 1);
-  if (exact) {
-    ws.exact_.Resize(n, nc, o.n_jobs);
-  } else {
-    ws.barnes_hut_.Resize(n, nc, o.n_jobs);
-  }
+int TSNE::Optimize(bool exact, int dof, double* kl_out) {
+  const TSNEOptions& o = options_;
+  TSNEWorkspace& ws = workspace_;
   auto scale_p = [&](double f, bool divide) {
     if (exact) {
       if (divide) {
@@ -506,6 +473,68 @@ absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
     std::fprintf(stderr, "[t-SNE] KL divergence after %d iterations: %f\n",
                  it + 1, kl);
   }
+  *kl_out = kl;
+  return it;
+}
+
+absl::Status TSNE::DoFit(const ConstMatrixRef& x_in, absl::Span<const double>,
+                         const FitArgs&) {
+  fitted_ = false;
+  // ECLIPSERA_DISABLE_POOLING=1: the roadmap's v1.0 path (fresh arrays every
+  // iteration, the exact kernel materialised as an n x n matrix).
+  pooling_ = !pool::PoolingDisabled();
+  absl::Status s = Validate(x_in);
+  if (!s.ok()) return s;
+  const TSNEOptions& o = options_;
+  const Index n = x_in.rows();
+  const int nc = o.n_components;
+  const bool exact = o.method == "exact";
+  const bool precomputed = o.metric == "precomputed";
+  const Matrix rescaled = PowerOfTwoRescale(x_in);
+  const ConstMatrixRef x =
+      rescaled.size() > 0 ? ConstMatrixRef(rescaled) : ConstMatrixRef(x_in);
+  const bool identical = AllRowsIdentical(x, precomputed);
+  learning_rate_ = o.learning_rate.has_value()
+                       ? *o.learning_rate
+                       : std::max(n / o.early_exaggeration / 4.0, 50.0);
+  TSNEWorkspace& ws = workspace_;
+  ComputeP(x, exact, precomputed);
+  InitEmbedding(x, identical);
+  if (!embedding_.allFinite()) {
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(
+        absl::StrCat(kFit, ": the initial embedding (init='", o.init,
+                     "') is not finite; rescale X"));
+  }
+  if (n > 1 && AllRowsEqual(embedding_)) {
+    if (identical) {
+      // Every sample is the same point: P and Q are uniform, so the
+      // coincident embedding is an exact optimum (KL divergence 0, zero
+      // gradient). Barnes-Hut cannot evaluate it (it skips coincident
+      // points), so the degenerate result is returned as is.
+      kl_divergence_ = 0.0;
+      n_iter_ = 0;
+      fitted_ = true;
+      AddWarning(
+          "All samples are identical: the embedding is a single point and "
+          "the KL divergence is 0.");
+      return absl::OkStatus();
+    }
+    embedding_.resize(0, 0);
+    return absl::InvalidArgumentError(absl::StrCat(
+        kFit,
+        ": every row of the initial embedding is the same point; t-SNE's "
+        "gradient is then zero and the points can never separate. Use "
+        "init='pca', init='random' or an initial array with distinct rows"));
+  }
+
+  if (exact) {
+    ws.exact_.Resize(n, nc, o.n_jobs);
+  } else {
+    ws.barnes_hut_.Resize(n, nc, o.n_jobs);
+  }
+  double kl = 0.0;
+  const int it = Optimize(exact, std::max(nc - 1, 1), &kl);
   // A success means finite output (checked before anything is reported).
   if (!std::isfinite(kl) || !embedding_.allFinite()) {
     embedding_.resize(0, 0);

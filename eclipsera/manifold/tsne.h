@@ -152,6 +152,16 @@ class TSNE : public EstimatorWithOptions<TSNE, TSNEOptions> {
   absl::Status Validate(const ConstMatrixRef& x) const;
   // Runs scikit-learn's _gradient_descent from iteration `it` to n_iter;
   // returns the last iteration index and sets *error.
+  // P into the workspace: the dense n x n joint probabilities (exact) or
+  // the sparse ones over the nearest neighbours (Barnes-Hut).
+  void ComputeP(const ConstMatrixRef& x, bool exact, bool precomputed);
+  // The initial embedding_: init_array, PCA (scaled to std 1e-4, as
+  // scikit-learn) or random N(0, 1e-4^2).
+  void InitEmbedding(const ConstMatrixRef& x, bool identical);
+  // scikit-learn's learning schedule: early exaggeration with momentum
+  // 0.5, then momentum 0.8 until n_iter. Returns the last iteration and
+  // sets *kl.
+  int Optimize(bool exact, int dof, double* kl);
   int GradientDescent(int it, int n_iter, double momentum,
                       int n_iter_without_progress, bool exact, int dof,
                       double* error);
