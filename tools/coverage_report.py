@@ -47,8 +47,11 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
-    obj_root = os.path.abspath(sys.argv[1])
-    src_root = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".")
+    detail = [a[len("--detail="):] for a in sys.argv[1:]
+              if a.startswith("--detail=")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--detail=")]
+    obj_root = os.path.abspath(args[0])
+    src_root = os.path.abspath(args[1] if len(args) > 1 else ".")
     # (file, line) -> executed at least once; every line gcov reports for a
     # file is executable.
     lines = collections.defaultdict(dict)
@@ -110,6 +113,14 @@ def main():
         print(f"{package:<26} {n:>7} {hit:>8} {100.0 * hit / max(n, 1):>8.1f}%")
     print(f"{'total':<26} {total[0]:>7} {total[1]:>8} "
           f"{100.0 * total[1] / max(total[0], 1):>8.1f}%")
+    # --detail=PACKAGE: per file of that package, its coverage and the
+    # line numbers no test reached.
+    for prefix in detail:
+        for rel in sorted(r for r in lines if r.startswith(prefix)):
+            seen = lines[rel]
+            missed = sorted(no for no, hit in seen.items() if not hit)
+            print(f"{rel}: {len(seen) - len(missed)}/{len(seen)} lines; "
+                  f"not reached: {missed}")
     return 0
 
 

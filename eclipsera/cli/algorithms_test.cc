@@ -825,6 +825,53 @@ TEST(AlgorithmsTest, SearchAndCrossValidateCommands) {
   fails({"search", "--estimator", "kmeans", "--param_grid",
          "{\"n_clusters\": [2]}", "--input", input, "--cv_results", input},
         1, "same file");
+  // Every flag's bad value is named with what it expects.
+  const std::vector<std::string> grid = {
+      "search",       "--estimator",           "kmeans",
+      "--param_grid", "{\"n_clusters\": [2]}", "--input",
+      input};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = grid;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"positional"}, "unexpected argument 'positional'"},
+      {{"--input", input}, "flag --input given twice"},
+      {{"--n_jobs", "two"}, "--n_jobs expects an integer, got 'two'"},
+      {{"--verbose", "x"}, "--verbose expects an integer"},
+      {{"--fit_timeout", "-1"}, "--fit_timeout expects a number of seconds"},
+      {{"--search", "halving_grid", "--factor", "x"},
+       "--factor expects a number, got 'x'"},
+      {{"--search", "halving_grid", "--min_resources", "0"},
+       "--min_resources expects smallest, exhaust or a count >= 1"},
+      {{"--search", "halving_grid", "--max_resources", "-2"},
+       "--max_resources expects auto or a count >= 1"},
+      {{"--search", "halving_random", "--n_candidates", "0"},
+       "--n_candidates expects exhaust or a count >= 1"},
+      {{"--search", "random", "--n_iter", "many"},
+       "--n_iter expects an integer, got 'many'"},
+      {{"--search", "random", "--random_state", "seed"},
+       "--random_state expects an integer, got 'seed'"},
+      {{"--cv_results", TempPath("results.txt")},
+       "the file must end in .csv or .json"},
+      {{"--cv", "3", "--test_fold", folds}, "give --cv or --test_fold"},
+  };
+  for (const auto& [extra, message] : bad) fails(with(extra), 2, message);
+  fails({"search", "--param_grid", "{}", "--input", input}, 2,
+        "--estimator SPEC is required");
+  fails({"search", "--estimator", "nosuchestimator", "--param_grid", "{}",
+         "--input", input},
+        2, "nosuchestimator");
+  fails(with({"--param_grid", "@" + TempPath("no_such_grid.json")}), 2,
+        "flag --param_grid given twice");
+  fails({"search", "--estimator", "kmeans", "--param_grid",
+         "@" + TempPath("no_such_grid.json"), "--input", input},
+        1, "no_such_grid.json");
+  const std::string wrong_rows = TempPath("search_wrong_rows.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteMatrix(wrong_rows, Matrix::Constant(7, 1, 0)));
+  fails(with({"--test_fold", wrong_rows}), 1,
+        "--test_fold needs one column with one value per input row (60)");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/registry.h"
@@ -228,6 +229,74 @@ TEST_F(CliTest, FitsCsvAndWritesLabelsAndOneJsonLine) {
 
 // `eclipsera score` from files: scorer names (greater is better), losses
 // by their metric names (positive), weights, and clear errors.
+// Each flag combination the fit, score and help commands refuse, with the
+// exit code (2: usage, 1: failure) and what the message names.
+TEST_F(CliTest, EveryRefusedCombinationNamesItsProblem) {
+  const std::string one = Path("one_column.csv"), y = Path("y4.csv"),
+                    wide = Path("y4x2.csv"), svg = Path("plot.svg");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(one, "1\n-2\n3\n"));
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(y, "0\n1\n1\n0\n"));
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(wide, "0,1\n1,0\n1,1\n0,0\n"));
+  const std::string finite = Path("finite.csv");
+  ECLIPSERA_ASSERT_OK(io::WriteStringToFile(finite, "1,0\n-2,1\n3,3\n"));
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"Doubler", "--input", Path("x.json")}, kExitUsage, "'.json'"},
+      {{"Doubler", "--input", finite, "--predict", Path("p.json")},
+       kExitUsage,
+       "'.json'"},
+      {{"Doubler", "--input", finite, "--predict", finite, "--plot", svg},
+       kExitUsage,
+       "does not combine with --target, --predict or --method"},
+      {{"Doubler", "--input", finite, "--target", y},
+       kExitFailure,
+       "--target needs one column with one value per input row (3); got 4 "
+       "x 1"},
+      {{"Doubler", "--input", one, "--plot", svg},
+       kExitFailure,
+       "--plot needs at least 2 columns to draw, the result has 1"},
+      {{"SignClusterer", "--input", one, "--plot", svg},
+       kExitFailure,
+       "--plot needs at least 2 columns to draw, the input has 1"},
+      {{"SignClusterer", "--input", finite, "--method", "predict_log_proba"},
+       kExitFailure,
+       "SignClusterer has no PredictLogProba method"},
+      {{"SignClusterer", "--input", finite, "--method", "score_samples"},
+       kExitFailure,
+       "SignClusterer has no ScoreSamples method"},
+      {{"score", "positional"}, kExitUsage, "unexpected argument 'positional'"},
+      {{"score", "--bogus", "1"}, kExitUsage, "unknown flag --bogus"},
+      {{"score", "--metric", "accuracy", "--metric", "f1"},
+       kExitUsage,
+       "flag --metric given twice"},
+      {{"score", "--metric", "accuracy", "--true", wide, "--pred", y},
+       kExitFailure,
+       "one column"},
+      {{"score", "--metric", "accuracy", "--true", y, "--pred", y,
+        "--sample_weight", wide},
+       kExitFailure,
+       "sample_weight has 8 entries; expected one per sample (4)"},
+      {{"help", "Doubler", "SignClusterer"},
+       kExitUsage,
+       "'help' takes one algorithm name"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Run(c.args), c.code)
+        << absl::StrJoin(c.args, " ") << ": " << err_.str();
+    EXPECT_THAT(err_.str(), HasSubstr(c.message)) << absl::StrJoin(c.args, " ");
+  }
+  // --method transform runs the fitted transformer on the input.
+  EXPECT_EQ(Run({"Doubler", "--input", finite, "--method", "transform",
+                 "--verbose=1"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("eclipsera: fitted in"));
+}
+
 TEST_F(CliTest, ScoresFromFiles) {
   const std::string y = Path("y.csv"), p = Path("p.csv"), w = Path("w.csv"),
                     proba = Path("proba.csv");
