@@ -72,15 +72,19 @@ absl::StatusOr<double> EstimateBandwidth(const ConstMatrixRef& x,
       neighbors::BuildIndex(data, Metric::kEuclidean,
                             neighbors::Algorithm::kAuto);
   if (!index.ok()) return index.status();
+  // scikit-learn queries and sums the farthest distances in batches of 500
+  // rows: the k neighbours of one batch at a time (k is 30% of n, so all of
+  // them at once would be 0.3 n^2 entries).
   neighbors::IndexMatrix idx;
   Matrix dist;
-  s = neighbors::KNearestAll(**index, data, k, n_jobs, &idx, &dist);
-  if (!s.ok()) return s;
-  // scikit-learn sums the farthest distances in batches of 500.
   double total = 0.0;
   for (Index b = 0; b < n; b += 500) {
+    const Index rows = std::min<Index>(500, n - b);
+    s = neighbors::KNearestAll(**index, data.middleRows(b, rows), k, n_jobs,
+                               &idx, &dist);
+    if (!s.ok()) return s;
     double batch = 0.0;
-    for (Index i = b; i < std::min(n, b + 500); ++i) batch += dist(i, k - 1);
+    for (Index i = 0; i < rows; ++i) batch += dist(i, k - 1);
     total += batch;
   }
   return total / static_cast<double>(n);
