@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/agglomerative.h"
 #include "eclipsera/pool/pooling_switch.h"
@@ -108,5 +109,33 @@ int main(int argc, char** argv) {
   const Matrix x = Blobs(smoke ? 500 : 20000, 10, 10, 2);
   SideBySide(x, "ward", 5);
   SideBySide(x, "single", 3);
+  // Defaults, end to end (ward, n_clusters=2 unless named), on blobs whose
+  // seed moves with --seed and on scikit-learn's wine and digits.
+  const uint64_t s = DataSeed();
+  for (const int n_clusters : {2, 5}) {
+    cluster::AgglomerativeClusteringOptions o;
+    o.n_clusters = n_clusters;
+    ClustererEndToEnd(
+        absl::StrFormat("AgglomerativeClustering, %d x 10 blobs (seed %d), "
+                        "n_clusters=%d",
+                        smoke ? 500 : 5000, 60 + s, n_clusters),
+        Blobs(smoke ? 500 : 5000, 10, 5, 60 + s),
+        cluster::AgglomerativeClustering(o), "AgglomerativeClustering",
+        {absl::StrCat("n_clusters=", n_clusters)});
+  }
+  if (smoke) return 0;
+  for (const char* name : {"wine", "digits"}) {
+    absl::StatusOr<Matrix> data = RealDataset(name);
+    if (!data.ok()) {
+      std::printf("(%s not available: %s)\n", name,
+                  std::string(data.status().message()).c_str());
+      continue;
+    }
+    ClustererEndToEnd(
+        absl::StrFormat("AgglomerativeClustering, scikit-learn's %s (%d x %d)",
+                        name, data->rows(), data->cols()),
+        *data, cluster::AgglomerativeClustering(), "AgglomerativeClustering",
+        {});
+  }
   return 0;
 }

@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/dbscan.h"
-#include "eclipsera/io/npy.h"
 
 namespace eclipsera::bench {
 namespace {
@@ -34,68 +34,16 @@ Measurement Run(const std::string& config, const Matrix& x,
 }
 
 // A "defaults, end to end" table: DBSCAN with every default but eps and
-// min_samples (algorithm 'auto', n_jobs=-1), timed as a whole fit, against
-// scikit-learn 1.2's DBSCAN(eps, min_samples) on the same data in the same
-// run; labels compared one by one (noise included).
+// min_samples (algorithm 'auto', n_jobs=-1) against scikit-learn 1.2's
+// DBSCAN(eps, min_samples).
 void EndToEnd(const std::string& title, const Matrix& x, double eps,
               int min_samples) {
-  const bool smoke = TableSmokeMode();
-  const int repeats = smoke ? 1 : 3;
-  std::vector<Measurement> rows;
-  double sk_seconds = 0.0;
-  absl::StatusOr<Matrix> sk_labels = absl::UnavailableError("not run");
-  if (!smoke) {
-    const std::string xp = WriteTempNpy(x, "X.npy");
-    const std::string lp = WriteTempNpy(Matrix(0, 1), "labels.npy");
-    absl::StatusOr<std::map<std::string, double>> sk =
-        RunPython(Runfile("benchmarks/cluster/dbscan_sklearn.py"),
-                  {xp, absl::StrCat(eps), absl::StrCat(min_samples),
-                   absl::StrCat(repeats), lp});
-    if (sk.ok()) {
-      sk_seconds = sk->at("seconds");
-      sk_labels = io::ReadNpy(lp);
-      Measurement m;
-      m.config = "scikit-learn DBSCAN, defaults";
-      m.seconds = sk_seconds;
-      m.peak_mb = sk->at("peak_mb");
-      m.allocations = -1;  // not counted; peak is resident-memory growth
-      m.note = absl::StrFormat("%.0f clusters, %.0f noise",
-                               sk->at("n_clusters"), sk->at("n_noise"));
-      rows.push_back(m);
-    } else {
-      std::printf("(scikit-learn not run: %s)\n",
-                  std::string(sk.status().message()).c_str());
-    }
-  }
   cluster::DBSCANOptions o;
   o.eps = eps;
   o.min_samples = min_samples;
-  cluster::DBSCAN db(o);
-  Measurement m = Measure(
-      "Eclipsera DBSCAN, defaults (n_jobs=-1)", repeats,
-      [&] { (void)db.Fit(x); }, /*warmup=*/false);
-  Index noise = 0;
-  for (Index i = 0; i < db.labels().size(); ++i) noise += db.labels()[i] < 0;
-  std::string same = "n/a";
-  if (sk_labels.ok() && sk_labels->size() == db.labels().size()) {
-    same = Eigen::Map<const Vector>(sk_labels->data(), sk_labels->size()) ==
-                   db.labels().cast<double>()
-               ? "yes"
-               : "NO";
-  }
-  m.note = absl::StrFormat(
-      "%d clusters, %d noise, %s; labels equal to "
-      "scikit-learn's: %s",
-      db.n_clusters(), noise, db.algorithm_used(), same);
-  rows.push_back(m);
-  PrintTable(title + " — defaults, end to end", rows);
-  if (sk_seconds > 0) {
-    std::printf(
-        "\nend-to-end speedup vs scikit-learn: %.1fx (peak: heap "
-        "growth for Eclipsera, resident-memory growth for "
-        "scikit-learn)\n",
-        sk_seconds / m.seconds);
-  }
+  ClustererEndToEnd(
+      title, x, cluster::DBSCAN(o), "DBSCAN",
+      {absl::StrCat("eps=", eps), absl::StrCat("min_samples=", min_samples)});
 }
 
 // The dense cases (2-D moons, where nearly every point is a core
@@ -118,11 +66,7 @@ void EndToEndTables() {
              cube, eps, min_samples);
   }
   if (smoke) return;
-  const std::string path = WriteTempNpy(Matrix(0, 1), "iris.npy");
-  absl::StatusOr<std::map<std::string, double>> dumped =
-      RunPython(Runfile("benchmarks/common/dump_dataset.py"), {"iris", path});
-  absl::StatusOr<Matrix> iris =
-      dumped.ok() ? io::ReadNpy(path) : absl::StatusOr<Matrix>(dumped.status());
+  absl::StatusOr<Matrix> iris = RealDataset("iris");
   if (iris.ok()) {
     EndToEnd("DBSCAN, scikit-learn's iris (150 x 4), eps=0.5, min_samples=5",
              *iris, 0.5, 5);

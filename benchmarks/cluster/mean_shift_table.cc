@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/mean_shift.h"
 #include "eclipsera/pool/pooling_switch.h"
@@ -86,5 +87,22 @@ int main(int argc, char** argv) {
   Table(Blobs(smoke ? 3000 : 100000, 2, 5, 1), /*bin_seeding=*/true, 5);
   // scikit-learn takes about a minute on 10,000 points: timed once.
   Table(Blobs(smoke ? 500 : 10000, 2, 5, 2), /*bin_seeding=*/false, 15);
+  // Defaults, end to end (the bandwidth estimated, every sample a seed), on
+  // blobs whose seed moves with --seed and on scikit-learn's iris.
+  const uint64_t s = DataSeed();
+  const Index n = smoke ? 300 : 3000;
+  ClustererEndToEnd(
+      absl::StrFormat("MeanShift, %d x 2 blobs (seed %d)", n, 50 + s),
+      Blobs(n, 2, 4, 50 + s), cluster::MeanShift(), "MeanShift", {},
+      /*repeats=*/3, /*sklearn_repeats=*/1);
+  if (smoke) return 0;
+  absl::StatusOr<Matrix> iris = RealDataset("iris");
+  if (iris.ok()) {
+    ClustererEndToEnd("MeanShift, scikit-learn's iris (150 x 4)", *iris,
+                      cluster::MeanShift(), "MeanShift", {});
+  } else {
+    std::printf("(iris not available: %s)\n",
+                std::string(iris.status().message()).c_str());
+  }
   return 0;
 }

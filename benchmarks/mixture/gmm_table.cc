@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
-#include "eclipsera/io/npy.h"
 #include "eclipsera/mixture/gaussian_mixture.h"
 #include "eclipsera/pool/pooling_switch.h"
 
@@ -192,12 +192,7 @@ void EndToEndTables() {
   if (smoke) return;
   const std::pair<const char*, int> real[] = {{"wine", 3}, {"digits", 10}};
   for (const auto& [name, components] : real) {
-    const std::string path = WriteTempNpy(Matrix(0, 1), "real.npy");
-    absl::StatusOr<std::map<std::string, double>> dumped =
-        RunPython(Runfile("benchmarks/common/dump_dataset.py"), {name, path});
-    absl::StatusOr<Matrix> data = dumped.ok()
-                                      ? io::ReadNpy(path)
-                                      : absl::StatusOr<Matrix>(dumped.status());
+    absl::StatusOr<Matrix> data = RealDataset(name);
     if (!data.ok()) {
       std::printf("(%s not available: %s)\n", name,
                   std::string(data.status().message()).c_str());
