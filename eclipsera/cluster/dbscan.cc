@@ -165,26 +165,60 @@ class Grid {
       }
       keyed[i] = {key, static_cast<int32_t>(i)};
     }
-    std::sort(keyed.begin(), keyed.end());
-    ws_.pts.resize(static_cast<size_t>(n_ * d_));
     ws_.orig.resize(n_);
+    // The samples in (key, index) order. A small padded grid (the dense
+    // cell table's case) sorts by counting, in O(n + cells), stably;
+    // otherwise a comparison sort of the (key, index) pairs.
+    dense_table_ =
+        total_ <= static_cast<long double>(8 * n_ + (Index{1} << 20));
+    if (dense_table_) {
+      std::vector<int32_t>& next = ReservedCellTable();
+      next.assign(static_cast<size_t>(total_), 0);
+      for (Index i = 0; i < n_; ++i) ++next[keyed[i].first];
+      int32_t sum = 0;
+      for (int32_t& c : next) {
+        const int32_t count = c;
+        c = sum;
+        sum += count;
+      }
+      for (Index i = 0; i < n_; ++i) {
+        ws_.orig[next[keyed[i].first]++] = static_cast<int32_t>(i);
+      }
+    } else {
+      std::sort(keyed.begin(), keyed.end());
+      for (Index i = 0; i < n_; ++i) ws_.orig[i] = keyed[i].second;
+    }
+    // The key of the sample at sorted position p.
+    auto key_at = [&](Index p) {
+      return dense_table_ ? keyed[ws_.orig[p]].first : keyed[p].first;
+    };
+    ws_.pts.resize(static_cast<size_t>(n_ * d_));
     // At most n cells: capacities that depend on n, not on the layout.
     ws_.cell_key.clear();
     ws_.cell_key.reserve(n_);
     ws_.start.clear();
     ws_.start.reserve(n_ + 1);
     for (Index i = 0; i < n_; ++i) {
-      ws_.orig[i] = keyed[i].second;
       for (Index j = 0; j < d_; ++j) {
         ws_.pts[i * d_ + j] = x_(ws_.orig[i], j);
       }
-      if (i == 0 || keyed[i].first != keyed[i - 1].first) {
-        ws_.cell_key.push_back(keyed[i].first);
+      if (i == 0 || key_at(i) != key_at(i - 1)) {
+        ws_.cell_key.push_back(key_at(i));
         ws_.start.push_back(i);
       }
     }
     ws_.start.push_back(n_);
     n_cells_ = static_cast<int32_t>(ws_.cell_key.size());
+  }
+
+  // The dense cell table's vector, with headroom: the next fold's bounding
+  // box may be a little larger.
+  std::vector<int32_t>& ReservedCellTable() {
+    const auto total = static_cast<size_t>(total_);
+    if (total > ws_.dense_cell.capacity()) {
+      ws_.dense_cell.reserve(total + total / 4);
+    }
+    return ws_.dense_cell;
   }
 
   // Cell key -> cell index. A dense table over the whole padded grid when
@@ -193,15 +227,8 @@ class Grid {
   // time on dense 3-D data (about one point per cell, 100 neighbour cells
   // per point). A hash map otherwise (sparse data in a large box).
   void IndexCells() {
-    dense_table_ =
-        total_ <= static_cast<long double>(8 * n_ + (Index{1} << 20));
     if (dense_table_) {
-      const auto total = static_cast<size_t>(total_);
-      // Headroom: the next fold's bounding box may be a little larger.
-      if (total > ws_.dense_cell.capacity()) {
-        ws_.dense_cell.reserve(total + total / 4);
-      }
-      ws_.dense_cell.assign(total, -1);
+      ReservedCellTable().assign(static_cast<size_t>(total_), -1);
       for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
         ws_.dense_cell[ws_.cell_key[cidx]] = cidx;
       }
