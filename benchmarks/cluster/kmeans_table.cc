@@ -10,11 +10,11 @@
 #include "absl/strings/str_format.h"
 #include "benchmarks/cluster/kmeans_plusplus_table.h"
 #include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/cluster/kmeans.h"
 #include "eclipsera/cluster/mini_batch_kmeans.h"
 #include "eclipsera/core/random.h"
-#include "eclipsera/io/npy.h"
 #include "eclipsera/pool/pooling_switch.h"
 
 namespace eclipsera::bench {
@@ -170,27 +170,20 @@ void EndToEnd(const std::string& title, const Matrix& x, int k,
   const bool smoke = TableSmokeMode();
   const uint64_t seed = 0;  // random_state of both sides
   std::vector<Measurement> rows;
-  double sk_seconds = 0.0, sk_inertia = 0.0;
   const int repeats = x.size() > 4000000 ? 1 : 3;
+  absl::StatusOr<SklearnFit> sk = absl::UnavailableError("smoke mode");
   if (!smoke) {
-    std::vector<std::string> args = {WriteTempNpy(x, "X.npy"), absl::StrCat(k),
-                                     absl::StrCat(seed), absl::StrCat(repeats)};
+    std::vector<std::string> params = {absl::StrCat("n_clusters=", k),
+                                       absl::StrCat("random_state=", seed)};
     for (const auto& [name, v] : overrides) {
-      args.push_back(absl::StrCat(name, "=", v));
+      params.push_back(absl::StrCat(name, "=", v));
     }
-    absl::StatusOr<std::map<std::string, double>> sk =
-        RunPython(Runfile("benchmarks/cluster/kmeans_e2e_sklearn.py"), args);
+    sk = SklearnEndToEnd("cluster.KMeans", x, repeats, params);
     if (sk.ok()) {
-      sk_seconds = sk->at("seconds");
-      sk_inertia = sk->at("inertia");
-      Measurement m;
-      m.config = "scikit-learn KMeans, defaults";
-      m.seconds = sk_seconds;
-      m.peak_mb = sk->at("peak_mb");
-      m.allocations = -1;  // not counted; peak is resident-memory growth
-      m.note = absl::StrFormat("%d iterations, inertia %.8g",
-                               static_cast<int>(sk->at("n_iter")), sk_inertia);
-      rows.push_back(m);
+      sk->row.note = absl::StrFormat("%d iterations, inertia %.8g",
+                                     static_cast<int>(sk->values.at("n_iter")),
+                                     sk->values.at("inertia"));
+      rows.push_back(sk->row);
     } else {
       std::printf("(scikit-learn not run: %s)\n",
                   std::string(sk.status().message()).c_str());
@@ -212,14 +205,12 @@ void EndToEnd(const std::string& title, const Matrix& x, int k,
   m.note =
       absl::StrFormat("%d iterations, inertia %.8g", km.n_iter(), km.inertia());
   rows.push_back(m);
-  PrintTable(title + " — defaults, end to end (initialisation included)", rows);
-  if (sk_seconds > 0) {
-    std::printf(
-        "\nend-to-end speedup vs scikit-learn: %.2fx; inertia %+.3f%% of "
-        "scikit-learn's (peak: heap growth for Eclipsera, resident-memory "
-        "growth for scikit-learn)\n",
-        sk_seconds / m.seconds,
-        100.0 * (km.inertia() - sk_inertia) / sk_inertia);
+  PrintEndToEnd(title + " (initialisation included)", rows,
+                sk.ok() ? &sk->row : nullptr, m);
+  if (sk.ok()) {
+    const double sk_inertia = sk->values.at("inertia");
+    std::printf("inertia %+.3f%% of scikit-learn's\n",
+                100.0 * (km.inertia() - sk_inertia) / sk_inertia);
   }
 }
 
@@ -245,12 +236,7 @@ void EndToEndTables() {
   }
   if (!smoke) {
     // A real dataset: scikit-learn's digits (1797 x 64), k=10.
-    const std::string path = WriteTempNpy(Matrix(0, 1), "digits.npy");
-    absl::StatusOr<std::map<std::string, double>> dumped = RunPython(
-        Runfile("benchmarks/common/dump_dataset.py"), {"digits", path});
-    absl::StatusOr<Matrix> digits =
-        dumped.ok() ? io::ReadNpy(path)
-                    : absl::StatusOr<Matrix>(dumped.status());
+    absl::StatusOr<Matrix> digits = RealDataset("digits");
     if (digits.ok()) {
       EndToEnd("K-Means, scikit-learn's digits (1797 x 64), k=10", *digits, 10,
                {});

@@ -40,6 +40,41 @@ absl::StatusOr<Matrix> RealDataset(const std::string& name) {
   return io::ReadNpy(path);
 }
 
+absl::StatusOr<SklearnFit> SklearnEndToEnd(
+    const std::string& sklearn_class, const Matrix& x, int repeats,
+    const std::vector<std::string>& params) {
+  const std::string labels_path = WriteTempNpy(Matrix(0, 1), "labels.npy");
+  std::vector<std::string> args = {sklearn_class, WriteTempNpy(x, "X.npy"),
+                                   absl::StrCat(repeats), labels_path};
+  args.insert(args.end(), params.begin(), params.end());
+  absl::StatusOr<std::map<std::string, double>> sk =
+      RunPython(Runfile("benchmarks/common/e2e_sklearn.py"), args);
+  if (!sk.ok()) return sk.status();
+  SklearnFit fit;
+  fit.values = *std::move(sk);
+  fit.row.config = absl::StrCat(
+      "scikit-learn ", sklearn_class.substr(sklearn_class.rfind('.') + 1),
+      ", defaults");
+  fit.row.seconds = fit.values.at("seconds");
+  fit.row.peak_mb = fit.values.at("peak_mb");
+  fit.row.allocations = -1;  // not counted; peak is resident-memory growth
+  fit.labels = fit.values.count("n_clusters")
+                   ? io::ReadNpy(labels_path)
+                   : absl::StatusOr<Matrix>(absl::NotFoundError("no labels"));
+  return fit;
+}
+
+void PrintEndToEnd(const std::string& title,
+                   const std::vector<Measurement>& rows,
+                   const Measurement* sklearn, const Measurement& ours) {
+  PrintTable(title + " — defaults, end to end", rows);
+  if (sklearn == nullptr || !(sklearn->seconds > 0)) return;
+  std::printf(
+      "\nend-to-end speedup vs scikit-learn: %.2fx (peak: heap growth for "
+      "Eclipsera, resident-memory growth for scikit-learn)\n",
+      sklearn->seconds / ours.seconds);
+}
+
 void ClustererEndToEnd(const std::string& title, const Matrix& x,
                        const Estimator& prototype,
                        const std::string& sklearn_class,
@@ -47,27 +82,15 @@ void ClustererEndToEnd(const std::string& title, const Matrix& x,
                        int repeats, int sklearn_repeats) {
   const bool smoke = TableSmokeMode();
   std::vector<Measurement> rows;
-  double sk_seconds = 0.0;
-  absl::StatusOr<Matrix> sk_labels = absl::UnavailableError("not run");
+  absl::StatusOr<SklearnFit> sk = absl::UnavailableError("smoke mode");
   if (!smoke) {
-    const std::string labels_path = WriteTempNpy(Matrix(0, 1), "labels.npy");
-    std::vector<std::string> args = {sklearn_class, WriteTempNpy(x, "X.npy"),
-                                     absl::StrCat(sklearn_repeats),
-                                     labels_path};
-    args.insert(args.end(), sklearn_params.begin(), sklearn_params.end());
-    absl::StatusOr<std::map<std::string, double>> sk =
-        RunPython(Runfile("benchmarks/common/e2e_sklearn.py"), args);
+    sk = SklearnEndToEnd("cluster." + sklearn_class, x, sklearn_repeats,
+                         sklearn_params);
     if (sk.ok()) {
-      sk_seconds = sk->at("seconds");
-      sk_labels = io::ReadNpy(labels_path);
-      Measurement m;
-      m.config = absl::StrCat("scikit-learn ", sklearn_class, ", defaults");
-      m.seconds = sk_seconds;
-      m.peak_mb = sk->at("peak_mb");
-      m.allocations = -1;  // not counted; peak is resident-memory growth
-      m.note = absl::StrFormat("%.0f clusters, %.0f noise",
-                               sk->at("n_clusters"), sk->at("n_noise"));
-      rows.push_back(m);
+      sk->row.note = absl::StrFormat("%.0f clusters, %.0f noise",
+                                     sk->values.at("n_clusters"),
+                                     sk->values.at("n_noise"));
+      rows.push_back(sk->row);
     } else {
       std::printf("(scikit-learn not run: %s)\n",
                   std::string(sk.status().message()).c_str());
@@ -91,16 +114,11 @@ void ClustererEndToEnd(const std::string& title, const Matrix& x,
     m.note = absl::StrFormat(
         "%d clusters, %d noise; labels equal to scikit-learn's: %s",
         clusters.size(), noise,
-        sk_labels.ok() ? CompareLabels(*sk_labels, *labels) : "n/a");
+        sk.ok() && sk->labels.ok() ? CompareLabels(*sk->labels, *labels)
+                                   : "n/a");
   }
   rows.push_back(m);
-  PrintTable(title + " — defaults, end to end", rows);
-  if (sk_seconds > 0) {
-    std::printf(
-        "\nend-to-end speedup vs scikit-learn: %.1fx (peak: heap growth for "
-        "Eclipsera, resident-memory growth for scikit-learn)\n",
-        sk_seconds / m.seconds);
-  }
+  PrintEndToEnd(title, rows, sk.ok() ? &sk->row : nullptr, m);
 }
 
 }  // namespace eclipsera::bench

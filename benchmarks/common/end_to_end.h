@@ -6,19 +6,41 @@
 #ifndef ECLIPSERA_BENCHMARKS_COMMON_END_TO_END_H_
 #define ECLIPSERA_BENCHMARKS_COMMON_END_TO_END_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "benchmarks/common/report.h"
 #include "eclipsera/core/estimator.h"
 #include "eclipsera/core/matrix.h"
 
 namespace eclipsera::bench {
 
+// scikit-learn's side of an end-to-end table: `sklearn_class`
+// ("cluster.KMeans", "mixture.GaussianMixture") built with `params`
+// ("name=value", its defaults otherwise), fitted `repeats` times on x by
+// benchmarks/common/e2e_sklearn.py.
+struct SklearnFit {
+  Measurement row;  // "scikit-learn CLASS, defaults": median time, peak
+  std::map<std::string, double> values;  // n_iter, inertia, lower_bound...
+  absl::StatusOr<Matrix> labels;         // labels_, for clusterers
+};
+absl::StatusOr<SklearnFit> SklearnEndToEnd(
+    const std::string& sklearn_class, const Matrix& x, int repeats,
+    const std::vector<std::string>& params);
+
+// Prints the rows under `title` + " — defaults, end to end", then the
+// end-to-end speedup of `ours` over `sklearn` (when scikit-learn ran).
+void PrintEndToEnd(const std::string& title,
+                   const std::vector<Measurement>& rows,
+                   const Measurement* sklearn, const Measurement& ours);
+
 // Prints the table titled `title` (+ " — defaults, end to end"): rows for
 // scikit-learn's `sklearn_class` with `sklearn_params` ("name=value") and
-// for a clone of `prototype`, both fitted `repeats` times (the median
-// shown; scikit-learn `sklearn_repeats` times); the note says whether the
+// for a clone of `prototype` ("cluster.CLASS" on scikit-learn's side),
+// both fitted `repeats` times (the median shown; scikit-learn
+// `sklearn_repeats` times); the note says whether the
 // labels are equal (or the same partition, numbered differently). In smoke
 // mode only Eclipsera runs, once.
 void ClustererEndToEnd(const std::string& title, const Matrix& x,

@@ -131,24 +131,19 @@ void EndToEnd(const std::string& title, const Matrix& x, int k,
   const int repeats = smoke ? 1 : 3;
   const int64_t seed = 0;
   std::vector<Measurement> rows;
-  double sk_seconds = 0.0;
+  absl::StatusOr<SklearnFit> sk = absl::UnavailableError("smoke mode");
   if (!smoke) {
-    absl::StatusOr<std::map<std::string, double>> sk = RunPython(
-        Runfile("benchmarks/mixture/gmm_e2e_sklearn.py"),
-        {WriteTempNpy(x, "X.npy"), absl::StrCat(k), type, absl::StrCat(seed),
-         // One scikit-learn fit of the large data takes a while.
-         absl::StrCat(x.size() > 1000000 ? 1 : repeats)});
+    // One scikit-learn fit of the large data takes a while.
+    sk = SklearnEndToEnd("mixture.GaussianMixture", x,
+                         x.size() > 1000000 ? 1 : repeats,
+                         {absl::StrCat("n_components=", k),
+                          absl::StrCat("covariance_type=", type),
+                          absl::StrCat("random_state=", seed)});
     if (sk.ok()) {
-      sk_seconds = sk->at("seconds");
-      Measurement m;
-      m.config = "scikit-learn GaussianMixture, defaults";
-      m.seconds = sk_seconds;
-      m.peak_mb = sk->at("peak_mb");
-      m.allocations = -1;  // not counted; peak is resident-memory growth
-      m.note = absl::StrFormat("%d iterations, lower bound %.8g",
-                               static_cast<int>(sk->at("n_iter")),
-                               sk->at("lower_bound"));
-      rows.push_back(m);
+      sk->row.note = absl::StrFormat("%d iterations, lower bound %.8g",
+                                     static_cast<int>(sk->values.at("n_iter")),
+                                     sk->values.at("lower_bound"));
+      rows.push_back(sk->row);
     } else {
       std::printf("(scikit-learn not run: %s)\n",
                   std::string(sk.status().message()).c_str());
@@ -165,14 +160,8 @@ void EndToEnd(const std::string& title, const Matrix& x, int k,
   m.note = absl::StrFormat("%d iterations, lower bound %.8g", gm.n_iter(),
                            gm.lower_bound());
   rows.push_back(m);
-  PrintTable(title + " — defaults, end to end (initialisation included)", rows);
-  if (sk_seconds > 0) {
-    std::printf(
-        "\nend-to-end speedup vs scikit-learn: %.1fx (peak: heap "
-        "growth for Eclipsera, resident-memory growth for "
-        "scikit-learn)\n",
-        sk_seconds / m.seconds);
-  }
+  PrintEndToEnd(title + " (initialisation included)", rows,
+                sk.ok() ? &sk->row : nullptr, m);
 }
 
 // Blobs whose seed moves with --seed, in the 'full' case and the
