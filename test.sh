@@ -8,8 +8,10 @@
 #   4. the consumer workspace (examples/consumer) builds and runs;
 #   5. short libFuzzer runs of the file readers and of every estimator.
 # Usage: ./test.sh            (what CI runs through .ci/run)
-#        ./test.sh --coverage (line coverage per package of eclipsera/, from
-#                              every test built with gcov instrumentation)
+#        ./test.sh --coverage [--detail=eclipsera/PACKAGE]
+#                             (line coverage per package of eclipsera/, from
+#                              every test built with gcov instrumentation;
+#                              --detail lists a package's unreached lines)
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -18,7 +20,8 @@ if [[ "${1:-}" == "--coverage" ]]; then
   find -L bazel-out/k8-fastbuildcoverage -name '*.gcda' -delete 2>/dev/null
   ./bazelw test --config=coverage --nocache_test_results //eclipsera/... ||
     exit 1
-  exec python3 tools/coverage_report.py bazel-out/k8-fastbuildcoverage/bin .
+  exec python3 tools/coverage_report.py bazel-out/k8-fastbuildcoverage/bin . \
+    "${@:2}"
 fi
 
 passed=0

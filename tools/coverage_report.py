@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Line coverage per package of eclipsera/, from gcc's .gcda files.
 
-Usage: tools/coverage_report.py OBJ_ROOT [SOURCE_ROOT]
+Usage: tools/coverage_report.py OBJ_ROOT [SOURCE_ROOT] [--detail=PACKAGE ...]
   OBJ_ROOT     where the instrumented objects and their .gcda files are
                (bazel-out/<config>/bin of a `--config=coverage` test run);
   SOURCE_ROOT  the workspace (default: the current directory).

@@ -1,6 +1,7 @@
 // Classification, regression and clustering metrics and the scorers against
 // scikit-learn 1.2 (testdata/generate_metrics.py), and their bad input.
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -232,6 +233,68 @@ TEST(MetricsTest, BadInputNamesTheProblem) {
   EXPECT_THAT(LogLoss(y, proba),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("2 classes [0, 1] but y_prob has 3 columns")));
+}
+
+// The argument checks of confusion_matrix's labels, log_loss and
+// silhouette_score's sample_size, each with the message that names it;
+// and a sample_size equal to n is the full score.
+TEST(MetricsTest, LabelsEpsAndSampleSizeAreChecked) {
+  const std::vector<double> y = {0, 1, 1, 0};
+  const std::vector<double> dup = {0, 1, 1};
+  EXPECT_THAT(ConfusionMatrix(y, y, dup),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("labels has duplicates")));
+  const std::vector<double> absent = {5, 6};
+  EXPECT_THAT(ConfusionMatrix(y, y, absent),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("none of labels [5, 6] is in y_true")));
+  const std::vector<double> with_nan = {0, std::nan("")};
+  EXPECT_THAT(
+      ConfusionMatrix(y, y, with_nan),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("labels")));
+  Matrix proba(4, 2);
+  proba << 0.9, 0.1, 0.2, 0.8, 0.3, 0.7, 0.6, 0.4;
+  Matrix three_rows = proba.topRows(3);
+  EXPECT_THAT(
+      LogLoss(y, three_rows),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("y_true has 4 samples but y_prob has 3 rows")));
+  Matrix inf_proba = proba;
+  inf_proba(0, 0) = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(LogLoss(y, inf_proba),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("y_prob holds NaN or infinity")));
+  EXPECT_THAT(LogLoss(y, proba, {}, {}, 0.5),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("eps = 0.5; must be in (0, 0.5)")));
+  const std::vector<double> ones = {1, 1, 1, 1};
+  EXPECT_THAT(LogLoss(ones, proba),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("y_true contains only one label (1)")));
+  const std::vector<double> labels_01 = {0, 1};
+  const std::vector<double> y_with_2 = {0, 1, 2, 0};
+  EXPECT_THAT(LogLoss(y_with_2, proba, labels_01),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("y_true[2] = 2 is not in labels [0, 1]")));
+  Matrix x(6, 2);
+  x << 0, 0, 0.1, 0, 0, 0.1, 5, 5, 5.1, 5, 5, 5.1;
+  const std::vector<double> lx = {0, 0, 0, 1, 1, 1};
+  SilhouetteOptions o;
+  o.sample_size = 7;
+  EXPECT_THAT(SilhouetteScore(x, lx, o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sample_size = 7; must be in [1, 6]")));
+  o.sample_size = 6;
+  o.random_state = 3;
+  absl::StatusOr<double> all = SilhouetteScore(x, lx, o);
+  absl::StatusOr<double> full = SilhouetteScore(x, lx);
+  ECLIPSERA_ASSERT_OK(all);
+  ECLIPSERA_ASSERT_OK(full);
+  EXPECT_NEAR(*all, *full, 1e-12);
+  const std::vector<double> short_labels = {0, 0, 1};
+  EXPECT_THAT(SilhouetteScore(x, short_labels, o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("X has 6 samples but labels has 3")));
 }
 
 // Review findings: probabilities written with six digits still sum to 1
