@@ -178,6 +178,52 @@ TEST(SplitTest, LeavePOutAndGroupShuffleSplit) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("p=2")));
 }
 
+// RepeatedKFold: n_repeats shuffled partitions with scikit-learn's fold
+// sizes, different from repeat to repeat, identical for the same seed; the
+// stratified variant keeps each fold's class counts; n_repeats < 1 fails.
+TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
+  RepeatedKFold rkf(3, 2, 0);
+  EXPECT_EQ(rkf.Repr(),
+            "RepeatedKFold(n_repeats=2, n_splits=3, random_state=0)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> splits,
+                                 rkf.Split({10}, nullptr));
+  ASSERT_EQ(splits.size(), 6u);
+  for (int r = 0; r < 2; ++r) {
+    std::vector<int> seen(10, 0);
+    std::multiset<size_t> sizes;
+    for (int f = 0; f < 3; ++f) {
+      const TrainTest& t = splits[r * 3 + f];
+      sizes.insert(t.test.size());
+      EXPECT_EQ(t.train.size() + t.test.size(), 10u);
+      for (Index i : t.test) ++seen[i];
+    }
+    EXPECT_EQ(seen, std::vector<int>(10, 1)) << "repeat " << r;
+    EXPECT_EQ(sizes, (std::multiset<size_t>{3, 3, 4}));
+  }
+  EXPECT_NE(splits[0].test, splits[3].test);
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> again,
+                                 rkf.Split({10}, nullptr));
+  EXPECT_EQ(again[4].test, splits[4].test);
+
+  const std::vector<double> y = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+  RepeatedKFold stratified(3, 2, 5, /*stratified=*/true);
+  EXPECT_EQ(stratified.Repr(),
+            "RepeatedStratifiedKFold(n_repeats=2, n_splits=3, "
+            "random_state=5)");
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> strat,
+                                 stratified.Split({12, y}, nullptr));
+  ASSERT_EQ(strat.size(), 6u);
+  for (const TrainTest& t : strat) {
+    int ones = 0;
+    for (Index i : t.test) ones += y[i] == 1;
+    EXPECT_EQ(t.test.size(), 4u);
+    EXPECT_EQ(ones, 2);
+  }
+  EXPECT_THAT(RepeatedKFold(3, 0).Split({10}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("n_repeats=0 must be at least 1")));
+}
+
 TEST(SplitTest, StratifiedWarningAndErrorFollowScikitLearn) {
   // Class 1 has 6 members: 7 folds warn, more than every class errors.
   std::vector<std::string> warnings;
@@ -425,6 +471,59 @@ ParameterGrid CGrid(std::vector<double> cs) {
   absl::StatusOr<ParameterGrid> g = ParameterGrid::Create({space});
   EXPECT_TRUE(g.ok());
   return *std::move(g);
+}
+
+// verbose follows scikit-learn's output: a "[CV s/n] END" line per fit
+// from verbose 2 (scores from 3, train and test with return_train_score,
+// one "name: (train=.., test=..)" per metric, sorted, when multi-metric;
+// the candidate's number from 10) and progress lines.
+TEST(GridSearchTest, VerboseLinesFollowScikitLearn) {
+  const Matrix x = Golden("search_X");
+  const std::vector<double> y = Column(Golden("search_y"));
+  std::unique_ptr<Estimator> pipe = MakeScalerLogistic();
+  SearchOptions options;
+  options.verbose = 3;
+  options.return_train_score = true;
+  options.n_jobs = 1;
+  {
+    GridSearchCV search(*pipe, CGrid({0.1, 1.0}),
+                        std::make_unique<StratifiedKFold>(3), options);
+    ::testing::internal::CaptureStderr();
+    ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_THAT(err, HasSubstr("[CV 1/3] END"));
+    EXPECT_THAT(err, HasSubstr("logisticregression__C=0.1;"));
+    EXPECT_THAT(err, HasSubstr(", score=(train="));
+    EXPECT_THAT(err, HasSubstr(" total time="));
+    EXPECT_THAT(err, HasSubstr("[progress] 6/6 fits"));
+  }
+  options.verbose = 10;
+  options.scoring = {"f1", "accuracy"};
+  options.refit_metric = "accuracy";
+  {
+    GridSearchCV search(*pipe, CGrid({0.1, 1.0}),
+                        std::make_unique<StratifiedKFold>(3), options);
+    ::testing::internal::CaptureStderr();
+    ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_THAT(err, HasSubstr("[CV 2/3; 1/2] END"));
+    EXPECT_THAT(err, HasSubstr(" accuracy: (train="));
+    // Metrics in name order, as scikit-learn sorts the score dict.
+    EXPECT_LT(err.find(" accuracy: ("), err.find(" f1: ("));
+  }
+  options.verbose = 3;
+  options.return_train_score = false;
+  options.scoring = {"accuracy"};
+  options.refit_metric.clear();
+  {
+    GridSearchCV search(*pipe, CGrid({0.1}),
+                        std::make_unique<StratifiedKFold>(3), options);
+    ::testing::internal::CaptureStderr();
+    ECLIPSERA_ASSERT_OK(search.Fit(x, y));
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_THAT(err, HasSubstr(", score="));
+    EXPECT_THAT(err, ::testing::Not(HasSubstr("train=")));
+  }
 }
 
 TEST(GridSearchTest, PipelineSearchMatchesScikitLearn) {
