@@ -224,6 +224,53 @@ TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
                        HasSubstr("n_repeats=0 must be at least 1")));
 }
 
+// Every splitter's Clone() has its repr and gives its splits (seeded ones
+// included), and IsPartition() says whether every sample is tested once.
+TEST(SplitTest, ClonesSplitAsTheOriginal) {
+  std::vector<double> y(24), groups(24);
+  for (int i = 0; i < 24; ++i) {
+    y[i] = i % 2;
+    groups[i] = i / 3;
+  }
+  std::vector<int64_t> test_fold(24);
+  for (int i = 0; i < 24; ++i) test_fold[i] = i % 4 == 3 ? -1 : i % 3;
+  std::vector<std::unique_ptr<Splitter>> splitters;
+  splitters.push_back(std::make_unique<KFold>(4, true, 1));
+  splitters.push_back(std::make_unique<StratifiedKFold>(3, true, 2));
+  splitters.push_back(std::make_unique<RepeatedKFold>(2, 3, 3));
+  splitters.push_back(std::make_unique<GroupKFold>(4));
+  splitters.push_back(std::make_unique<ShuffleSplit>(3, 0.25, -1, 4));
+  splitters.push_back(std::make_unique<ShuffleSplit>(3, 0.25, -1, 5, true));
+  splitters.push_back(std::make_unique<TimeSeriesSplit>(3, 10, 4, 1));
+  splitters.push_back(std::make_unique<LeaveOneOut>());
+  splitters.push_back(std::make_unique<LeavePOut>(2));
+  splitters.push_back(std::make_unique<GroupShuffleSplit>(2, 0.25, -1, 6));
+  splitters.push_back(std::make_unique<PredefinedSplit>(test_fold));
+  std::vector<TrainTest> explicit_splits(2);
+  explicit_splits[0] = {{0, 1, 2}, {3, 4}};
+  explicit_splits[1] = {{3, 4}, {0, 1, 2}};
+  splitters.push_back(std::make_unique<ExplicitSplits>(explicit_splits));
+  const std::set<std::string> partitions = {"KFold", "StratifiedKFold",
+                                            "GroupKFold", "LeaveOneOut"};
+  for (const std::unique_ptr<Splitter>& s : splitters) {
+    const std::unique_ptr<Splitter> c = s->Clone();
+    EXPECT_EQ(c->Repr(), s->Repr());
+    const SplitInput in{24, y, groups};
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> a,
+                                   s->Split(in, nullptr));
+    ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> b,
+                                   c->Split(in, nullptr));
+    ASSERT_EQ(a.size(), b.size()) << s->Repr();
+    EXPECT_FALSE(a.empty()) << s->Repr();
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].train, b[i].train) << s->Repr();
+      EXPECT_EQ(a[i].test, b[i].test) << s->Repr();
+    }
+    const std::string name = s->Repr().substr(0, s->Repr().find('('));
+    EXPECT_EQ(s->IsPartition(), partitions.count(name) > 0) << s->Repr();
+  }
+}
+
 TEST(SplitTest, StratifiedWarningAndErrorFollowScikitLearn) {
   // Class 1 has 6 members: 7 folds warn, more than every class errors.
   std::vector<std::string> warnings;
