@@ -186,7 +186,7 @@ TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
   EXPECT_EQ(rkf.Repr(),
             "RepeatedKFold(n_repeats=2, n_splits=3, random_state=0)");
   ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> splits,
-                                 rkf.Split({10}, nullptr));
+                                 rkf.Split({10, {}, {}}, nullptr));
   ASSERT_EQ(splits.size(), 6u);
   for (int r = 0; r < 2; ++r) {
     std::vector<int> seen(10, 0);
@@ -202,7 +202,7 @@ TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
   }
   EXPECT_NE(splits[0].test, splits[3].test);
   ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> again,
-                                 rkf.Split({10}, nullptr));
+                                 rkf.Split({10, {}, {}}, nullptr));
   EXPECT_EQ(again[4].test, splits[4].test);
 
   const std::vector<double> y = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
@@ -211,7 +211,7 @@ TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
             "RepeatedStratifiedKFold(n_repeats=2, n_splits=3, "
             "random_state=5)");
   ECLIPSERA_ASSERT_OK_AND_ASSIGN(std::vector<TrainTest> strat,
-                                 stratified.Split({12, y}, nullptr));
+                                 stratified.Split({12, y, {}}, nullptr));
   ASSERT_EQ(strat.size(), 6u);
   for (const TrainTest& t : strat) {
     int ones = 0;
@@ -219,7 +219,7 @@ TEST(SplitTest, RepeatedKFoldPartitionsEveryRepeat) {
     EXPECT_EQ(t.test.size(), 4u);
     EXPECT_EQ(ones, 2);
   }
-  EXPECT_THAT(RepeatedKFold(3, 0).Split({10}, nullptr),
+  EXPECT_THAT(RepeatedKFold(3, 0).Split({10, {}, {}}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("n_repeats=0 must be at least 1")));
 }
@@ -420,6 +420,42 @@ TEST(ParameterGridTest, ScikitLearnsOrder) {
   EXPECT_THAT(ParseParamSpaces(R"({"a": 3})"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("needs a list of values")));
+}
+
+// The JSON grid's value types, the distributions' reprs, and the refused
+// shapes, each named.
+TEST(ParameterGridTest, JsonValuesDistributionsAndRefusals) {
+  ECLIPSERA_ASSERT_OK_AND_ASSIGN(
+      std::vector<ParamSpace> spaces,
+      ParseParamSpaces(R"({"n": [null, true, 3, 0.5, "s", [1, 2.5]],
+                           "u": {"uniform": [0, 2]},
+                           "l": {"loguniform": [0.01, 1]},
+                           "r": {"randint": [1, 5]}})"));
+  ASSERT_EQ(spaces.size(), 1u);
+  const ParamSpace& space = spaces[0];
+  EXPECT_EQ(space.at("n").Repr(), "[None, true, 3, 0.5, 's', [1, 2.5]]");
+  EXPECT_EQ(space.at("u").Repr(), "uniform(0, 2)");
+  EXPECT_EQ(space.at("l").Repr(), "loguniform(0.01, 1)");
+  EXPECT_EQ(space.at("r").Repr(), "randint(1, 5)");
+  // A grid takes lists only; the error shows the distribution.
+  EXPECT_THAT(ParameterGrid::Create(spaces),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("got the distribution")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": [[1, "x"]]})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("must hold numbers only")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": [{"b": 1}]})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("an object is not a parameter value")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": {"uniform": ["x", 1]}})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("distribution arguments are numbers")));
+  EXPECT_THAT(ParseParamSpaces(R"(3)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("expected a map")));
+  EXPECT_THAT(ParseParamSpaces(R"({"a": [1e999]})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("is not a finite number")));
 }
 
 TEST(ParameterSamplerTest, HugeGridsAreSampledNotEnumerated) {
