@@ -139,6 +139,9 @@ void AgglomerativeClustering::set_options(
 }
 
 std::optional<WorkspaceStats> AgglomerativeClustering::workspace_stats() const {
+  // The v1.0 mode (ECLIPSERA_DISABLE_POOLING=1) drops the workspace after
+  // every fit.
+  if (workspace_ == nullptr) return WorkspaceStats{};
   return workspace_->stats();
 }
 

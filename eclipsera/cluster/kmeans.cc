@@ -393,6 +393,18 @@ void ElkanIter(const RunContext& rc, const ConstMatrixRef& centers,
   }
 }
 
+// The v1.0 mode of the bounded algorithms (ECLIPSERA_DISABLE_POOLING=1):
+// the per-iteration chunk sums on arrays allocated for this iteration (the
+// bounds are state carried between iterations, not scratch).
+void FreshChunkSums(const RunContext& rc) {
+  if (rc.reuse) return;
+  for (GrowMatrix* m : {&rc.ws->partial_sums, &rc.ws->partial_weights}) {
+    const Index rows = m->rows(), cols = m->cols();
+    m->release();
+    m->resize(rows, cols);
+  }
+}
+
 RunResult RunElkan(const RunContext& rc) {
   KMeansWorkspace& ws = *rc.ws;
   ws.lower_bounds.setZero();
@@ -408,6 +420,7 @@ RunResult RunElkan(const RunContext& rc) {
           ElkanInitBounds(rc, ws.centers);
           first = false;
         }
+        FreshChunkSums(rc);
         ElkanIter(rc, ws.centers, ws.centers_new, true);
         CenterHalfDistances(rc, ws.centers_new);
       },
@@ -482,7 +495,11 @@ void HamerlyIter(const RunContext& rc, const ConstMatrixRef& centers,
 RunResult RunHamerly(const RunContext& rc) {
   KMeansWorkspace& ws = *rc.ws;
   return RunIterations(
-      rc, [&] { HamerlyIter(rc, ws.centers, ws.centers_new, true); },
+      rc,
+      [&] {
+        FreshChunkSums(rc);
+        HamerlyIter(rc, ws.centers, ws.centers_new, true);
+      },
       [&] { HamerlyIter(rc, ws.centers, ws.centers, false); });
 }
 
@@ -628,7 +645,15 @@ std::string ResolveAlgorithm(std::string algorithm, Index d, Index k) {
 // Sizes every buffer the fit uses (grow-only: nothing reallocates within
 // capacity).
 void SizeWorkspace(KMeansWorkspace& ws, Index n, Index d, Index k,
-                   Index n_chunks, int workers, const std::string& algorithm) {
+                   Index n_chunks, int n_jobs, const std::string& algorithm) {
+  // The chunked buffers keep room for the most chunks of any fold of at
+  // most n rows, so the next, smaller fold never reallocates them.
+  const Index max_chunks = cluster_internal::MaxReductionChunks(n);
+  const int workers = NumWorkers(n_jobs, n_chunks);
+  ws.tiles.reserve(std::max(1, NumWorkers(n_jobs, max_chunks)) *
+                   AssignScratchSize(k, d));
+  ws.partial_sums.reserve(max_chunks * k * d);
+  ws.partial_weights.reserve(max_chunks * k);
   Size(ws.x, n, d);
   Size(ws.x_sqnorms, n);
   Size(ws.weights, n);
@@ -728,8 +753,7 @@ absl::Status KMeans::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
   KMeansWorkspace& ws = ws_;
   const Index chunk_rows = ReductionChunkRows(n);
   const Index n_chunks = NumChunks(n, chunk_rows);
-  SizeWorkspace(ws, n, d, k, n_chunks, NumWorkers(options_.n_jobs, n_chunks),
-                algorithm_used_);
+  SizeWorkspace(ws, n, d, k, n_chunks, options_.n_jobs, algorithm_used_);
   const Eigen::RowVectorXd mean = CenterData(x, sample_weight, k, chunk_rows,
                                              n_chunks, options_.n_jobs, ws);
   RunContext rc{ws.x, ws.x_sqnorms.data(), ws.weights.data(), n, d, k,

@@ -151,19 +151,67 @@ TEST(KMeansTest, SameResultForAnyNJobsAndSeedReproducible) {
 // The v1.0 (allocating) mode computes the same result as the workspace.
 TEST(KMeansTest, AllocatingModeGivesSameResult) {
   const Matrix x = Load("kmeans_blobs_X.csv");
+  for (const char* algorithm : {"lloyd", "elkan", "hamerly"}) {
+    KMeansOptions o;
+    o.init_centers = Load("kmeans_blobs_init.csv");
+    o.n_clusters = 6;
+    o.algorithm = algorithm;
+    KMeans fast(o);
+    ECLIPSERA_ASSERT_OK(fast.Fit(x));
+    // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
+    pool::ScopedPoolingDisabled v1_mode(true);
+    KMeans slow(o);
+    ECLIPSERA_ASSERT_OK(slow.Fit(x));
+    EXPECT_EQ(fast.labels(), slow.labels()) << algorithm;
+    EXPECT_EQ(fast.inertia(), slow.inertia()) << algorithm;
+    EXPECT_TRUE(fast.cluster_centers() == slow.cluster_centers()) << algorithm;
+    EXPECT_EQ(fast.n_iter(), slow.n_iter()) << algorithm;
+    // The v1.0 mode allocates its chunk sums every iteration, on the
+    // bounded algorithms too (uniform data: no early convergence).
+    const Matrix u = Load("kmeans_uniform_X.csv");
+    KMeansOptions many;
+    many.init_centers = Load("kmeans_uniform_init.csv");
+    many.n_clusters = 40;
+    many.tol = 0.0;
+    many.algorithm = algorithm;
+    many.max_iter = 1;
+    KMeans one(many);
+    ECLIPSERA_ASSERT_OK(one.Fit(u));
+    ::eclipsera::testing::AllocationCounter one_count;
+    ECLIPSERA_ASSERT_OK(one.Fit(u));
+    const int64_t allocs_one = one_count.allocations();
+    many.max_iter = 3;
+    KMeans three(many);
+    ECLIPSERA_ASSERT_OK(three.Fit(u));
+    ::eclipsera::testing::AllocationCounter three_count;
+    ECLIPSERA_ASSERT_OK(three.Fit(u));
+    ASSERT_EQ(three.n_iter(), 3) << algorithm;
+    EXPECT_GE(three_count.allocations(), allocs_one + 2 * 2) << algorithm;
+  }
+}
+
+// Fewer rows can mean more reduction chunks (16,385 rows make 33 chunks of
+// 512, 16,384 make 64 of 256): the chunked buffers keep room for any fold
+// of at most n rows, so the shorter fold does not reallocate them.
+TEST(KMeansTest, ShorterFoldAtAChunkBoundaryDoesNotReallocate) {
+  Random rng(3);
+  Matrix x(16385, 2);
+  for (Index i = 0; i < x.rows(); ++i) {
+    x(i, 0) = rng.Normal() + 6.0 * (i % 3);
+    x(i, 1) = rng.Normal();
+  }
   KMeansOptions o;
-  o.init_centers = Load("kmeans_blobs_init.csv");
-  o.n_clusters = 6;
-  KMeans fast(o);
-  ECLIPSERA_ASSERT_OK(fast.Fit(x));
-  // ECLIPSERA_DISABLE_POOLING=1 for the rest of this scope.
-  pool::ScopedPoolingDisabled v1_mode(true);
-  KMeans slow(o);
-  ECLIPSERA_ASSERT_OK(slow.Fit(x));
-  EXPECT_EQ(fast.labels(), slow.labels());
-  EXPECT_EQ(fast.inertia(), slow.inertia());
-  EXPECT_TRUE(fast.cluster_centers() == slow.cluster_centers());
-  EXPECT_EQ(fast.n_iter(), slow.n_iter());
+  o.n_clusters = 3;
+  o.n_init = 1;
+  o.max_iter = 3;
+  o.random_state = 0;
+  KMeans km(o);
+  ECLIPSERA_ASSERT_OK(km.Fit(x));
+  const WorkspaceStats first = *km.workspace_stats();
+  km.Reset();
+  ECLIPSERA_ASSERT_OK(km.Fit(x.topRows(16384)));
+  EXPECT_EQ(km.workspace_stats()->reallocations, first.reallocations);
+  EXPECT_EQ(km.workspace_stats()->bytes, first.bytes);
 }
 
 // After the workspace is sized, more iterations cost no more allocations:

@@ -214,9 +214,11 @@ absl::StatusOr<double> ResolveBandwidth(const MeanShiftOptions& o,
   return bw;
 }
 
-// Sizes the workspace for n_seeds seeds of dimension d (grow-only).
-void SizeWorkspace(MeanShiftWorkspace& ws, int workers, Index n_seeds,
-                   Index d) {
+// Sizes the workspace for n_seeds seeds of dimension d (grow-only), with
+// room for `bound` >= n_seeds seeds: with bin seeding the number of bins
+// depends on the data, so capacity follows the number of samples instead.
+void SizeWorkspace(MeanShiftWorkspace& ws, int workers, Index n_seeds, Index d,
+                   Index bound) {
   if (static_cast<int>(ws.workers.size()) < workers) {
     ws.workers.resize(workers);
   }
@@ -225,13 +227,17 @@ void SizeWorkspace(MeanShiftWorkspace& ws, int workers, Index n_seeds,
     w.old_mean.resize(d);
     w.sum.resize(d);
   }
+  ws.seed_centers.reserve(bound * d);
   ws.seed_centers.resize(n_seeds, d);
-  // The post-processing lists hold at most n_seeds entries: reserving that
-  // keeps their capacity a function of the fit's size, not of its result.
-  ws.order.reserve(n_seeds);
-  ws.unique.reserve(n_seeds);
-  ws.neighbours.reserve(n_seeds);
+  // The post-processing lists hold at most n_seeds entries: reserving the
+  // bound keeps their capacity a function of the fit's size, not of its
+  // result.
+  ws.order.reserve(bound);
+  ws.unique.reserve(bound);
+  ws.neighbours.reserve(bound);
+  ws.intensity.reserve(bound);
   ws.intensity.resize(n_seeds);
+  ws.iterations.reserve(bound);
   ws.iterations.resize(n_seeds);
 }
 
@@ -423,7 +429,7 @@ absl::Status MeanShift::DoFit(const ConstMatrixRef& x, absl::Span<const double>,
     xdata = contiguous.data();
   }
   SizeWorkspace(ws_, NumWorkers(o.n_jobs, NumChunks(seeds.rows(), kSeedChunk)),
-                seeds.rows(), d);
+                seeds.rows(), d, std::max(seeds.rows(), x.rows()));
   ClimbSeeds(seeds, **built, xdata, bw);
   ECLIPSERA_ASSIGN_OR_RETURN(const int n_iter, SelectCenters(d, bw));
   ECLIPSERA_RETURN_IF_ERROR(AssignLabels(x, bw));

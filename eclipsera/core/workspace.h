@@ -94,6 +94,18 @@ class GrowBuffer : public Eigen::Map<Plain, Eigen::AlignedMax> {
     }
     Rebind(rows, cols);
   }
+  // Capacity for at least `count` elements, the view's shape unchanged;
+  // when it grows the contents are lost. For bounds a later, smaller fit
+  // may need (see KMeans' and GaussianMixture's chunked buffers).
+  void reserve(Index count) {
+    if (count <= capacity_) return;
+    const Index rows = this->rows(), cols = this->cols();
+    storage_.reset(static_cast<Scalar*>(
+        Eigen::internal::aligned_malloc(sizeof(Scalar) * count)));
+    capacity_ = count;
+    ++reallocations_;
+    Rebind(rows, cols);
+  }
   // Vectors: n x 1.
   void resize(Index n) {
     static_assert(Plain::ColsAtCompileTime == 1,
@@ -132,7 +144,11 @@ class GrowBuffer : public Eigen::Map<Plain, Eigen::AlignedMax> {
   };
 
   void Rebind(Index rows, Index cols) {
-    // Eigen's documented way to re-point a Map.
+    // Eigen's documented way to re-point a Map (placement new). Here the
+    // Map is a base subobject whose size members are const, which C++17's
+    // object-lifetime rules do not bless without std::launder; GCC and
+    // Clang do not exploit it, and every access goes through `this` after
+    // the call, never through a pointer or reference kept from before.
     new (static_cast<Base*>(this)) Base(storage_.get(), rows, cols);
   }
   void Copy(const GrowBuffer& other) {

@@ -99,6 +99,23 @@ TEST(GrowBufferTest, SwapIsConstantTimeAndCopiesAreDeep) {
   EXPECT_EQ(c.sum(), 4.0);
 }
 
+TEST(GrowBufferTest, ReserveGrowsCapacityAndKeepsTheShape) {
+  GrowMatrix m;
+  m.resize(2, 3);
+  m.reserve(4);  // below the capacity: nothing happens
+  EXPECT_EQ(m.reallocations(), 1);
+  EXPECT_EQ(m.capacity(), 6);
+  m.reserve(40);
+  EXPECT_EQ(m.reallocations(), 2);
+  EXPECT_EQ(m.capacity(), 40);
+  EXPECT_EQ(m.rows(), 2);
+  EXPECT_EQ(m.cols(), 3);
+  ::eclipsera::testing::AllocationCounter counter;
+  m.resize(5, 8);  // within the reserved capacity
+  EXPECT_EQ(counter.allocations(), 0);
+  EXPECT_EQ(m.reallocations(), 2);
+}
+
 TEST(GrowBufferTest, StatsSumOverBuffers) {
   GrowMatrix a;
   GrowVector v;

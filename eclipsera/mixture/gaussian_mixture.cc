@@ -54,6 +54,13 @@ Index BlockRows(Index n) {
   return (b + kChunk - 1) / kChunk * kChunk;
 }
 
+// The most blocks of BlockRows that any n' <= n rows use (fewer rows can
+// mean more blocks): the capacity the per-block buffers keep, so that a
+// smaller fold never reallocates them.
+Index MaxBlocks(Index n) {
+  return std::min<Index>(64, NumChunks(n, 16 * kChunk));
+}
+
 // In-place lower Cholesky factor of the row-major d x d matrix `a` (reads
 // the lower triangle, leaves the strict upper one untouched). False when a
 // pivot is not positive (not positive definite) or not finite.
@@ -245,6 +252,14 @@ void Prepare(GaussianMixtureWorkspace& ws, Index n, Index d, Index k,
   auto size = [](GrowMatrix& m, Index r, Index c) { m.resize(r, c); };
   auto vsize = [](GrowVector& v, Index r) { v.resize(r); };
   const Index n_blocks = NumChunks(n, BlockRows(n));
+  const Index max_blocks = MaxBlocks(n);
+  const bool full = type == CovType::kFull;
+  ws.block_nk.reserve(max_blocks * k);
+  ws.block_sx.reserve(max_blocks * k * d);
+  if (type == CovType::kDiag || type == CovType::kSpherical) {
+    ws.block_sx2.reserve(max_blocks * k * d);
+  }
+  if (full) ws.block_cov.reserve(max_blocks * k * d * d);
   size(ws.resp, n, k);
   vsize(ws.log_prob_norm, n);
   const bool diag = type == CovType::kDiag || type == CovType::kSpherical;
@@ -1163,8 +1178,10 @@ absl::Status GaussianMixture::DoFit(const ConstMatrixRef& x,
         params_.means.cols() == d && params_.precisions_cholesky.size() > 0);
   const int n_init = do_init ? o.n_init : 1;
   const Index block_rows = BlockRows(n);
-  const int workers = NumWorkers(
-      o.n_jobs, std::max(NumChunks(n, kChunk), NumChunks(n, block_rows) * k));
+  // Per-worker scratch is sized for the most workers any fold of at most n
+  // rows can use (MaxBlocks), so the next, smaller fold reuses it.
+  const int workers =
+      NumWorkers(o.n_jobs, std::max(NumChunks(n, kChunk), MaxBlocks(n) * k));
 
   Prepare(ws_, n, d, k, type, workers);
   GaussianMixtureParams cur;

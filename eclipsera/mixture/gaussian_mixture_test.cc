@@ -245,6 +245,28 @@ TEST_P(TypeTest, RepeatedPredictionsAllocateOnlyTheirResults) {
   EXPECT_LE(allocations, 4);
 }
 
+// Fewer rows can mean more M-step blocks (262,145 rows make 61 blocks,
+// 262,144 make 64): the block buffers keep room for any fold of at most n
+// rows, so the shorter fold does not reallocate them.
+TEST(GaussianMixtureWorkspaceTest, ShorterFoldAtABlockBoundaryKeepsCapacity) {
+  const Matrix x = Blobs(262145, 2, 11);
+  for (const char* type : {"diag", "full"}) {
+    GaussianMixtureOptions o;
+    o.n_components = 2;
+    o.covariance_type = type;
+    o.init_params = "random_from_data";
+    o.random_state = 1;
+    o.max_iter = 1;
+    GaussianMixture gm(o);
+    ECLIPSERA_ASSERT_OK(gm.Fit(x));
+    const WorkspaceStats first = *gm.workspace_stats();
+    gm.Reset();
+    ECLIPSERA_ASSERT_OK(gm.Fit(x.topRows(262144)));
+    EXPECT_EQ(gm.workspace_stats()->reallocations, first.reallocations) << type;
+    EXPECT_EQ(gm.workspace_stats()->bytes, first.bytes) << type;
+  }
+}
+
 TEST_P(TypeTest, WorkspaceKeptAcrossFitsAndV1ModeIsIdentical) {
   const Matrix x = Blobs(5000, 4, 9);
   GaussianMixtureOptions o;

@@ -10,8 +10,14 @@
 
 namespace eclipsera::cluster_internal {
 
+constexpr Index kMaxReductionChunks = 64;
+
+Index MaxReductionChunks(Index n) {
+  return std::min(kMaxReductionChunks, (n + kTileRows - 1) / kTileRows);
+}
+
 Index ReductionChunkRows(Index n) {
-  const Index max_chunks = 64;
+  const Index max_chunks = kMaxReductionChunks;
   const Index tiles = (n + kTileRows - 1) / kTileRows;
   const Index tiles_per_chunk =
       std::max<Index>(1, (tiles + max_chunks - 1) / max_chunks);

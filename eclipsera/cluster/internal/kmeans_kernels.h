@@ -17,6 +17,10 @@ inline constexpr Index kTileRows = 256;
 // the thread count), so partial sums are combined in the same order for
 // any n_jobs, and there are at most ~64 chunks to keep partial sums small.
 Index ReductionChunkRows(Index n);
+// The most chunks of ReductionChunkRows that any n' <= n rows use (fewer
+// rows can mean more, smaller chunks): the capacity chunked buffers keep
+// so that a smaller fold never reallocates them.
+Index MaxReductionChunks(Index n);
 
 // Squared euclidean distance summed as scikit-learn's _euclidean_dense_dense
 // (blocks of 4), so exact distances match it bit for bit.
