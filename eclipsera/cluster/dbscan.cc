@@ -655,6 +655,7 @@ absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
   const auto workers =
       static_cast<size_t>(NumWorkers(o.n_jobs, NumChunks(n, kChunk)));
   if (scratch.size() < workers) scratch.resize(workers);
+  for (neighbors::QueryScratch& s : scratch) idx.ReserveScratch(s);
   ParallelForChunks(o.n_jobs, n, kChunk, [&](Index b, Index e, int w) {
     for (Index i = b; i < e; ++i) {
       core[i] = idx.RadiusCount(data + i * d, o.eps, scratch[w], min_samples) >=

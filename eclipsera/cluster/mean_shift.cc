@@ -267,6 +267,9 @@ void MeanShift::ClimbSeeds(const Matrix& seeds,
                            const double* xdata, double bw) {
   const MeanShiftOptions& o = options_;
   const Index n_seeds = seeds.rows(), d = seeds.cols();
+  for (MeanShiftWorkspace::Worker& w : ws_.workers) {
+    index.ReserveScratch(w.scratch);
+  }
   const double stop_thresh = 1e-3 * bw;
   // ECLIPSERA_DISABLE_POOLING=1: v1.0's per-iteration arrays.
   const bool use_ws = !pool::PoolingDisabled();
@@ -373,6 +376,7 @@ absl::StatusOr<int> MeanShift::SelectCenters(Index d, double bw) {
   {
     neighbors::KDTree tree(sorted_centers, Metric::kEuclidean);
     neighbors::QueryScratch& scratch = ws_.workers[0].scratch;
+    tree.ReserveScratch(scratch);
     for (Index i = 0; i < n_sorted; ++i) {
       if (!ws_.unique[i]) continue;
       tree.RadiusQuery(sorted_centers.row(i).data(), bw, scratch,

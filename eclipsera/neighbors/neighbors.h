@@ -83,6 +83,11 @@ class NeighborIndex {
                         Index* indices, double* distances,
                         Index exclude = -1) const = 0;
 
+  // Gives `scratch` the capacity this index's radius queries can need, so
+  // it never grows during them: a workspace holding it then depends on the
+  // index only, not on which worker ran which queries.
+  virtual void ReserveScratch(QueryScratch& scratch) const { (void)scratch; }
+
  protected:
   NeighborIndex(Index n, Index d, Metric metric)
       : n_(n), d_(d), metric_(metric) {}
@@ -122,6 +127,11 @@ class KDTree : public NeighborIndex {
 
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
   int depth() const { return depth_; }
+  // A depth-first search pops a node and pushes its two children: at most
+  // one pending node per level, so depth() + 2 entries.
+  void ReserveScratch(QueryScratch& scratch) const override {
+    scratch.stack.reserve(static_cast<size_t>(depth_) + 2);
+  }
 
  private:
   struct Node {
