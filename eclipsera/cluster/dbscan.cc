@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -25,6 +26,9 @@ using neighbors::Metric;
 
 constexpr char kContext[] = "DBSCAN::Fit";
 constexpr Index kChunk = 512;
+// Cells per parallel task on the grid: large enough that tasks write
+// cache lines of their own (sparse data has under one sample per cell).
+constexpr Index kCellChunk = 1024;
 
 inline double Reduced(Metric m, const double* a, const double* b, Index d) {
   double acc = 0.0;
@@ -78,8 +82,11 @@ int Expand(const std::vector<uint8_t>& core, Neighbours&& neighbours,
   return label;
 }
 
-// Disjoint sets over cells (path halving, union by smaller id), in a
-// workspace vector.
+// Disjoint sets over cells, in a workspace vector, safe to use from
+// several threads at once: every parent is read and written atomically,
+// a root is linked to a smaller root by compare-and-swap (so each set's
+// root is its smallest member, whatever the order of the unions), and
+// path halving only ever points a non-root at one of its ancestors.
 class UnionFind {
  public:
   UnionFind(std::vector<int32_t>& parent, int32_t n) : parent_(parent) {
@@ -87,22 +94,42 @@ class UnionFind {
     std::iota(parent_.begin(), parent_.end(), 0);
   }
   int32_t Find(int32_t a) {
-    while (parent_[a] != a) {
-      parent_[a] = parent_[parent_[a]];
-      a = parent_[a];
+    while (true) {
+      const int32_t p = Load(a);
+      if (p == a) return a;
+      const int32_t g = Load(p);
+      if (g != p) __atomic_store_n(&parent_[a], g, __ATOMIC_RELAXED);
+      a = g;
     }
-    return a;
   }
   void Union(int32_t a, int32_t b) {
-    a = Find(a);
-    b = Find(b);
-    if (a < b) std::swap(a, b);
-    if (a != b) parent_[a] = b;
+    while (true) {
+      a = Find(a);
+      b = Find(b);
+      if (a == b) return;
+      if (a < b) std::swap(a, b);
+      int32_t expected = a;
+      if (__atomic_compare_exchange_n(&parent_[a], &expected, b, false,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        return;
+      }
+    }
   }
-  bool IsRoot(int32_t a) const { return parent_[a] == a; }
+  bool IsRoot(int32_t a) const { return Load(a) == a; }
 
  private:
+  int32_t Load(int32_t a) const {
+    return __atomic_load_n(&parent_[a], __ATOMIC_ACQUIRE);
+  }
   std::vector<int32_t>& parent_;
+};
+
+// Cell keys [k + delta + lo, k + delta + hi) around a cell key k: the
+// cells at offsets lo..hi-1 along the last axis from the cell at key
+// offset delta along the others.
+struct KeyRun {
+  int64_t delta;
+  int lo, hi;
 };
 
 // The grid method, one named step per pass, over the fit's workspace.
@@ -214,23 +241,27 @@ class Grid {
   // The dense cell table's vector, with headroom: the next fold's bounding
   // box may be a little larger.
   std::vector<int32_t>& ReservedCellTable() {
-    const auto total = static_cast<size_t>(total_);
+    const auto total = static_cast<size_t>(total_) + 1;
     if (total > ws_.dense_cell.capacity()) {
       ws_.dense_cell.reserve(total + total / 4);
     }
     return ws_.dense_cell;
   }
 
-  // Cell key -> cell index. A dense table over the whole padded grid when
-  // it is small (dense data: up to 8 entries per point plus 4 MiB): one
-  // load per neighbour cell instead of a hash probe, which was most of the
-  // time on dense 3-D data (about one point per cell, 100 neighbour cells
-  // per point). A hash map otherwise (sparse data in a large box).
+  // Cell key -> cell index. On a small padded grid (dense data: up to 8
+  // entries per point plus 4 MiB), a table over every key k + 1 of the
+  // first cell whose key is >= k: one load finds a cell, two loads find
+  // every cell of a run of consecutive keys (their samples are contiguous),
+  // instead of a hash probe per neighbour cell, which was most of the time
+  // on dense 3-D data. A hash map otherwise (sparse data in a large box).
   void IndexCells() {
     if (dense_table_) {
-      ReservedCellTable().assign(static_cast<size_t>(total_), -1);
-      for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
-        ws_.dense_cell[ws_.cell_key[cidx]] = cidx;
+      std::vector<int32_t>& first = ReservedCellTable();
+      first.resize(static_cast<size_t>(total_) + 1);
+      int32_t c = 0;
+      for (size_t k = 0; k < first.size(); ++k) {
+        while (c < n_cells_ && ws_.cell_key[c] < k) ++c;
+        first[k] = c;
       }
     } else {
       cell_of_.reserve(n_cells_);
@@ -240,33 +271,46 @@ class Grid {
     }
   }
 
-  // Neighbour offsets whose cells can hold a point within eps (self
-  // first), and those to cells with a larger key (so a larger index: cells
-  // are in key order), for the symmetric pass that visits each pair once.
-  void NeighbourOffsets() {
-    offsets_.assign(1, 0);
-    std::vector<int> o(d_, -reach_);
+  // Neighbour cells as runs of consecutive keys along the last axis (the
+  // one of stride 1): for each offset of the other axes whose cells can
+  // hold a point within eps, the keys [k + lo, k + hi) around cell key k
+  // that can too. The run through the own cell comes first. The forward
+  // runs hold the keys above k only, for the pass that visits each pair of
+  // cells once.
+  void NeighbourRuns() {
+    runs_.clear();
+    forward_.clear();
+    std::vector<std::pair<double, KeyRun>> ordered;
+    const Index m = d_ - 1;  // the axes other than the last
+    std::vector<int> o(m, -reach_);
+    auto add = [&](double acc, double g) {
+      return metric_ == Metric::kEuclidean   ? acc + g * g
+             : metric_ == Metric::kManhattan ? acc + g
+                                             : std::max(acc, g);
+    };
     while (true) {
       double gap = 0.0;
-      bool zero = true;
       int64_t delta = 0;
-      for (Index j = 0; j < d_; ++j) {
-        const double g = std::max(std::abs(o[j]) - 1, 0) * side_;
-        gap = metric_ == Metric::kEuclidean   ? gap + g * g
-              : metric_ == Metric::kManhattan ? gap + g
-                                              : std::max(gap, g);
-        zero = zero && o[j] == 0;
+      for (Index j = 0; j < m; ++j) {
+        gap = add(gap, std::max(std::abs(o[j]) - 1, 0) * side_);
         delta += static_cast<int64_t>(o[j]) * static_cast<int64_t>(stride_[j]);
       }
-      if (!zero && gap <= eps_r_) offsets_.push_back(delta);
+      if (gap <= eps_r_) {
+        int r = 1;  // offsets -1..1 along the last axis add no gap
+        while (r < reach_ && add(gap, r * side_) <= eps_r_) ++r;
+        ordered.push_back({gap, KeyRun{delta, -r, r + 1}});
+        if (delta > 0) forward_.push_back(KeyRun{delta, -r, r + 1});
+        if (delta == 0) forward_.push_back(KeyRun{delta, 1, r + 1});
+      }
       Index j = 0;
-      while (j < d_ && ++o[j] > reach_) o[j++] = -reach_;
-      if (j == d_) break;
+      while (j < m && ++o[j] > reach_) o[j++] = -reach_;
+      if (j == m) break;
     }
-    forward_.clear();
-    for (int64_t off : offsets_) {
-      if (off > 0) forward_.push_back(off);
-    }
+    // Nearest runs first: the core count's early exit comes sooner.
+    std::stable_sort(
+        ordered.begin(), ordered.end(),
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [gap, run] : ordered) runs_.push_back(run);
   }
 
   // Pass 1: core flags (in cell order), with early exit at min_samples.
@@ -274,32 +318,28 @@ class Grid {
     std::vector<uint8_t>& core = ws_.cell_core;
     core.assign(n_, 0);
     const std::vector<Index>& start = ws_.start;
-    ParallelForChunks(n_jobs_, n_cells_, 64, [&](Index b, Index e, int) {
-      for (Index ci = b; ci < e; ++ci) {
-        const auto cidx = static_cast<int32_t>(ci);
-        const Index size = start[cidx + 1] - start[cidx];
-        if (size >= min_samples_) {
-          std::fill(core.begin() + start[cidx], core.begin() + start[cidx + 1],
-                    1);
-          continue;
-        }
-        for (Index p = start[cidx]; p < start[cidx + 1]; ++p) {
-          Index count = size;  // the whole own cell is within eps
-          const double* pp = Point(p);
-          ForEachCellIn(offsets_, cidx, [&](int32_t nc) {
-            if (nc == cidx) return true;
-            for (Index q = start[nc]; q < start[nc + 1]; ++q) {
-              if (Reduced(metric_, pp, Point(q), d_) <= eps_r_ &&
-                  ++count >= min_samples_) {
-                return false;
-              }
+    ParallelForChunks(
+        n_jobs_, n_cells_, kCellChunk, [&](Index b, Index e, int) {
+          for (Index ci = b; ci < e; ++ci) {
+            const auto cidx = static_cast<int32_t>(ci);
+            const Index size = start[cidx + 1] - start[cidx];
+            if (size >= min_samples_) {
+              std::fill(core.begin() + start[cidx],
+                        core.begin() + start[cidx + 1], 1);
+              continue;
             }
-            return true;
-          });
-          core[p] = count >= min_samples_;
-        }
-      }
-    });
+            for (Index p = start[cidx]; p < start[cidx + 1]; ++p) {
+              Index count = 0;
+              const double* pp = Point(p);
+              ForEachRun(runs_, cidx, [&](int32_t c0, int32_t c1) {
+                count +=
+                    CountWithin(pp, start[c0], start[c1], min_samples_ - count);
+                return count < min_samples_;
+              });
+              core[p] = count >= min_samples_;
+            }
+          }
+        });
   }
 
   // Puts each cell's core points first (stable), so cores are contiguous.
@@ -340,26 +380,38 @@ class Grid {
   // Pass 2: joins cells that share a core pair within eps.
   void JoinCells() {
     uf_.emplace(ws_.parent, n_cells_);
+    ParallelForChunks(n_jobs_, n_cells_, kCellChunk,
+                      [&](Index b, Index e, int) {
+                        for (Index c = b; c < e; ++c) {
+                          JoinForward(static_cast<int32_t>(c));
+                        }
+                      });
+  }
+
+  // Joins cell cidx with the cells after it that share a core pair.
+  void JoinForward(int32_t cidx) {
     const std::vector<Index>& start = ws_.start;
     const std::vector<Index>& core_end = ws_.core_end;
-    for (int32_t cidx = 0; cidx < n_cells_; ++cidx) {
-      if (core_end[cidx] == start[cidx]) continue;
-      ForEachCellIn(forward_, cidx, [&](int32_t nc) {
-        if (core_end[nc] == start[nc]) return true;
-        if (uf_->Find(cidx) == uf_->Find(nc)) return true;
+    if (core_end[cidx] == start[cidx]) return;
+    ForEachRun(forward_, cidx, [&](int32_t c0, int32_t c1) {
+      for (int32_t nc = c0; nc < c1; ++nc) {
+        if (core_end[nc] == start[nc]) continue;
+        if (uf_->Find(cidx) == uf_->Find(nc)) continue;
         for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
           const double* pp = Point(p);
-          if (BoxReduced(pp, nc) > eps_r_) continue;
-          for (Index q = start[nc]; q < core_end[nc]; ++q) {
-            if (Reduced(metric_, pp, Point(q), d_) <= eps_r_) {
-              uf_->Union(cidx, nc);
-              return true;
-            }
+          // The box test costs divisions: worth it before a scan of
+          // several samples only.
+          if (core_end[nc] - start[nc] > 4 && BoxReduced(pp, nc) > eps_r_) {
+            continue;
+          }
+          if (AnyWithin(pp, start[nc], core_end[nc])) {
+            uf_->Union(cidx, nc);
+            break;
           }
         }
-        return true;
-      });
-    }
+      }
+      return true;
+    });
   }
 
   // Cluster numbers: components ordered by their smallest core index.
@@ -404,61 +456,115 @@ class Grid {
     const std::vector<Index>& core_end = ws_.core_end;
     const std::vector<int32_t>& orig = ws_.orig;
     const std::vector<int32_t>& cell_label = ws_.cell_label;
-    ParallelForChunks(n_jobs_, n_cells_, 64, [&](Index b, Index e, int) {
-      for (Index ci = b; ci < e; ++ci) {
-        const auto cidx = static_cast<int32_t>(ci);
-        for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
-          labels[orig[p]] = cell_label[cidx];
-          core_out[orig[p]] = 1;
-        }
-        for (Index p = core_end[cidx]; p < start[cidx + 1]; ++p) {
-          const double* pp = Point(p);
-          int32_t best = std::numeric_limits<int32_t>::max();
-          ForEachCellIn(offsets_, cidx, [&](int32_t nc) {
-            const int32_t l = cell_label[nc];
-            if (l < 0 || l >= best) return true;
-            if (nc == cidx) {
-              best = l;  // same cell: within eps
-              return true;
+    ParallelForChunks(
+        n_jobs_, n_cells_, kCellChunk, [&](Index b, Index e, int) {
+          for (Index ci = b; ci < e; ++ci) {
+            const auto cidx = static_cast<int32_t>(ci);
+            for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
+              labels[orig[p]] = cell_label[cidx];
+              core_out[orig[p]] = 1;
             }
-            for (Index q = start[nc]; q < core_end[nc]; ++q) {
-              if (Reduced(metric_, pp, Point(q), d_) <= eps_r_) {
-                best = l;
-                break;
+            for (Index p = core_end[cidx]; p < start[cidx + 1]; ++p) {
+              const double* pp = Point(p);
+              int32_t best = std::numeric_limits<int32_t>::max();
+              ForEachRun(runs_, cidx, [&](int32_t c0, int32_t c1) {
+                for (int32_t nc = c0; nc < c1; ++nc) {
+                  const int32_t l = cell_label[nc];
+                  if (l < 0 || l >= best) continue;
+                  if (AnyWithin(pp, start[nc], core_end[nc])) best = l;
+                }
+                return true;
+              });
+              if (best != std::numeric_limits<int32_t>::max()) {
+                labels[orig[p]] = best;
               }
             }
-            return true;
-          });
-          if (best != std::numeric_limits<int32_t>::max()) {
-            labels[orig[p]] = best;
           }
-        }
-      }
-    });
+        });
   }
 
  private:
   const double* Point(Index p) const { return ws_.pts.data() + p * d_; }
 
-  // Calls fn(neighbour cell) for each offset in `offs` that lands on an
-  // occupied cell, until fn returns false.
-  template <class Fn>
-  void ForEachCellIn(const std::vector<int64_t>& offs, int32_t cidx,
-                     Fn&& fn) const {
-    for (int64_t off : offs) {
-      if (off == 0) {
-        if (!fn(cidx)) return;
-        continue;
+  // Whether a sample at positions [q0, q1) is within eps of pp.
+  bool AnyWithin(const double* pp, Index q0, Index q1) const {
+    return CountWithin(pp, q0, q1, 1) >= 1;
+  }
+
+  // The samples at positions [q0, q1) within eps of pp, counted up to
+  // `need` (the scan stops there). Euclidean distances in 2 to 4
+  // dimensions, the grid's usual case, have the dimension unrolled.
+  inline Index CountWithin(const double* pp, Index q0, Index q1,
+                           Index need) const {
+    if (metric_ == Metric::kEuclidean) {
+      switch (d_) {
+        case 2:
+          return CountWithinL2<2>(pp, q0, q1, need);
+        case 3:
+          return CountWithinL2<3>(pp, q0, q1, need);
+        case 4:
+          return CountWithinL2<4>(pp, q0, q1, need);
+        default:
+          break;
       }
-      const uint64_t key = ws_.cell_key[cidx] + static_cast<uint64_t>(off);
-      if (dense_table_) {
-        const int32_t nc = ws_.dense_cell[key];
-        if (nc >= 0 && !fn(nc)) return;
-        continue;
-      }
-      auto it = cell_of_.find(key);
-      if (it != cell_of_.end() && !fn(it->second)) return;
     }
+    Index count = 0;
+    for (Index q = q0; q < q1; ++q) {
+      if (Reduced(metric_, pp, Point(q), d_) <= eps_r_ && ++count >= need) {
+        break;
+      }
+    }
+    return count;
+  }
+
+  template <int D>
+  Index CountWithinL2(const double* pp, Index q0, Index q1, Index need) const {
+    Index count = 0;
+    const double* q = Point(q0);
+    const double p0 = pp[0], p1 = pp[1];
+    const double p2 = D > 2 ? pp[2] : 0.0, p3 = D > 3 ? pp[3] : 0.0;
+    for (Index i = q0; i < q1; ++i, q += D) {
+      // Unrolled by hand: the compiler kept a loop over the 3 coordinates.
+      double acc = (p0 - q[0]) * (p0 - q[0]) + (p1 - q[1]) * (p1 - q[1]);
+      if constexpr (D > 2) acc += (p2 - q[2]) * (p2 - q[2]);
+      if constexpr (D > 3) acc += (p3 - q[3]) * (p3 - q[3]);
+      if (acc <= eps_r_ && ++count >= need) break;
+    }
+    return count;
+  }
+
+  // Calls fn(c0, c1) with the occupied cells [c0, c1) of each run in
+  // `runs` around cell cidx (their samples are positions [start[c0],
+  // start[c1])), until fn returns false. The dense table gives a run's
+  // cells with two loads; the hash map one cell at a time.
+  template <class Fn>
+  void ForEachRun(const std::vector<KeyRun>& runs, int32_t cidx,
+                  Fn&& fn) const {
+    for (const KeyRun& run : runs) {
+      if (!VisitKeys(cidx, run.delta + run.lo, run.delta + run.hi, fn)) {
+        return;
+      }
+    }
+  }
+
+  // fn(c0, c1) for the occupied cells with keys [k + lo, k + hi) around
+  // cell cidx's key k; false when fn asked to stop.
+  template <class Fn>
+  bool VisitKeys(int32_t cidx, int64_t lo, int64_t hi, Fn& fn) const {
+    const uint64_t key = ws_.cell_key[cidx];
+    const uint64_t klo = key + static_cast<uint64_t>(lo);
+    const uint64_t khi = key + static_cast<uint64_t>(hi);
+    if (dense_table_) {
+      const int32_t c0 = ws_.dense_cell[klo], c1 = ws_.dense_cell[khi];
+      return c0 >= c1 || fn(c0, c1);
+    }
+    for (uint64_t k = klo; k < khi; ++k) {
+      auto it = cell_of_.find(k);
+      if (it != cell_of_.end() && !fn(it->second, it->second + 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Reduced distance from a point to a cell's box (slightly enlarged so
@@ -493,7 +599,7 @@ class Grid {
   int32_t n_cells_ = 0;
   bool dense_table_ = false;
   absl::flat_hash_map<uint64_t, int32_t> cell_of_;
-  std::vector<int64_t> offsets_, forward_;
+  std::vector<KeyRun> runs_, forward_;
   std::optional<UnionFind> uf_;
 };
 
@@ -506,7 +612,7 @@ bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
   if (!grid.Layout()) return false;
   grid.SortIntoCells();
   grid.IndexCells();
-  grid.NeighbourOffsets();
+  grid.NeighbourRuns();
   grid.MarkCores();
   grid.CoresFirst();
   grid.JoinCells();

@@ -74,7 +74,7 @@ struct DBSCANWorkspace {
   std::vector<uint64_t> cell_key;   // per cell
   std::vector<Index> start;         // cells + 1: first position per cell
   std::vector<Index> core_end;      // per cell: end of its core positions
-  std::vector<int32_t> dense_cell;  // the padded grid -> cell (dense table)
+  std::vector<int32_t> dense_cell;  // padded grid + 1: first cell of key >= k
   std::vector<double> tmp_pts;      // one cell's rows while reordering
   std::vector<int32_t> tmp_orig;
   std::vector<int32_t> parent;    // per cell: union-find
