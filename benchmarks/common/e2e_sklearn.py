@@ -6,8 +6,9 @@ Fits sklearn.MODULE.CLASS(**params) (scikit-learn 1.2's defaults for every
 parameter not given, e.g. cluster.KMeans or mixture.GaussianMixture)
 REPEATS times on X and prints one JSON line: seconds (the median fit),
 peak_mb (growth of the process's peak resident memory during the first
-fit, data already loaded), n_iter / inertia / lower_bound when the model
-has them, and for models with labels_: n_clusters (distinct labels >= 0)
+fit, data already loaded), n_iter / inertia / lower_bound / kl_divergence
+when the model has them, trustworthiness (5 neighbours) for models with an
+embedding_, and for models with labels_: n_clusters (distinct labels >= 0)
 and n_noise (labels -1), labels_ saved as float64 to LABELS_OUT.npy.
 """
 import importlib
@@ -50,9 +51,13 @@ def main():
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     result = {"seconds": sorted(times)[len(times) // 2],
               "peak_mb": peak / 1024.0}
-    for attr in ("n_iter", "inertia", "lower_bound"):
+    for attr in ("n_iter", "inertia", "lower_bound", "kl_divergence"):
         if hasattr(model, attr + "_"):
             result[attr] = float(getattr(model, attr + "_"))
+    if hasattr(model, "embedding_"):
+        from sklearn.manifold import trustworthiness
+        result["trustworthiness"] = float(
+            trustworthiness(X, model.embedding_, n_neighbors=5))
     if hasattr(model, "labels_"):
         labels = np.asarray(model.labels_)
         result["n_clusters"] = int(len(np.unique(labels[labels >= 0])))

@@ -7,11 +7,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "benchmarks/common/data.h"
+#include "benchmarks/common/end_to_end.h"
 #include "benchmarks/common/report.h"
 #include "eclipsera/core/matrix.h"
 #include "eclipsera/core/random.h"
 #include "eclipsera/io/data_file.h"
 #include "eclipsera/manifold/tsne.h"
+#include "eclipsera/metrics/trustworthiness.h"
 #include "eclipsera/pool/pooling_switch.h"
 
 namespace {
@@ -36,6 +39,48 @@ Matrix Blobs(Index n, Index d, uint64_t seed) {
     for (Index j = 0; j < d; ++j) x(i, j) = centres(c, j) + rng.Normal();
   }
   return x;
+}
+
+// A "defaults, end to end" table: TSNE with every default but
+// random_state (n_jobs=-1, init 'pca', learning_rate 'auto', 1000
+// iterations) against scikit-learn 1.2's TSNE(random_state=0) on the same
+// data, one fit each; trustworthiness (5 neighbours) of both embeddings.
+void EndToEnd(const std::string& title, const Matrix& x,
+              const std::string& method) {
+  namespace bench = eclipsera::bench;
+  const bool smoke = bench::TableSmokeMode();
+  std::vector<Measurement> rows;
+  absl::StatusOr<bench::SklearnFit> sk = absl::UnavailableError("smoke mode");
+  if (!smoke) {
+    sk = bench::SklearnEndToEnd("manifold.TSNE", x, 1,
+                                {"method=" + method, "random_state=0"});
+    if (sk.ok()) {
+      sk->row.note = absl::StrFormat("KL %.4f, trustworthiness %.4f",
+                                     sk->values.at("kl_divergence"),
+                                     sk->values.at("trustworthiness"));
+      rows.push_back(sk->row);
+    } else {
+      std::printf("(scikit-learn not run: %s)\n",
+                  std::string(sk.status().message()).c_str());
+    }
+  }
+  TSNEOptions o;
+  o.method = method;
+  o.random_state = 0;
+  TSNE t(o);
+  Measurement m = Measure(
+      "Eclipsera TSNE, defaults (n_jobs=-1)", 1, [&] { (void)t.Fit(x); },
+      /*warmup=*/false);
+  const absl::StatusOr<double> trust =
+      eclipsera::metrics::Trustworthiness(x, t.embedding(), 5);
+  m.note = absl::StrFormat("KL %.4f, trustworthiness %.4f", t.kl_divergence(),
+                           trust.ok() ? *trust : -1.0);
+  if (sk.ok() && trust.ok()) {
+    absl::StrAppendFormat(&m.note, " (%+.4f)",
+                          *trust - sk->values.at("trustworthiness"));
+  }
+  rows.push_back(m);
+  bench::PrintEndToEnd(title, rows, sk.ok() ? &sk->row : nullptr, m);
 }
 
 }  // namespace
@@ -135,7 +180,19 @@ int main(int argc, char** argv) {
         absl::StrCat("t-SNE vs scikit-learn: ", c.name), rows);
   }
 
-  // 3. MNIST-sized: 70,000 x 50 with Barnes-Hut, eclipsera only (the
+  // 3. Defaults, end to end: the Barnes-Hut case on blobs whose
+  // seed moves with --seed. (The digits rows above already run both sides
+  // with the defaults: 1000 iterations, init 'pca', learning_rate 'auto'.)
+  {
+    const uint64_t s = eclipsera::bench::DataSeed();
+    const Index n = smoke ? 300 : 8000;
+    EndToEnd(absl::StrFormat("t-SNE Barnes-Hut, %d x 30 blobs (10 centres, "
+                             "seed %d), target >= 6x",
+                             n, 40 + s),
+             eclipsera::bench::Blobs(n, 30, 10, 40 + s), "barnes_hut");
+  }
+
+  // 4. MNIST-sized: 70,000 x 50 with Barnes-Hut, eclipsera only (the
   // roadmap asks for minutes, not hours, and memory linear in N; two sizes
   // show the scaling of time and peak memory).
   if (!smoke) {
