@@ -1,7 +1,7 @@
 // DBSCAN tables: neighbour-search variants (time, peak memory, allocations)
 // and scikit-learn side by side on 50,000 2-D points (eps 0.3,
 // min_samples 10) in the same run, plus 1,000,000 points; then "defaults,
-// end to end" rows on dense moons, dense 3-D data and iris.
+// end to end" rows on dense moons, dense 3-D and 4-D data and iris.
 #include <cstdio>
 #include <map>
 #include <string>
@@ -64,6 +64,14 @@ void EndToEndTables() {
                              "eps=%g, min_samples=%d (target >= 15x)",
                              n_3d, 31 + s, eps, min_samples),
              cube, eps, min_samples);
+  }
+  const Matrix cube4 = Uniform(n_3d, 4, 32 + s);
+  const std::pair<double, int> settings4[] = {{0.1, 10}, {0.15, 30}};
+  for (const auto& [eps, min_samples] : settings4) {
+    EndToEnd(absl::StrFormat("DBSCAN, %d uniform 4-D points (seed %d), "
+                             "eps=%g, min_samples=%d (target >= 15x)",
+                             n_3d, 32 + s, eps, min_samples),
+             cube4, eps, min_samples);
   }
   if (smoke) return;
   absl::StatusOr<Matrix> iris = RealDataset("iris");

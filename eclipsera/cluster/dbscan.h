@@ -46,8 +46,10 @@ struct DBSCANOptions {
   // 'euclidean', 'manhattan', 'chebyshev', or 'precomputed' (X is an
   // n x n distance matrix).
   std::string metric = "euclidean";
-  // 'auto' (grid for <= 3 features, k-d tree for <= 15, brute otherwise),
-  // 'grid' (<= 4 features), 'kd_tree', 'brute'. Ignored for 'precomputed'.
+  // 'auto' (grid for <= 3 features, and for 4 when the grid's cell table
+  // is small: at most 8 cells per sample plus 4 Mi; otherwise k-d tree for
+  // <= 15, brute beyond), 'grid' (<= 4 features), 'kd_tree', 'brute'.
+  // Ignored for 'precomputed'.
   std::string algorithm = "auto";
   int leaf_size = 30;  // >= 1; k-d tree leaf size.
   int n_jobs = -1;     // all available cores (see kNJobsDoc); 1 serial.

@@ -190,6 +190,30 @@ TEST(DBSCANTest, AutoPicksGridForLowDimensions) {
   EXPECT_EQ(db.core_sample_indices().size(), 20);
 }
 
+// In 4-D 'auto' takes the grid when its cell table is small (compact
+// data), and the k-d tree when the grid would need a hash map (the same
+// data with one sample moved far away); the labels agree with brute force.
+TEST(DBSCANTest, AutoPicksGridIn4DOnlyWithACellTable) {
+  Random rng(7);
+  Matrix x(2000, 4);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = rng.Uniform();
+  for (const double far : {0.0, 1e3}) {
+    x(0, 0) = far;
+    DBSCANOptions o;
+    o.eps = 0.15;
+    o.min_samples = 5;
+    o.algorithm = "brute";
+    DBSCAN ref(o);
+    ECLIPSERA_ASSERT_OK(ref.Fit(x));
+    EXPECT_GT(ref.core_sample_indices().size(), 100);
+    o.algorithm = "auto";
+    DBSCAN db(o);
+    ECLIPSERA_ASSERT_OK(db.Fit(x));
+    EXPECT_EQ(db.algorithm_used(), far == 0.0 ? "grid" : "kd_tree");
+    EXPECT_TRUE(db.labels() == ref.labels()) << far;
+  }
+}
+
 TEST(DBSCANTest, RejectsBadInputAndStaysUsable) {
   Matrix x(4, 2);
   x << 0, 0, 0, 0.1, 5, 5, 5, 5.1;
