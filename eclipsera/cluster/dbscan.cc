@@ -138,20 +138,28 @@ struct KeyRun {
 // [start[c], start[c + 1]), its core samples first (up to core_end[c]).
 class Grid {
  public:
+  // cliques: cells small enough that any two samples of a cell are within
+  // eps (side eps / sqrt(d) in Euclidean space), so a cell is joined as a
+  // whole. Otherwise cells of side eps (3^d neighbour cells, for sparse
+  // data) whose samples are joined one by one.
   Grid(const ConstMatrixRef& x, double eps, int min_samples, Metric metric,
-       int n_jobs, DBSCANWorkspace& ws)
+       int n_jobs, bool cliques, DBSCANWorkspace& ws)
       : x_(x),
         n_(x.rows()),
         d_(x.cols()),
         min_samples_(min_samples),
         metric_(metric),
         n_jobs_(n_jobs),
+        cliques_(cliques),
         ws_(ws) {
-    const double c = metric == Metric::kEuclidean   ? std::sqrt(double(d_))
+    const double c = !cliques                       ? 1.0
+                     : metric == Metric::kEuclidean ? std::sqrt(double(d_))
                      : metric == Metric::kManhattan ? double(d_)
                                                     : 1.0;
-    // A small margin keeps "same cell => within eps" safe from rounding.
-    side_ = eps / c * (1.0 - 1e-9);
+    // Margins keep "same cell => within eps" (cliques) and "within eps =>
+    // at most one cell away" (no cliques) safe from rounding.
+    side_ = cliques ? eps / c * (1.0 - 1e-9) : eps * (1.0 + 1e-9);
+    eps_ = eps;
     reach_ = static_cast<int>(std::floor(eps / side_)) + 1;
     eps_r_ = metric == Metric::kEuclidean ? eps * eps : eps;
   }
@@ -335,7 +343,7 @@ class Grid {
           for (Index ci = b; ci < e; ++ci) {
             const auto cidx = static_cast<int32_t>(ci);
             const Index size = start[cidx + 1] - start[cidx];
-            if (size >= min_samples_) {
+            if (cliques_ && size >= min_samples_) {
               std::fill(core.begin() + start[cidx],
                         core.begin() + start[cidx + 1], 1);
               continue;
@@ -463,6 +471,140 @@ class Grid {
     return static_cast<int>(ws_.roots.size());
   }
 
+  // Small cells per cell of side eps: (eps / side)^d.
+  double CellsPerLargeCell() const {
+    return std::pow(eps_ / side_, static_cast<double>(d_));
+  }
+
+  // Samples per cell of the data's bounding box (padding excluded).
+  double SamplesPerBoxCell() const {
+    long double cells = 1.0L;
+    for (Index j = 0; j < d_; ++j) cells *= extents_[j] - 2 * reach_;
+    return static_cast<double>(static_cast<long double>(n_) / cells);
+  }
+
+  // Expected samples sharing a sample's cell (itself included): about
+  // 1 + the samples per cell on sparse data, more where data is dense.
+  double SamplesPerCellSeen() const {
+    double sum = 0.0;
+    for (int32_t c = 0; c < n_cells_; ++c) {
+      const auto size = static_cast<double>(ws_.start[c + 1] - ws_.start[c]);
+      sum += size * size;
+    }
+    return n_ > 0 ? sum / static_cast<double>(n_) : 0.0;
+  }
+
+  // Without cliques, pass 2 joins core samples, not cells: each core
+  // sample with the later core samples of its cell and those of the cells
+  // after it within eps (disjoint sets over positions).
+  void JoinSamples() {
+    uf_.emplace(ws_.parent, static_cast<int32_t>(n_));
+    const std::vector<Index>& start = ws_.start;
+    const std::vector<Index>& core_end = ws_.core_end;
+    ParallelForChunks(
+        n_jobs_, n_cells_, kCellChunk, [&](Index b, Index e, int) {
+          for (Index ci = b; ci < e; ++ci) {
+            const auto cidx = static_cast<int32_t>(ci);
+            for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
+              const auto pu = static_cast<int32_t>(p);
+              const double* pp = Point(p);
+              int32_t root = uf_->Find(pu);
+              auto join = [&](Index q0, Index q1) {
+                // Distances first: a few flops on contiguous rows, and
+                // most candidates are out of reach.
+                for (Index q = q0; q < q1; ++q) {
+                  if (!Within(pp, Point(q))) continue;
+                  const auto qu = static_cast<int32_t>(q);
+                  if (uf_->Parent(qu) == root || uf_->Find(qu) == root) {
+                    continue;
+                  }
+                  uf_->Union(pu, qu);
+                  root = uf_->Find(pu);
+                }
+              };
+              join(p + 1, core_end[cidx]);
+              ForEachRun(forward_, cidx, [&](int32_t c0, int32_t c1) {
+                for (int32_t nc = c0; nc < c1; ++nc) {
+                  join(start[nc], core_end[nc]);
+                }
+                return true;
+              });
+            }
+          }
+        });
+  }
+
+  // NumberClusters without cliques: per core position, its cluster number
+  // (in ws_.cell_label, n entries here).
+  int NumberSamples() {
+    constexpr int32_t kNone = std::numeric_limits<int32_t>::max();
+    const std::vector<uint8_t>& core = ws_.cell_core;
+    ws_.min_core.assign(n_, kNone);
+    for (Index p = 0; p < n_; ++p) {
+      if (!core[p]) continue;
+      const int32_t root = uf_->Find(static_cast<int32_t>(p));
+      ws_.min_core[root] = std::min(ws_.min_core[root], ws_.orig[p]);
+    }
+    ws_.roots.clear();
+    ws_.roots.reserve(n_);
+    for (Index p = 0; p < n_; ++p) {
+      const auto pu = static_cast<int32_t>(p);
+      if (core[p] && uf_->IsRoot(pu)) {
+        ws_.roots.emplace_back(ws_.min_core[p], pu);
+      }
+    }
+    std::sort(ws_.roots.begin(), ws_.roots.end());
+    ws_.root_label.assign(n_, -1);
+    for (size_t r = 0; r < ws_.roots.size(); ++r) {
+      ws_.root_label[ws_.roots[r].second] = static_cast<int32_t>(r);
+    }
+    ws_.cell_label.assign(n_, -1);
+    for (Index p = 0; p < n_; ++p) {
+      if (core[p]) {
+        ws_.cell_label[p] = ws_.root_label[uf_->Find(static_cast<int32_t>(p))];
+      }
+    }
+    return static_cast<int>(ws_.roots.size());
+  }
+
+  // LabelSamples without cliques: a border sample takes the lowest number
+  // among the core samples within eps, checked one by one.
+  void LabelBySample() {
+    GrowLabels& labels = ws_.labels;
+    std::vector<uint8_t>& core_out = ws_.core;
+    const std::vector<Index>& start = ws_.start;
+    const std::vector<Index>& core_end = ws_.core_end;
+    const std::vector<int32_t>& orig = ws_.orig;
+    const std::vector<int32_t>& label = ws_.cell_label;
+    ParallelForChunks(
+        n_jobs_, n_cells_, kCellChunk, [&](Index b, Index e, int) {
+          for (Index ci = b; ci < e; ++ci) {
+            const auto cidx = static_cast<int32_t>(ci);
+            for (Index p = start[cidx]; p < core_end[cidx]; ++p) {
+              labels[orig[p]] = label[p];
+              core_out[orig[p]] = 1;
+            }
+            for (Index p = core_end[cidx]; p < start[cidx + 1]; ++p) {
+              const double* pp = Point(p);
+              int32_t best = std::numeric_limits<int32_t>::max();
+              ForEachRun(runs_, cidx, [&](int32_t c0, int32_t c1) {
+                for (int32_t nc = c0; nc < c1; ++nc) {
+                  for (Index q = start[nc]; q < core_end[nc]; ++q) {
+                    if (Within(pp, Point(q)) && label[q] < best) {
+                      best = label[q];
+                    }
+                  }
+                }
+                return true;
+              });
+              if (best != std::numeric_limits<int32_t>::max()) {
+                labels[orig[p]] = best;
+              }
+            }
+          }
+        });
+  }
+
   // Pass 3: labels and core flags in sample order; a border sample takes
   // the lowest cluster number among the core samples within eps
   // (scikit-learn's first-reached rule).
@@ -502,6 +644,18 @@ class Grid {
 
  private:
   const double* Point(Index p) const { return ws_.pts.data() + p * d_; }
+
+  // Whether b is within eps of a.
+  inline bool Within(const double* a, const double* b) const {
+    if (metric_ == Metric::kEuclidean && d_ >= 2 && d_ <= 4) {
+      const double d0 = a[0] - b[0], d1 = a[1] - b[1];
+      double acc = d0 * d0 + d1 * d1;
+      if (d_ >= 3) acc += (a[2] - b[2]) * (a[2] - b[2]);
+      if (d_ == 4) acc += (a[3] - b[3]) * (a[3] - b[3]);
+      return acc <= eps_r_;
+    }
+    return Reduced(metric_, a, b, d_) <= eps_r_;
+  }
 
   // Whether a sample at positions [q0, q1) is within eps of pp.
   bool AnyWithin(const double* pp, Index q0, Index q1) const {
@@ -607,8 +761,9 @@ class Grid {
   const int min_samples_;
   const Metric metric_;
   const int n_jobs_;
+  const bool cliques_;
   DBSCANWorkspace& ws_;
-  double side_ = 0.0, eps_r_ = 0.0;
+  double side_ = 0.0, eps_ = 0.0, eps_r_ = 0.0;
   int reach_ = 1;
   std::vector<double> lo_;
   std::vector<uint64_t> stride_, extents_;
@@ -626,16 +781,44 @@ class Grid {
 bool GridDbscan(const ConstMatrixRef& x, double eps, int min_samples,
                 Metric metric, int n_jobs, bool dense_only, DBSCANWorkspace& ws,
                 int* n_clusters) {
-  Grid grid(x, eps, min_samples, metric, n_jobs, ws);
-  if (!grid.Layout() || (dense_only && !grid.DenseTable())) return false;
-  grid.SortIntoCells();
-  grid.IndexCells();
-  grid.NeighbourRuns();
-  grid.MarkCores();
-  grid.CoresFirst();
-  grid.JoinCells();
-  *n_clusters = grid.NumberClusters();
-  grid.LabelSamples();
+  // Per-cell bookkeeping sized by n, whichever grid a fold uses.
+  for (std::vector<int32_t>* v :
+       {&ws.parent, &ws.min_core, &ws.root_label, &ws.cell_label}) {
+    v->reserve(static_cast<size_t>(x.rows()));
+  }
+  Grid fine(x, eps, min_samples, metric, n_jobs, /*cliques=*/true, ws);
+  if (!fine.Layout() || (dense_only && !fine.DenseTable())) return false;
+  // Sparse data: cells of side eps (3^d neighbours) instead of the small
+  // cliques (~5^d neighbours, whose lookups cost more than the cliques
+  // save when a sample shares its small cell with under half a sample on
+  // average, as uniform 3-D data at 0.2 samples per small cell). Tried
+  // when the bounding box holds under one sample per small cell, kept when
+  // the samples seen per large cell say the small cells would be sparse.
+  const double ratio = fine.CellsPerLargeCell();
+  if (ratio > 1.0 && fine.SamplesPerBoxCell() < 1.0) {
+    Grid coarse(x, eps, min_samples, metric, n_jobs, /*cliques=*/false, ws);
+    if (coarse.Layout() && (!dense_only || coarse.DenseTable())) {
+      coarse.SortIntoCells();
+      if (coarse.SamplesPerCellSeen() < 1.0 + 0.5 * ratio) {
+        coarse.IndexCells();
+        coarse.NeighbourRuns();
+        coarse.MarkCores();
+        coarse.CoresFirst();
+        coarse.JoinSamples();
+        *n_clusters = coarse.NumberSamples();
+        coarse.LabelBySample();
+        return true;
+      }
+    }
+  }
+  fine.SortIntoCells();
+  fine.IndexCells();
+  fine.NeighbourRuns();
+  fine.MarkCores();
+  fine.CoresFirst();
+  fine.JoinCells();
+  *n_clusters = fine.NumberClusters();
+  fine.LabelSamples();
   return true;
 }
 

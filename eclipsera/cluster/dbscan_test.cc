@@ -107,39 +107,42 @@ INSTANTIATE_TEST_SUITE_P(Golden, DBSCANGoldenTest, ::testing::ValuesIn(Cases()),
 // groups moved far away, so the padded grid is too large for a table and
 // the grid looks cells up in a hash map. In 4-D each neighbour run of the
 // grid crosses three other axes. n_jobs is the default (every core): the
-// grid joins cells from several threads at once.
+// grid joins cells from several threads at once. Spread 0.8 is sparse for
+// the grid's small cells (it joins cells of side eps sample by sample),
+// 0.15 dense (small cells joined whole).
 TEST(DBSCANTest, AlgorithmsAgreeOnDenseRandomData) {
   for (Index d : {Index{1}, Index{2}, Index{3}, Index{4}})
-    for (double gap : {0.0, 1e5}) {
-      Random rng(40 + d);
-      Matrix x(3000, d);
-      for (Index i = 0; i < x.rows(); ++i) {
-        const int group = static_cast<int>(rng.UniformInt(6));
-        // In 4-D a gap of 1e5 would overflow the cell keys (the grid then
-        // falls back to the k-d tree); 1e3 still needs the hash map.
-        const double far = d == 4 ? gap / 100 : gap;
-        const double shift = group + (group >= 3 ? far : 0.0);
-        for (Index j = 0; j < d; ++j) x(i, j) = rng.Normal() * 0.8 + shift;
-      }
-      for (const char* metric : {"euclidean", "manhattan", "chebyshev"}) {
-        DBSCANOptions o;
-        o.eps = d == 1 ? 0.01 : d == 2 ? 0.1 : d == 3 ? 0.3 : 0.5;
-        o.min_samples = 4;
-        o.metric = metric;
-        o.algorithm = "brute";
-        DBSCAN ref(o);
-        ECLIPSERA_ASSERT_OK(ref.Fit(x));
-        EXPECT_GT(ref.n_clusters(), 3);
-        for (const char* a : {"grid", "kd_tree"}) {
-          o.algorithm = a;
-          DBSCAN db(o);
-          ECLIPSERA_ASSERT_OK(db.Fit(x));
-          EXPECT_TRUE(db.labels() == ref.labels()) << a << " " << metric;
-          EXPECT_TRUE(db.core_sample_indices() == ref.core_sample_indices());
-          EXPECT_EQ(db.algorithm_used(), a);
+    for (double gap : {0.0, 1e5})
+      for (double spread : {0.8, 0.15}) {
+        Random rng(40 + d);
+        Matrix x(3000, d);
+        for (Index i = 0; i < x.rows(); ++i) {
+          const int group = static_cast<int>(rng.UniformInt(6));
+          // In 4-D a gap of 1e5 would overflow the cell keys (the grid then
+          // falls back to the k-d tree); 1e3 still needs the hash map.
+          const double far = d == 4 ? gap / 100 : gap;
+          const double shift = group + (group >= 3 ? far : 0.0);
+          for (Index j = 0; j < d; ++j) x(i, j) = rng.Normal() * spread + shift;
+        }
+        for (const char* metric : {"euclidean", "manhattan", "chebyshev"}) {
+          DBSCANOptions o;
+          o.eps = d == 1 ? 0.01 : d == 2 ? 0.1 : d == 3 ? 0.3 : 0.5;
+          o.min_samples = 4;
+          o.metric = metric;
+          o.algorithm = "brute";
+          DBSCAN ref(o);
+          ECLIPSERA_ASSERT_OK(ref.Fit(x));
+          EXPECT_GT(ref.n_clusters(), 3);
+          for (const char* a : {"grid", "kd_tree"}) {
+            o.algorithm = a;
+            DBSCAN db(o);
+            ECLIPSERA_ASSERT_OK(db.Fit(x));
+            EXPECT_TRUE(db.labels() == ref.labels()) << a << " " << metric;
+            EXPECT_TRUE(db.core_sample_indices() == ref.core_sample_indices());
+            EXPECT_EQ(db.algorithm_used(), a);
+          }
         }
       }
-    }
 }
 
 // The workspace is grow-only on every path: after a fit on 3000 rows,
