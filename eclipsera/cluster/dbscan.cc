@@ -46,42 +46,6 @@ inline double Reduced(Metric m, const double* a, const double* b, Index d) {
   return acc;
 }
 
-// scikit-learn's dbscan_inner: clusters grown from unlabelled core samples
-// in index order; `neighbours(p, &out)` lists p's eps-neighbours. Labels go
-// to ws.labels (all -1 on entry).
-template <class Neighbours>
-int Expand(const std::vector<uint8_t>& core, Neighbours&& neighbours,
-           DBSCANWorkspace& ws) {
-  const Index n = static_cast<Index>(core.size());
-  std::vector<Index>& stack = ws.stack;
-  std::vector<Index>& nb = ws.neighbours;
-  GrowLabels& labels = ws.labels;
-  // Each sample is pushed at most once and has at most n neighbours:
-  // capacities that depend on n only, not on this fit's neighbourhoods.
-  stack.clear();
-  stack.reserve(n);
-  nb.reserve(n);
-  int label = 0;
-  for (Index i = 0; i < n; ++i) {
-    if (labels[i] != -1 || !core[i]) continue;
-    labels[i] = label;
-    stack.push_back(i);
-    while (!stack.empty()) {
-      const Index p = stack.back();
-      stack.pop_back();
-      neighbours(p, &nb);
-      for (Index v : nb) {
-        if (labels[v] == -1) {
-          labels[v] = label;
-          if (core[v]) stack.push_back(v);
-        }
-      }
-    }
-    ++label;
-  }
-  return label;
-}
-
 // Disjoint sets over cells, in a workspace vector, safe to use from
 // several threads at once: every parent is read and written atomically,
 // a root is linked to a smaller root by compare-and-swap (so each set's
@@ -124,6 +88,69 @@ class UnionFind {
   }
   std::vector<int32_t>& parent_;
 };
+
+// scikit-learn's dbscan_inner (clusters grown from unlabelled core samples
+// in index order; a border sample joins the first cluster to reach it),
+// computed in parallel: core samples within eps of each other are joined
+// (disjoint sets whose roots are their smallest members), clusters are
+// numbered by their smallest core sample, and a border sample takes the
+// lowest number among its core neighbours -- the cluster that scikit-learn
+// grows first. `neighbours(p, worker, &out)` lists p's eps-neighbours.
+// Labels go to ws.labels (all -1 on entry). Returns the number of clusters.
+template <class Neighbours>
+int Expand(const std::vector<uint8_t>& core, int n_jobs,
+           Neighbours&& neighbours, DBSCANWorkspace& ws) {
+  const Index n = static_cast<Index>(core.size());
+  const auto workers =
+      static_cast<size_t>(NumWorkers(n_jobs, NumChunks(n, kChunk)));
+  if (ws.neighbours.size() < workers) ws.neighbours.resize(workers);
+  // At most n neighbours: a capacity that depends on n only.
+  for (std::vector<Index>& nb : ws.neighbours) nb.reserve(n);
+  UnionFind uf(ws.parent, static_cast<int32_t>(n));
+  ParallelForChunks(n_jobs, n, kChunk, [&](Index b, Index e, int w) {
+    std::vector<Index>& nb = ws.neighbours[w];
+    for (Index p = b; p < e; ++p) {
+      if (!core[p]) continue;
+      neighbours(p, w, &nb);
+      const auto pu = static_cast<int32_t>(p);
+      int32_t root = uf.Find(pu);
+      for (Index q : nb) {
+        const auto qu = static_cast<int32_t>(q);
+        if (q <= p || !core[q] || uf.Parent(qu) == root ||
+            uf.Find(qu) == root) {
+          continue;
+        }
+        uf.Union(pu, qu);
+        root = uf.Find(pu);
+      }
+    }
+  });
+  std::vector<int32_t>& number = ws.root_label;
+  number.assign(n, -1);
+  int clusters = 0;
+  for (Index p = 0; p < n; ++p) {
+    if (core[p] && uf.IsRoot(static_cast<int32_t>(p))) number[p] = clusters++;
+  }
+  GrowLabels& labels = ws.labels;
+  ParallelForChunks(n_jobs, n, kChunk, [&](Index b, Index e, int) {
+    for (Index p = b; p < e; ++p) {
+      if (core[p]) labels[p] = number[uf.Find(static_cast<int32_t>(p))];
+    }
+  });
+  ParallelForChunks(n_jobs, n, kChunk, [&](Index b, Index e, int w) {
+    std::vector<Index>& nb = ws.neighbours[w];
+    for (Index p = b; p < e; ++p) {
+      if (core[p]) continue;
+      neighbours(p, w, &nb);
+      int32_t best = -1;
+      for (Index q : nb) {
+        if (core[q] && (best < 0 || labels[q] < best)) best = labels[q];
+      }
+      labels[p] = best;
+    }
+  });
+  return clusters;
+}
 
 // Cell keys [k + delta + lo, k + delta + hi) around a cell key k: the
 // cells at offsets lo..hi-1 along the last axis from the cell at key
@@ -846,12 +873,13 @@ const ParamSchema<DBSCANOptions>& DBSCANOptions::Schema() {
 
 WorkspaceStats DBSCANWorkspace::stats() const {
   WorkspaceStats s =
-      SumStats(core, labels, stack, neighbours, scratch, keyed, pts, orig,
-               cell_core, cell_key, start, core_end, dense_cell, tmp_pts,
-               tmp_orig, parent, min_core, roots, root_label, cell_label);
+      SumStats(core, labels, scratch, keyed, pts, orig, cell_core, cell_key,
+               start, core_end, dense_cell, tmp_pts, tmp_orig, parent, min_core,
+               roots, root_label, cell_label);
   for (const neighbors::QueryScratch& q : scratch) {
     s += SumStats(q.stack, q.heap);
   }
+  for (const std::vector<Index>& nb : neighbours) s += SumStats(nb);
   return s;
 }
 
@@ -930,8 +958,8 @@ absl::StatusOr<int> PrecomputedDbscan(const ConstMatrixRef& x,
     }
   });
   return Expand(
-      core,
-      [&](Index p, std::vector<Index>* nb) {
+      core, o.n_jobs,
+      [&](Index p, int, std::vector<Index>* nb) {
         nb->clear();
         for (Index j = 0; j < n; ++j) {
           if (x(p, j) <= o.eps) nb->push_back(j);
@@ -941,7 +969,7 @@ absl::StatusOr<int> PrecomputedDbscan(const ConstMatrixRef& x,
 }
 
 // DBSCAN through a k-d tree or brute-force radius index: core samples by
-// bounded radius counts (in parallel), then the serial expansion.
+// bounded radius counts, then the clusters, both in parallel.
 absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
                                 Metric metric, neighbors::Algorithm algorithm,
                                 DBSCANWorkspace& ws) {
@@ -970,9 +998,9 @@ absl::StatusOr<int> IndexDbscan(const ConstMatrixRef& x, const DBSCANOptions& o,
     }
   });
   return Expand(
-      core,
-      [&](Index p, std::vector<Index>* nb) {
-        idx.RadiusQuery(data + p * d, o.eps, scratch[0], nb);
+      core, o.n_jobs,
+      [&](Index p, int w, std::vector<Index>* nb) {
+        idx.RadiusQuery(data + p * d, o.eps, scratch[w], nb);
       },
       ws);
 }

@@ -65,9 +65,9 @@ struct DBSCANOptions {
 struct DBSCANWorkspace {
   std::vector<uint8_t> core;  // n: core flags (cell order on the grid)
   GrowLabels labels;          // n
-  // Cluster expansion (k-d tree, brute force, precomputed).
-  std::vector<Index> stack, neighbours;
-  std::vector<neighbors::QueryScratch> scratch;  // per worker
+  // Cluster expansion (k-d tree, brute force, precomputed), per worker.
+  std::vector<std::vector<Index>> neighbours;
+  std::vector<neighbors::QueryScratch> scratch;
   // The grid.
   std::vector<std::pair<uint64_t, int32_t>> keyed;  // n: (cell key, sample)
   std::vector<double> pts;                          // n x d, in cell order
