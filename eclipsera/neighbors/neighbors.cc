@@ -482,8 +482,12 @@ void GemmKnnBlock(const Matrix& data, const Vector& data_norms,
       double threshold = static_cast<Index>(heap.size()) < k
                              ? std::numeric_limits<double>::infinity()
                              : heap.front().first;
+      // The SIMD filter skips the (many) candidates at or above the k-th
+      // best so far.
       for (Index j = 0; j < m; ++j) {
-        if (!(g[j] < threshold)) continue;
+        j += static_cast<Index>(
+            simd::FindFirstLess(g + j, static_cast<size_t>(m - j), threshold));
+        if (j == m) break;
         const Index idx = r0 + j;
         if (self && idx == qi) continue;
         if (static_cast<Index>(heap.size()) < k) {

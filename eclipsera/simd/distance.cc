@@ -543,6 +543,24 @@ void BlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
   }
 }
 
+size_t FindFirstLessT(const double* HWY_RESTRICT v, size_t n,
+                      double threshold) {
+  const hn::ScalableTag<double> df;
+  const size_t N = hn::Lanes(df);
+  const auto t = hn::Set(df, threshold);
+  size_t j = 0;
+  for (; j + N <= n; j += N) {
+    const auto below = hn::Lt(hn::LoadU(df, v + j), t);
+    if (!hn::AllFalse(df, below)) {
+      return j + static_cast<size_t>(hn::FindFirstTrue(df, below));
+    }
+  }
+  for (; j < n; ++j) {
+    if (v[j] < threshold) return j;
+  }
+  return n;
+}
+
 void AddRowsByLabelT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
                      const double* HWY_RESTRICT w,
                      const int32_t* HWY_RESTRICT labels, size_t k, size_t d,
@@ -586,6 +604,11 @@ HWY_EXPORT(RowSquaredNormsT);
 HWY_EXPORT(ArgMinRowsT);
 HWY_EXPORT(BlockT);
 HWY_EXPORT(AddRowsByLabelT);
+HWY_EXPORT(FindFirstLessT);
+
+size_t FindFirstLess(const double* v, size_t n, double threshold) {
+  return HWY_DYNAMIC_DISPATCH(FindFirstLessT)(v, n, threshold);
+}
 
 void AddRowsByLabel(const double* x, size_t n, size_t ld_x, const double* w,
                     const int32_t* labels, size_t k, size_t d, double* sums,

@@ -61,6 +61,11 @@ void RowSquaredNorms(const double* x, size_t n, size_t d, size_t ld,
 void ArgMinRows(const double* m, size_t n, size_t k, size_t ld, int32_t* argmin,
                 double* min_value);
 
+// The smallest j < n with v[j] < threshold, or n when there is none (NaN
+// never counts). The k-NN selection's filter: most candidate distances
+// are above the current k-th best. Does not allocate.
+size_t FindFirstLess(const double* v, size_t n, double threshold);
+
 // ---------------------------------------------------------------------------
 // Block distances through the GEMM identity
 //   ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2,

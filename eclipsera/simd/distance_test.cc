@@ -445,6 +445,25 @@ void TestArgMinNonFinite() {
   }
 }
 
+// FindFirstLess against a scalar scan: every length up to 3 vectors plus a
+// tail, the first hit at every position, no hit, NaN (never less), and
+// equality (not less).
+void TestFindFirstLess() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t n = 0; n <= 29; ++n) {
+    std::vector<double> v(n, 5.0);
+    EXPECT_EQ(FindFirstLess(v.data(), n, 5.0), n) << "equal is not less";
+    EXPECT_EQ(FindFirstLess(v.data(), n, 4.0), n);
+    for (size_t hit = 0; hit < n; ++hit) {
+      std::vector<double> w(n, 5.0);
+      for (size_t j = 0; j < hit; ++j) w[j] = j % 2 ? nan : 7.0;
+      w[hit] = 1.0;
+      if (hit + 1 < n) w[hit + 1] = 0.5;  // a later, smaller one
+      ASSERT_EQ(FindFirstLess(w.data(), n, 2.0), hit) << "n=" << n;
+    }
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace eclipsera::simd
 HWY_AFTER_NAMESPACE();
@@ -462,5 +481,6 @@ HWY_EXPORT_AND_TEST_P(DistanceTest, TestBlockClampsCancellationAtZero);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestAddRowsByLabel);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestAddRowsByLabelSkipsOutOfRangeLabels);
 HWY_EXPORT_AND_TEST_P(DistanceTest, TestArgMinNonFinite);
+HWY_EXPORT_AND_TEST_P(DistanceTest, TestFindFirstLess);
 }  // namespace eclipsera::simd
 #endif  // HWY_ONCE
