@@ -483,10 +483,72 @@ void DotBlockT(const double* HWY_RESTRICT x, size_t n, size_t ld_x,
 
 // ------------------------------------------------------------ log-sum-exp
 
+// Exp (or Log) of v[0, count) in place, a vector at a time; the last
+// partial vector goes through a padded copy, so every value takes the
+// same vectorised path.
+template <bool kLog>
+void ExpOrLogInPlace(double* HWY_RESTRICT v, size_t count) {
+  const DF df;
+  const size_t N = hn::Lanes(df);
+  auto f = [&](VF x) { return kLog ? hn::Log(df, x) : hn::Exp(df, x); };
+  size_t t = 0;
+  for (; t + N <= count; t += N) hn::StoreU(f(hn::LoadU(df, v + t)), df, v + t);
+  if (t < count) {
+    HWY_ALIGN double pad[HWY_MAX_BYTES / sizeof(double)];
+    for (size_t j = 0; j < N; ++j) pad[j] = t + j < count ? v[t + j] : 1.0;
+    hn::StoreU(f(hn::LoadU(df, pad)), df, pad);
+    for (size_t j = t; j < count; ++j) v[j] = pad[j - t];
+  }
+}
+
+// LogSumExpRows with normalize for rows shorter than a vector (k < N,
+// contiguous rows): per row the shifts; the exps of a block of rows as one
+// flat array, and the logs of their sums, a vector at a time. A row at a
+// time these were scalar std::exp and std::log calls: 40% of a 3-class
+// LogisticRegression fit.
+void LogSumExpShortRows(double* HWY_RESTRICT m, size_t n, size_t k,
+                        double* HWY_RESTRICT log_norm) {
+  constexpr size_t kBlock = 64;
+  double sums[kBlock];
+  bool zero[kBlock];
+  for (size_t i0 = 0; i0 < n; i0 += kBlock) {
+    const size_t b = std::min(kBlock, n - i0);
+    double* HWY_RESTRICT block = m + i0 * k;
+    for (size_t r = 0; r < b; ++r) {
+      double* HWY_RESTRICT row = block + r * k;
+      double mx = row[0];
+      for (size_t j = 1; j < k; ++j) mx = std::max(mx, row[j]);
+      if (!std::isfinite(mx)) mx = 0.0;
+      log_norm[i0 + r] = mx;
+      for (size_t j = 0; j < k; ++j) row[j] -= mx;
+    }
+    ExpOrLogInPlace<false>(block, b * k);
+    for (size_t r = 0; r < b; ++r) {
+      double* HWY_RESTRICT row = block + r * k;
+      double s = 0.0;
+      for (size_t j = 0; j < k; ++j) s += row[j];
+      for (size_t j = 0; j < k; ++j) row[j] /= s;
+      // A row of -inf sums to 0: log -inf as std::log (outside the
+      // vectorised Log's range, so its lane computes log 1 and is replaced).
+      zero[r] = !(s > 0.0);
+      sums[r] = zero[r] ? 1.0 : s;
+    }
+    ExpOrLogInPlace<true>(sums, b);
+    for (size_t r = 0; r < b; ++r) {
+      log_norm[i0 + r] = zero[r] ? -std::numeric_limits<double>::infinity()
+                                 : log_norm[i0 + r] + sums[r];
+    }
+  }
+}
+
 void LogSumExpRowsT(double* HWY_RESTRICT m, size_t n, size_t k, size_t ld,
                     bool normalize, double* HWY_RESTRICT log_norm) {
   const DF df;
   const size_t N = hn::Lanes(df);
+  if (normalize && ld == k && k < N) {
+    LogSumExpShortRows(m, n, k, log_norm);
+    return;
+  }
   const size_t kv = k / N * N;  // whole vectors; scalar tail after.
   for (size_t i = 0; i < n; ++i) {
     double* HWY_RESTRICT row = m + i * ld;
